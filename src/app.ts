@@ -1,0 +1,20 @@
+import { Elysia } from "elysia";
+import type { AppDeps } from "./deps";
+import { requestContext } from "./http/request-context";
+import { adminModule } from "./modules/admin";
+import { docsModule } from "./modules/docs";
+import { healthModule } from "./modules/health";
+import { pmsModule } from "./modules/pms";
+
+/** Builds the whole HTTP app from its dependencies; tests call `createApp(deps).handle(request)`. */
+export function createApp(deps: AppDeps) {
+  const secrets = { webhookSecrets: deps.config.vapiWebhookSecrets, jwtSecret: deps.config.adminJwtSecret };
+  return new Elysia({ name: "pms-gateway" })
+    .use(requestContext(deps))
+    .use(healthModule(deps.db))
+    .use(docsModule(deps.config.publicUrl))
+    .use(pmsModule({ ...deps, secrets }))
+    .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }));
+}
+
+export type App = ReturnType<typeof createApp>;

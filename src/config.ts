@@ -1,0 +1,132 @@
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import { dirname } from "node:path";
+import { type EncryptionKey, parseEncryptionKeys } from "./crypto/keys";
+
+const Port = Type.String({ pattern: "^[0-9]{1,5}$" });
+const PositiveInt = Type.String({ pattern: "^[1-9][0-9]*$" });
+const Url = Type.String({ pattern: "^https?://" });
+
+/** Every variable the service reads (contract §6). Everything is a string in the environment. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(Type.Union([Type.Literal("production"), Type.Literal("development"), Type.Literal("test")])),
+  PORT: Type.Optional(Port),
+  PUBLIC_URL: Type.Optional(Url),
+  NEXT_PUBLIC_APP_URL: Type.Optional(Url),
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_AUTH_TOKEN: Type.Optional(Type.String()),
+  DATABASE_SYNC_URL: Type.Optional(Type.String({ pattern: "^(libsql|https?|wss?)://" })),
+  VAPI_WEBHOOK_SECRET: Type.Optional(Type.String()),
+  VAPI_API_KEY: Type.Optional(Type.String()),
+  VAPI_API_URL: Type.Optional(Url),
+  ENCRYPTION_KEY: Type.Optional(Type.String()),
+  ADMIN_JWT_SECRET: Type.Optional(Type.String()),
+  SIKKA_CLIENT_ID: Type.Optional(Type.String()),
+  SIKKA_CLIENT_SECRET: Type.Optional(Type.String()),
+  SIKKA_API_URL: Type.Optional(Url),
+  LOG_LEVEL: Type.Optional(
+    Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l))),
+  ),
+  RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
+  RATE_LIMIT_PER_IP_PER_MINUTE: Type.Optional(PositiveInt),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export type Config = {
+  nodeEnv: "production" | "development" | "test";
+  port: number;
+  publicUrl: string;
+  database: { url: string; authToken?: string; syncUrl?: string };
+  /** Folder for the SQLite file and, outside production, the generated secrets. */
+  dataDir: string;
+  vapiWebhookSecrets: string[];
+  vapiApiKey?: string;
+  vapiApiUrl: string;
+  encryptionKeys: EncryptionKey[];
+  adminJwtSecret: string;
+  sikka: { clientId?: string; clientSecret?: string; apiUrl: string };
+  logLevel: string;
+  rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
+};
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+export const DEFAULT_DATABASE_URL = "file:data/pms-gateway.db";
+
+/** The folder that holds a `file:` database, or `data` for remote and in-memory databases. */
+export function dataDirFor(databaseUrl: string): string {
+  if (databaseUrl.startsWith("file:") && databaseUrl !== "file::memory:") {
+    return dirname(databaseUrl.slice("file:".length));
+  }
+  return "data";
+}
+
+const splitList = (value: string | undefined): string[] =>
+  (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+/**
+ * Parses the environment once. Reports every problem at once (not the first), so an operator fixes
+ * a deployment in one round; in production a missing or weak secret is a problem, never a default.
+ */
+export function loadConfig(raw: Record<string, string | undefined>): ConfigResult {
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = raw[key];
+    if (value !== undefined && value !== "") env[key] = value;
+  }
+  const problems = [...Value.Errors(EnvSchema, env)].map((e) => `${e.path.slice(1)}: ${e.message}`);
+  if (problems.length > 0) return { ok: false, problems };
+  const e = env as Env;
+  const nodeEnv = e.NODE_ENV ?? "development";
+
+  const webhookSecrets = splitList(e.VAPI_WEBHOOK_SECRET);
+  const keys = e.ENCRYPTION_KEY ? parseEncryptionKeys(e.ENCRYPTION_KEY) : { ok: true as const, keys: [] };
+  if (!keys.ok) problems.push(`ENCRYPTION_KEY: ${keys.problem}`);
+
+  if (webhookSecrets.length === 0) problems.push("VAPI_WEBHOOK_SECRET: required");
+  else if (nodeEnv === "production" && webhookSecrets.some((s) => s.length < 32)) {
+    problems.push("VAPI_WEBHOOK_SECRET: each secret must be at least 32 characters");
+  }
+  if (!e.ENCRYPTION_KEY) problems.push("ENCRYPTION_KEY: required (64 hex characters)");
+  if (!e.ADMIN_JWT_SECRET) problems.push("ADMIN_JWT_SECRET: required");
+  else if (nodeEnv === "production" && e.ADMIN_JWT_SECRET.length < 32) {
+    problems.push("ADMIN_JWT_SECRET: must be at least 32 characters");
+  }
+  if (e.DATABASE_SYNC_URL && !(e.DATABASE_URL ?? "").startsWith("file:")) {
+    problems.push("DATABASE_SYNC_URL: an embedded replica needs DATABASE_URL=file:…");
+  }
+  if (problems.length > 0 || !keys.ok || !e.ADMIN_JWT_SECRET) return { ok: false, problems };
+
+  const port = Number(e.PORT ?? "3000");
+  const databaseUrl = e.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const config: Config = {
+    nodeEnv,
+    port,
+    publicUrl: (e.PUBLIC_URL ?? e.NEXT_PUBLIC_APP_URL ?? `http://localhost:${port}`).replace(/\/+$/, ""),
+    database: {
+      url: databaseUrl,
+      ...(e.DATABASE_AUTH_TOKEN ? { authToken: e.DATABASE_AUTH_TOKEN } : {}),
+      ...(e.DATABASE_SYNC_URL ? { syncUrl: e.DATABASE_SYNC_URL } : {}),
+    },
+    dataDir: dataDirFor(databaseUrl),
+    vapiWebhookSecrets: webhookSecrets,
+    ...(e.VAPI_API_KEY ? { vapiApiKey: e.VAPI_API_KEY } : {}),
+    vapiApiUrl: (e.VAPI_API_URL ?? "https://api.vapi.ai").replace(/\/+$/, ""),
+    encryptionKeys: keys.keys,
+    adminJwtSecret: e.ADMIN_JWT_SECRET,
+    sikka: {
+      ...(e.SIKKA_CLIENT_ID ? { clientId: e.SIKKA_CLIENT_ID } : {}),
+      ...(e.SIKKA_CLIENT_SECRET ? { clientSecret: e.SIKKA_CLIENT_SECRET } : {}),
+      apiUrl: (e.SIKKA_API_URL ?? "https://api.sikkasoft.com/v4").replace(/\/+$/, ""),
+    },
+    logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
+    rateLimits: {
+      perAccountPerMinute: Number(e.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE ?? "600"),
+      perIpPerMinute: Number(e.RATE_LIMIT_PER_IP_PER_MINUTE ?? "120"),
+    },
+  };
+  return { ok: true, config };
+}

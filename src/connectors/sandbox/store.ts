@@ -1,0 +1,174 @@
+import { and, eq, gt, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import {
+  sandboxAppointments,
+  sandboxInsurancePlans,
+  sandboxNotes,
+  sandboxOperatories,
+  sandboxPatients,
+  sandboxPayments,
+  sandboxProviders,
+} from "../../db/schema";
+
+export type SandboxPatientRow = typeof sandboxPatients.$inferSelect;
+export type SandboxAppointmentRow = typeof sandboxAppointments.$inferSelect;
+export type SandboxProviderRow = typeof sandboxProviders.$inferSelect;
+
+type Interval = { startUtc: string; endUtc: string };
+type Placement = Interval & { providerId: number; operatoryId: number };
+
+/**
+ * Persistence of the sandbox practice. Every query is scoped by the account id, so one clinic's
+ * sandbox can never read another's rows even though ids are global integers.
+ */
+export class SandboxStore {
+  constructor(private readonly db: Database) {}
+
+  providers(accountId: string): Promise<SandboxProviderRow[]> {
+    return this.db.select().from(sandboxProviders).where(eq(sandboxProviders.accountId, accountId)).orderBy(sandboxProviders.id);
+  }
+
+  scheduledBetween(accountId: string, fromUtc: string, toUtc: string): Promise<SandboxAppointmentRow[]> {
+    return this.db
+      .select()
+      .from(sandboxAppointments)
+      .where(
+        and(
+          eq(sandboxAppointments.accountId, accountId),
+          eq(sandboxAppointments.status, "scheduled"),
+          lt(sandboxAppointments.startUtc, toUtc),
+          gt(sandboxAppointments.endUtc, fromUtc),
+        ),
+      );
+  }
+
+  async appointment(accountId: string, id: number): Promise<SandboxAppointmentRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(sandboxAppointments)
+      .where(and(eq(sandboxAppointments.accountId, accountId), eq(sandboxAppointments.id, id)));
+    return rows[0];
+  }
+
+  async patient(accountId: string, id: number): Promise<SandboxPatientRow | undefined> {
+    const rows = await this.db
+      .select()
+      .from(sandboxPatients)
+      .where(and(eq(sandboxPatients.accountId, accountId), eq(sandboxPatients.id, id)));
+    return rows[0];
+  }
+
+  searchPatients(
+    accountId: string,
+    criteria: { namePrefixes: string[]; firstName?: string; lastName?: string; phone?: string; dateOfBirth?: string },
+    limit: number,
+  ): Promise<SandboxPatientRow[]> {
+    const conditions = [eq(sandboxPatients.accountId, accountId)];
+    // Each spoken word must prefix the first or the last name ("jane do" finds Jane Doe).
+    for (const word of criteria.namePrefixes) {
+      const pattern = `${escapeLike(word)}%`;
+      conditions.push(
+        or(
+          sql`lower(${sandboxPatients.firstName}) like ${pattern} escape '\\'`,
+          sql`lower(${sandboxPatients.lastName}) like ${pattern} escape '\\'`,
+        )!,
+      );
+    }
+    if (criteria.firstName) conditions.push(sql`lower(${sandboxPatients.firstName}) like ${`${escapeLike(criteria.firstName)}%`} escape '\\'`);
+    if (criteria.lastName) conditions.push(sql`lower(${sandboxPatients.lastName}) like ${`${escapeLike(criteria.lastName)}%`} escape '\\'`);
+    if (criteria.phone) conditions.push(eq(sandboxPatients.phone, criteria.phone));
+    if (criteria.dateOfBirth) conditions.push(eq(sandboxPatients.dateOfBirth, criteria.dateOfBirth));
+    return this.db
+      .select()
+      .from(sandboxPatients)
+      .where(and(...conditions))
+      .orderBy(sandboxPatients.lastName, sandboxPatients.firstName, sandboxPatients.id)
+      .limit(limit);
+  }
+
+  async insertPatient(row: typeof sandboxPatients.$inferInsert): Promise<SandboxPatientRow> {
+    const [inserted] = await this.db.insert(sandboxPatients).values(row).returning();
+    return inserted!;
+  }
+
+  /**
+   * Books only if neither the provider nor the operatory has an overlapping scheduled appointment.
+   * One INSERT … SELECT … WHERE NOT EXISTS statement, so two concurrent bookings of the same slot
+   * cannot both succeed (SQLite runs a statement atomically).
+   */
+  async insertAppointmentIfFree(
+    row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">,
+  ): Promise<SandboxAppointmentRow | undefined> {
+    const now = sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
+    const result = await this.db.run(sql`
+      insert into sandbox_appointments
+        (account_id, patient_id, provider_id, operatory_id, start_utc, end_utc, type, status, notes, created_at, updated_at)
+      select ${row.accountId}, ${row.patientId}, ${row.providerId}, ${row.operatoryId}, ${row.startUtc}, ${row.endUtc},
+             ${row.type}, 'scheduled', ${row.notes ?? null}, ${now}, ${now}
+      where not exists (${this.conflicts(row.accountId, row, null)})`);
+    if (result.rowsAffected === 0 || result.lastInsertRowid === undefined) return undefined;
+    return this.appointment(row.accountId, Number(result.lastInsertRowid));
+  }
+
+  /** Moves a scheduled appointment only if the new placement is free (excluding itself); atomic like booking. */
+  async moveAppointmentIfFree(accountId: string, id: number, to: Placement): Promise<boolean> {
+    const result = await this.db.run(sql`
+      update sandbox_appointments
+         set start_utc = ${to.startUtc}, end_utc = ${to.endUtc}, provider_id = ${to.providerId},
+             operatory_id = ${to.operatoryId}, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+       where account_id = ${accountId} and id = ${id} and status = 'scheduled'
+         and not exists (${this.conflicts(accountId, to, id)})`);
+    return result.rowsAffected > 0;
+  }
+
+  async cancelAppointment(accountId: string, id: number, reason: string | null): Promise<void> {
+    await this.db
+      .update(sandboxAppointments)
+      .set({ status: "cancelled", cancelReason: reason, updatedAt: sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))` })
+      .where(and(eq(sandboxAppointments.accountId, accountId), eq(sandboxAppointments.id, id)));
+  }
+
+  insurance(accountId: string, patientId: number) {
+    return this.db
+      .select()
+      .from(sandboxInsurancePlans)
+      .where(and(eq(sandboxInsurancePlans.accountId, accountId), eq(sandboxInsurancePlans.patientId, patientId)))
+      .orderBy(sandboxInsurancePlans.priority);
+  }
+
+  async insertNote(row: typeof sandboxNotes.$inferInsert) {
+    const [inserted] = await this.db.insert(sandboxNotes).values(row).returning();
+    return inserted!;
+  }
+
+  /** Records the payment and lowers the patient's balance in one atomic batch. */
+  async insertPayment(row: typeof sandboxPayments.$inferInsert) {
+    const [inserted] = await this.db.batch([
+      this.db.insert(sandboxPayments).values(row).returning(),
+      this.db
+        .update(sandboxPatients)
+        .set({ patientBalanceCents: sql`${sandboxPatients.patientBalanceCents} - ${row.amountCents}` })
+        .where(and(eq(sandboxPatients.accountId, row.accountId), eq(sandboxPatients.id, row.patientId))),
+    ]);
+    return inserted[0]!;
+  }
+
+  async hasPractice(accountId: string): Promise<boolean> {
+    const rows = await this.db
+      .select({ id: sandboxOperatories.id })
+      .from(sandboxOperatories)
+      .where(eq(sandboxOperatories.accountId, accountId))
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  private conflicts(accountId: string, at: Placement, exceptId: number | null) {
+    return sql`select 1 from sandbox_appointments
+      where account_id = ${accountId} and status = 'scheduled'
+        and (provider_id = ${at.providerId} or operatory_id = ${at.operatoryId})
+        and start_utc < ${at.endUtc} and end_utc > ${at.startUtc}
+        ${exceptId === null ? sql`` : sql`and id <> ${exceptId}`}`;
+  }
+}
+
+const escapeLike = (s: string) => s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,0 +1,62 @@
+import type { TSchema } from "@sinclair/typebox";
+import type { Appointment, BookingRequest, CancelRequest, RescheduleRequest } from "../domain/appointment";
+import type { Balance, Payment, PaymentRequest } from "../domain/billing";
+import type { InsurancePlan } from "../domain/insurance";
+import type { NewNote, Note } from "../domain/note";
+import type { NewPatient, Patient, PatientSearch } from "../domain/patient";
+import type { PracticeSettings } from "../domain/practice";
+import type { Slot, SlotQuery } from "../domain/slot";
+import type { Clock } from "../lib/clock";
+import type { Logger } from "../lib/logger";
+import type { Result } from "../lib/result";
+
+/**
+ * Expected PMS failures, as values. `message` is safe to show a caller and to log: it never holds PHI,
+ * credentials or a vendor response body.
+ */
+export type ConnectorErrorCode =
+  | "patient_not_found"
+  | "appointment_not_found"
+  | "slot_unavailable"
+  | "invalid_request"
+  | "unavailable"
+  | "timeout"
+  | "unsupported"
+  | "auth_failed"
+  | "upstream_error";
+
+export type ConnectorError = { code: ConnectorErrorCode; message: string; retryable: boolean };
+export type PmsResult<T> = Result<T, ConnectorError>;
+
+export const connectorError = (code: ConnectorErrorCode, message: string, retryable = false): ConnectorError => ({
+  code,
+  message,
+  retryable,
+});
+
+/** Everything pms-gateway asks of a practice-management system, in vendor-neutral terms. */
+export interface PmsConnector {
+  findSlots(query: SlotQuery): Promise<PmsResult<Slot[]>>;
+  getAppointment(appointmentId: string): Promise<PmsResult<Appointment>>;
+  bookAppointment(request: BookingRequest): Promise<PmsResult<Appointment>>;
+  rescheduleAppointment(request: RescheduleRequest): Promise<PmsResult<Appointment>>;
+  cancelAppointment(request: CancelRequest): Promise<PmsResult<Appointment>>;
+  searchPatients(search: PatientSearch): Promise<PmsResult<Patient[]>>;
+  getPatient(patientId: string): Promise<PmsResult<Patient>>;
+  createPatient(patient: NewPatient): Promise<PmsResult<Patient>>;
+  addNote(note: NewNote): Promise<PmsResult<Note>>;
+  getBalance(patientId: string): Promise<PmsResult<Balance>>;
+  getInsurance(patientId: string): Promise<PmsResult<InsurancePlan[]>>;
+  postPayment(payment: PaymentRequest): Promise<PmsResult<Payment>>;
+}
+
+/** What a connector may use. Never the database handle, the config or the environment. */
+export type ConnectorDeps = { fetch: typeof fetch; clock: Clock; logger: Logger };
+
+export interface ConnectorDefinition<Id extends string = string> {
+  id: Id;
+  displayName: string;
+  /** Validates the credentials object of `PUT /api/admin/accounts/:id/pms`. */
+  credentialsSchema: TSchema;
+  create(input: { practice: PracticeSettings; credentials: unknown; deps: ConnectorDeps }): PmsConnector;
+}

@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { timestamps } from "./columns";
+
+export type OfficeHours = Partial<Record<Weekday, Array<[string, string]>>>;
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export type AppointmentTypeSetting = { name: string; durationMinutes: number };
+
+/** A clinic: the tenant every other row belongs to. */
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull(),
+  currency: text("currency").notNull().default("USD"),
+  officeHours: text("office_hours", { mode: "json" }).$type<OfficeHours>().notNull(),
+  defaultDurationMinutes: integer("default_duration_minutes").notNull().default(30),
+  slotStepMinutes: integer("slot_step_minutes").notNull().default(15),
+  appointmentTypes: text("appointment_types", { mode: "json" }).$type<AppointmentTypeSetting[]>().notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  ...timestamps,
+});
+
+/**
+ * Vapi phone-number and assistant ids a clinic registered. A separate table (not a JSON column) so that
+ * an inbound call with no metadata resolves its clinic by index, and one id can never belong to two clinics.
+ */
+export const vapiBindings = sqliteTable(
+  "vapi_bindings",
+  {
+    kind: text("kind", { enum: ["phone_number", "assistant"] }).notNull(),
+    externalId: text("external_id").notNull(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id),
+    createdAt: text("created_at").notNull().default(sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`),
+  },
+  (t) => [uniqueIndex("vapi_bindings_kind_external_id").on(t.kind, t.externalId)],
+);

@@ -1,0 +1,30 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sqlNow } from "./columns";
+
+/**
+ * One row per PMS operation, success or failure. Column names follow the seed so its monitoring SQL
+ * ports to SQLite; no request or response bodies are ever stored here.
+ */
+export const pmsAuditLogs = sqliteTable(
+  "pms_audit_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: text("account_id"),
+    callId: text("call_id"),
+    toolCallId: text("tool_call_id"),
+    action: text("action").notNull(),
+    patientId: text("patient_id"),
+    phiAccessed: integer("phi_accessed", { mode: "boolean" }).notNull(),
+    success: integer("success", { mode: "boolean" }).notNull(),
+    statusCode: integer("status_code").notNull(),
+    errorCode: text("error_code"),
+    responseTime: integer("response_time").notNull(),
+    requestId: text("request_id").notNull(),
+    actor: text("actor", { enum: ["vapi", "clinic", "admin", "system"] }).notNull(),
+    createdAt: text("created_at").notNull().default(sqlNow),
+  },
+  (t) => [
+    index("pms_audit_logs_account_created").on(t.accountId, t.createdAt),
+    index("pms_audit_logs_created_action").on(t.createdAt, t.action),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from "./accounts";
+export * from "./audit-logs";
+export * from "./idempotency-keys";
+export * from "./pms-integrations";
+export * from "./sandbox";

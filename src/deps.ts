@@ -1,0 +1,80 @@
+import { AuditLog } from "./audit/audit-log";
+import type { Config } from "./config";
+import { ConnectorRegistry } from "./connectors/registry";
+import { createSandboxDefinition } from "./connectors/sandbox";
+import { seedSandboxPractice } from "./connectors/sandbox/seed";
+import { SandboxStore } from "./connectors/sandbox/store";
+import type { ConnectorDefinition } from "./connectors/types";
+import { Vault } from "./crypto/vault";
+import type { Database } from "./db/client";
+import type { ClientIpResolver } from "./http/client-ip";
+import { RateLimiter } from "./http/rate-limit";
+import { RequestStates } from "./http/request-state";
+import { PmsIntegrations } from "./integrations/pms-integrations";
+import { type Clock, systemClock } from "./lib/clock";
+import { createLogger, type Logger } from "./lib/logger";
+import { AccountService } from "./modules/accounts/service";
+import { OperationExecutor } from "./operations/execute";
+import { IdempotencyStore } from "./operations/idempotency";
+
+export type AppDeps = {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  accounts: AccountService;
+  integrations: PmsIntegrations;
+  audit: AuditLog;
+  executor: OperationExecutor;
+  states: RequestStates;
+  perAccount: RateLimiter;
+  failedAuthByIp: RateLimiter;
+  clientIp: ClientIpResolver;
+};
+
+export type DepsInput = {
+  config: Config;
+  db: Database;
+  clock?: Clock;
+  logger?: Logger;
+  /** The fetch connectors use for vendor APIs; tests pass one that reaches a local fake server. */
+  fetch?: typeof fetch;
+  clientIp?: ClientIpResolver;
+  /** Extra PMS connectors (beside the built-in sandbox). */
+  connectors?: ConnectorDefinition[];
+};
+
+/** The composition root: every collaborator is built here, once, from the config and the database. */
+export function createDeps(input: DepsInput): AppDeps {
+  const { config, db } = input;
+  const clock = input.clock ?? systemClock;
+  const logger = input.logger ?? createLogger({ level: config.logLevel });
+  const sandboxStore = new SandboxStore(db);
+  const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), ...(input.connectors ?? [])]);
+  const integrations = new PmsIntegrations(
+    db,
+    new Vault(config.encryptionKeys),
+    registry,
+    { fetch: input.fetch ?? fetch, clock, logger },
+    async (provider, practice) => {
+      if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
+        await seedSandboxPractice(db, practice, clock.now());
+      }
+    },
+  );
+  const audit = new AuditLog(db, clock);
+  return {
+    config,
+    db,
+    clock,
+    logger,
+    accounts: new AccountService(db),
+    integrations,
+    audit,
+    executor: new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger }),
+    states: new RequestStates(),
+    perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),
+    failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock),
+    clientIp: input.clientIp ?? ((request) => request.headers.get("x-test-client-ip") ?? "unknown"),
+  };
+}

@@ -1,0 +1,144 @@
+import { DateTime } from "luxon";
+import type { PracticeSettings, Weekday } from "./practice";
+import type { PartOfDay, Slot, SlotQuery } from "./slot";
+
+export type ScheduleProvider = {
+  id: string;
+  name: string;
+  operatoryId: string | null;
+  /** Appointment type names the provider sees; null means all. */
+  appointmentTypes: string[] | null;
+};
+
+/** A booked interval in epoch milliseconds. */
+export type BusyInterval = { providerId: string | null; operatoryId: string | null; start: number; end: number };
+
+const LUXON_WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const MINUTE = 60_000;
+
+/** Sorted, merged intervals so that "is [s, e) free?" is one binary search. */
+class FreeBusy {
+  private starts: number[] = [];
+  private ends: number[] = [];
+
+  constructor(intervals: Array<{ start: number; end: number }>) {
+    const sorted = [...intervals].sort((a, b) => a.start - b.start);
+    for (const { start, end } of sorted) {
+      const last = this.ends.length - 1;
+      if (last >= 0 && start <= this.ends[last]!) this.ends[last] = Math.max(this.ends[last]!, end);
+      else {
+        this.starts.push(start);
+        this.ends.push(end);
+      }
+    }
+  }
+
+  isFree(start: number, end: number): boolean {
+    // first merged interval whose end is after `start`
+    let lo = 0;
+    let hi = this.ends.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ends[mid]! <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === this.starts.length || this.starts[lo]! >= end;
+  }
+}
+
+function groupBy(busy: BusyInterval[], key: "providerId" | "operatoryId"): Map<string, FreeBusy> {
+  const groups = new Map<string, BusyInterval[]>();
+  for (const b of busy) {
+    const id = b[key];
+    if (id === null) continue;
+    const list = groups.get(id) ?? [];
+    list.push(b);
+    groups.set(id, list);
+  }
+  return new Map([...groups].map(([id, list]) => [id, new FreeBusy(list)]));
+}
+
+function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
+  if (!part) return true;
+  if (part === "morning") return hour < 12;
+  if (part === "afternoon") return hour >= 12 && hour < 17;
+  return hour >= 17;
+}
+
+/** Picks `limit` items spread evenly over the list (first and last included) rather than the first N. */
+export function spread<T>(items: T[], limit: number): T[] {
+  if (items.length <= limit) return items;
+  if (limit <= 1) return items.slice(0, Math.max(0, limit));
+  const picked: T[] = [];
+  for (let i = 0; i < limit; i++) picked.push(items[Math.round((i * (items.length - 1)) / (limit - 1))]!);
+  return picked;
+}
+
+/** Every free start (not spread) between the query's days, in start order, then provider order. */
+export function freeSlots(input: {
+  practice: PracticeSettings;
+  providers: ScheduleProvider[];
+  busy: BusyInterval[];
+  query: SlotQuery;
+  now: Date;
+}): Slot[] {
+  const { practice, query } = input;
+  const zone = practice.timezone;
+  const providers = input.providers.filter(
+    (p) =>
+      (!query.providerId || p.id === query.providerId) &&
+      (query.appointmentType === null || p.appointmentTypes === null || p.appointmentTypes.includes(query.appointmentType)),
+  );
+  if (providers.length === 0) return [];
+  const byProvider = groupBy(input.busy, "providerId");
+  const byOperatory = groupBy(input.busy, "operatoryId");
+  const durationMs = query.durationMinutes * MINUTE;
+  const stepMs = practice.slotStepMinutes * MINUTE;
+  const nowMs = input.now.getTime();
+  const slots: Slot[] = [];
+
+  let day = DateTime.fromISO(query.startDate, { zone });
+  const lastDay = DateTime.fromISO(query.endDate, { zone });
+  while (day <= lastDay) {
+    const hours = practice.officeHours[LUXON_WEEKDAYS[day.weekday - 1]!] ?? [];
+    const date = day.toISODate();
+    for (const [open, close] of hours) {
+      // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
+      const openMs = DateTime.fromISO(`${date}T${open}`, { zone }).toMillis();
+      const closeMs = DateTime.fromISO(`${date}T${close}`, { zone }).toMillis();
+      for (let start = openMs; start + durationMs <= closeMs; start += stepMs) {
+        if (start < nowMs) continue;
+        const end = start + durationMs;
+        const local = DateTime.fromMillis(start, { zone });
+        if (!inPartOfDay(local.hour, query.partOfDay)) continue;
+        for (const p of providers) {
+          if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
+          if (p.operatoryId && byOperatory.get(p.operatoryId)?.isFree(start, end) === false) continue;
+          slots.push({
+            start: local.toISO({ suppressMilliseconds: true })!,
+            end: DateTime.fromMillis(end, { zone }).toISO({ suppressMilliseconds: true })!,
+            providerId: p.id,
+            providerName: p.name,
+            operatoryId: p.operatoryId,
+          });
+        }
+      }
+    }
+    day = day.plus({ days: 1 });
+  }
+  return slots;
+}
+
+/** True when [start, start+duration) lies inside one office-hours interval of its local day. */
+export function withinOfficeHours(practice: PracticeSettings, start: Date, durationMinutes: number): boolean {
+  const local = DateTime.fromJSDate(start, { zone: practice.timezone });
+  const hours = practice.officeHours[LUXON_WEEKDAYS[local.weekday - 1]!] ?? [];
+  const date = local.toISODate();
+  const s = start.getTime();
+  const e = s + durationMinutes * MINUTE;
+  return hours.some(([open, close]) => {
+    const o = DateTime.fromISO(`${date}T${open}`, { zone: practice.timezone }).toMillis();
+    const c = DateTime.fromISO(`${date}T${close}`, { zone: practice.timezone }).toMillis();
+    return s >= o && e <= c;
+  });
+}

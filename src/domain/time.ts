@@ -1,0 +1,33 @@
+import { DateTime } from "luxon";
+
+const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Reads an ISO 8601 date-time; a local time without an offset is read in the clinic's time zone
+ * (contract: "A local time without an offset is read in the clinic's time zone"). Null when invalid.
+ */
+export function parseInstant(input: string, timezone: string): Date | null {
+  const dt = HAS_OFFSET.test(input)
+    ? DateTime.fromISO(input, { setZone: true })
+    : DateTime.fromISO(input, { zone: timezone });
+  return dt.isValid ? dt.toJSDate() : null;
+}
+
+/** ISO 8601 with the clinic's UTC offset, e.g. `2026-12-01T09:00:00-05:00` (what callers hear). */
+export function formatInClinicZone(instant: Date, timezone: string): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
+}
+
+/** Today's calendar date in the clinic's time zone. */
+export function clinicToday(now: Date, timezone: string): string {
+  return DateTime.fromJSDate(now, { zone: timezone }).toISODate() ?? now.toISOString().slice(0, 10);
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  return DateTime.local().setZone(timezone).isValid;
+}
+
+/** A spoken form such as "Tuesday, December 1 at 9:00 AM" for summaries. */
+export function speakable(instant: Date, timezone: string): string {
+  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat("cccc, LLLL d 'at' h:mm a");
+}

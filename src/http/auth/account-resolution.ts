@@ -1,0 +1,93 @@
+import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import { AppError } from "../errors";
+import type { Principal } from "./principal";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined);
+
+/** Where a request may name its clinic, besides a clinic token's own claim. */
+export type AccountHints = {
+  /** The parsed JSON body: a Vapi message `{message: {...}}`, the seed envelope `{call, data}`, or bare args. */
+  payload?: unknown;
+  headerAccountId?: string | null;
+  queryAccountId?: string | null;
+};
+
+/** Account ids named explicitly in a Vapi message or the seed envelope (contract §1, in its order). */
+export function payloadAccountIds(payload: unknown): { explicit: string[]; phoneNumberIds: string[]; assistantIds: string[] } {
+  const root = obj(payload);
+  const message = obj(root?.message);
+  const calls = [obj(message?.call), obj(root?.call)].filter((c): c is Json => c !== undefined);
+  const explicit: string[] = [];
+  const phoneNumberIds: string[] = [];
+  const assistantIds: string[] = [];
+  for (const call of calls) {
+    const overrides = obj(call.assistantOverrides);
+    for (const id of [
+      str(obj(call.metadata)?.accountId),
+      str(obj(overrides?.metadata)?.accountId),
+      str(obj(overrides?.variableValues)?.accountId),
+    ]) {
+      if (id) explicit.push(id);
+    }
+    const phoneNumberId = str(call.phoneNumberId);
+    if (phoneNumberId) phoneNumberIds.push(phoneNumberId);
+    const assistantId = str(call.assistantId);
+    if (assistantId) assistantIds.push(assistantId);
+  }
+  for (const holder of [message, root]) {
+    const phoneId = str(obj(holder?.phoneNumber)?.id);
+    if (phoneId) phoneNumberIds.push(phoneId);
+  }
+  return { explicit, phoneNumberIds, assistantIds };
+}
+
+/** The Vapi call id of the request, if it carries one (for the audit row). */
+export function payloadCallId(payload: unknown): string | null {
+  const root = obj(payload);
+  return str(obj(obj(root?.message)?.call)?.id) ?? str(obj(root?.call)?.id) ?? null;
+}
+
+/**
+ * Finds the one clinic a request acts for (contract §1). Never from tool arguments; two sources that
+ * disagree are refused rather than guessed between; unknown and disabled clinics look the same.
+ */
+export async function resolveAccount(
+  principal: Principal,
+  hints: AccountHints,
+  accounts: AccountService,
+): Promise<AccountRecord> {
+  const { explicit, phoneNumberIds, assistantIds } = payloadAccountIds(hints.payload);
+  const named = [...explicit, hints.headerAccountId, hints.queryAccountId].filter((v): v is string => !!v);
+
+  let accountId: string;
+  if (principal.kind === "clinic") {
+    if (named.some((id) => id !== principal.accountId)) {
+      throw new AppError("FORBIDDEN", "This token may only act for its own clinic.");
+    }
+    accountId = principal.accountId;
+  } else {
+    const bound: string[] = [];
+    if (principal.kind === "vapi") {
+      for (const id of phoneNumberIds) {
+        const owner = await accounts.accountIdForBinding("phone_number", id);
+        if (owner) bound.push(owner);
+      }
+      for (const id of assistantIds) {
+        const owner = await accounts.accountIdForBinding("assistant", id);
+        if (owner) bound.push(owner);
+      }
+    }
+    const distinct = new Set([...named, ...bound]);
+    if (distinct.size > 1) {
+      throw new AppError("ACCOUNT_MISMATCH", "The request names more than one clinic.");
+    }
+    const [only] = distinct;
+    if (!only) throw new AppError("ACCOUNT_REQUIRED", "Say which clinic this request is for (accountId).");
+    accountId = only;
+  }
+  const account = await accounts.get(accountId);
+  if (!account || !account.enabled) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+  return account;
+}

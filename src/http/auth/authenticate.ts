@@ -1,0 +1,60 @@
+import type { Clock } from "../../lib/clock";
+import { safeEqualStrings } from "../../lib/timing-safe";
+import { verifyHmac } from "./hmac";
+import { verifyToken } from "./jwt";
+import type { Principal } from "./principal";
+
+export type AuthSecrets = { webhookSecrets: string[]; jwtSecret: string };
+
+export type IncomingCredentials = {
+  headers: Headers | Record<string, string | undefined>;
+  method: string;
+  pathAndQuery: string;
+  body: Uint8Array | null;
+};
+
+const header = (h: IncomingCredentials["headers"], name: string): string | null =>
+  h instanceof Headers ? h.get(name) : (h[name] ?? null);
+
+/** True when any active webhook secret equals the presented one; always compares against all. */
+function matchesWebhookSecret(presented: string, secrets: string[]): boolean {
+  let match = false;
+  for (const secret of secrets) if (safeEqualStrings(presented, secret)) match = true;
+  return match;
+}
+
+/**
+ * Resolves the caller from the first credential present (contract §1) and never falls through to a
+ * weaker one: a request that presents a signature is judged by that signature alone. Returns null
+ * for every kind of failure, so the caller answers one generic 401.
+ */
+export async function authenticate(
+  req: IncomingCredentials,
+  secrets: AuthSecrets,
+  clock: Clock,
+): Promise<Principal | null> {
+  const h = req.headers;
+  const signature = header(h, "x-vapi-signature") ?? header(h, "x-signature");
+  if (signature !== null) {
+    const timestamp = header(h, "x-vapi-timestamp") ?? header(h, "x-timestamp");
+    const ok = verifyHmac(
+      { signature, timestamp: timestamp?.trim() ?? null, method: req.method, pathAndQuery: req.pathAndQuery, body: req.body },
+      secrets.webhookSecrets,
+      clock.now().getTime(),
+    );
+    return ok ? { kind: "vapi", scheme: "hmac" } : null;
+  }
+  const vapiSecret = header(h, "x-vapi-secret");
+  if (vapiSecret !== null) {
+    return matchesWebhookSecret(vapiSecret, secrets.webhookSecrets) ? { kind: "vapi", scheme: "secret" } : null;
+  }
+  const authorization = header(h, "authorization");
+  if (authorization !== null) {
+    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+    if (!match) return null;
+    const token = match[1]!;
+    if (matchesWebhookSecret(token, secrets.webhookSecrets)) return { kind: "vapi", scheme: "bearer" };
+    return verifyToken(secrets.jwtSecret, token, clock.now());
+  }
+  return null;
+}

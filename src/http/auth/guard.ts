@@ -1,0 +1,105 @@
+import { containsCardData } from "../../domain/card-data";
+import type { Clock } from "../../lib/clock";
+import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import { parseJsonBody, readBodyCapped } from "../body";
+import { AppError, unauthorized } from "../errors";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestState, RequestStates } from "../request-state";
+import { payloadCallId, resolveAccount } from "./account-resolution";
+import { type AuthSecrets, authenticate } from "./authenticate";
+import type { Principal } from "./principal";
+
+export type GuardDeps = {
+  states: RequestStates;
+  secrets: AuthSecrets;
+  clock: Clock;
+  accounts: AccountService;
+  failedAuthByIp: RateLimiter;
+  perAccount: RateLimiter;
+};
+
+const pathAndQuery = (request: Request) => {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+};
+
+const rateLimited = (retryAfterSeconds: number) =>
+  new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(retryAfterSeconds) });
+
+function stateOf(deps: GuardDeps, request: Request): RequestState {
+  const state = deps.states.get(request);
+  if (!state) throw new AppError("INTERNAL", "request state missing");
+  return state;
+}
+
+/**
+ * Body requests: reads the raw bytes (capped), verifies the credential over exactly those bytes, and
+ * only then parses JSON (contract §1: signatures are checked before parsing).
+ */
+export async function authenticateBody(deps: GuardDeps, request: Request): Promise<unknown> {
+  const state = stateOf(deps, request);
+  const blocked = deps.failedAuthByIp.check(state.clientIp);
+  if (!blocked.allowed) throw rateLimited(blocked.retryAfterSeconds);
+  const raw = await readBodyCapped(request);
+  const principal = await authenticate(
+    { headers: request.headers, method: request.method, pathAndQuery: pathAndQuery(request), body: raw },
+    deps.secrets,
+    deps.clock,
+  );
+  if (!principal) throw unauthorized();
+  state.principal = principal;
+  return parseJsonBody(raw);
+}
+
+/** Body-less requests (GET): the credential covers the method and the path with its query. */
+export async function authenticateBodyless(deps: GuardDeps, request: Request): Promise<Principal> {
+  const state = stateOf(deps, request);
+  if (state.principal) return state.principal;
+  const blocked = deps.failedAuthByIp.check(state.clientIp);
+  if (!blocked.allowed) throw rateLimited(blocked.retryAfterSeconds);
+  const principal = await authenticate(
+    { headers: request.headers, method: request.method, pathAndQuery: pathAndQuery(request), body: null },
+    deps.secrets,
+    deps.clock,
+  );
+  if (!principal) throw unauthorized();
+  state.principal = principal;
+  return principal;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** The seed's envelope `{call, data}` (or `{message, data}`) carries the arguments in `data`. */
+export function unwrapEnvelope(body: unknown): { args: unknown; payload: unknown } {
+  if (isObject(body) && isObject(body.data) && ("call" in body || "message" in body)) return { args: body.data, payload: body };
+  return { args: body, payload: body };
+}
+
+export type GatewayContext = { principal: Principal; account: AccountRecord; callId: string | null };
+
+/**
+ * Everything a PMS route needs before its arguments are validated: who is calling, for which clinic,
+ * within that clinic's rate budget, and no raw card data anywhere in the request.
+ */
+export async function admitPmsRequest(
+  deps: GuardDeps,
+  input: { request: Request; payload: unknown; args: unknown; query: Record<string, unknown>; action: string | undefined },
+): Promise<GatewayContext> {
+  const state = stateOf(deps, input.request);
+  state.action = input.action;
+  const principal = await authenticateBodyless(deps, input.request);
+  const queryAccountId = typeof input.query.accountId === "string" ? input.query.accountId : null;
+  const account = await resolveAccount(
+    principal,
+    { payload: input.payload, headerAccountId: input.request.headers.get("x-account-id"), queryAccountId },
+    deps.accounts,
+  );
+  state.account = account;
+  state.callId = payloadCallId(input.payload);
+  const budget = deps.perAccount.hit(account.id);
+  if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
+  if (containsCardData(input.args) || containsCardData(input.query)) {
+    throw new AppError("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must not be sent; use a payment token.");
+  }
+  return { principal, account, callId: state.callId };
+}

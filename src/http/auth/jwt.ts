@@ -1,0 +1,32 @@
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { Principal } from "./principal";
+
+const encoder = new TextEncoder();
+
+export type TokenClaims = { role: "admin" } | { role: "clinic"; accountId: string };
+
+/** Mints an HS256 token the way the contract describes (`exp` always set). */
+export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds: number, subject?: string) {
+  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt();
+  if (subject) jwt.setSubject(subject);
+  return jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds).sign(encoder.encode(secret));
+}
+
+/** A principal for a valid clinic/admin token, or null for anything else (expired, wrong key, bad claims). */
+export async function verifyToken(secret: string, token: string, now: Date): Promise<Principal | null> {
+  try {
+    const { payload } = await jwtVerify(token, encoder.encode(secret), {
+      algorithms: ["HS256"],
+      requiredClaims: ["exp"],
+      currentDate: now,
+    });
+    if (payload.role === "admin") return { kind: "admin" };
+    if (payload.role === "clinic" && typeof payload.accountId === "string" && payload.accountId.length > 0) {
+      return { kind: "clinic", accountId: payload.accountId };
+    }
+    return null;
+  } catch (e) {
+    if (e instanceof errors.JOSEError || e instanceof TypeError || e instanceof SyntaxError) return null;
+    throw e;
+  }
+}

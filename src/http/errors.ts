@@ -1,0 +1,49 @@
+/** The closed error vocabulary of the contract; codes are stable, messages are for people. */
+export const errorStatus = {
+  VALIDATION: 400,
+  ACCOUNT_REQUIRED: 400,
+  CARD_DATA_NOT_ALLOWED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  ACCOUNT_MISMATCH: 403,
+  VERIFICATION_REQUIRED: 403,
+  NOT_FOUND: 404,
+  ACCOUNT_NOT_FOUND: 404,
+  PATIENT_NOT_FOUND: 404,
+  APPOINTMENT_NOT_FOUND: 404,
+  SLOT_UNAVAILABLE: 409,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNSUPPORTED_BY_PMS: 501,
+  PMS_ERROR: 502,
+  PMS_UNAVAILABLE: 503,
+  PMS_TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  override name = "AppError";
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = errorStatus[code];
+  }
+}
+
+/** Every 401 says the same thing, whatever failed, so a prober learns nothing from it. */
+export const unauthorized = () => new AppError("UNAUTHORIZED", "Missing or invalid credentials.");
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; requestId: string } };
+
+export const errorBody = (code: ErrorCode, message: string, requestId: string): ErrorBody => ({
+  error: { code, message, requestId },
+});

@@ -1,0 +1,33 @@
+import type { AccountRecord } from "../modules/accounts/service";
+import type { Principal } from "./auth/principal";
+
+/**
+ * What the gateway learns about one request as it moves through the hooks. Kept outside Elysia's
+ * context so that the error handler and the access log see it even when a hook threw half-way.
+ */
+export type RequestState = {
+  requestId: string;
+  startedAt: number;
+  clientIp: string;
+  principal?: Principal;
+  account?: AccountRecord;
+  /** Tool name of the PMS operation this route runs (for the audit row of a refused request). */
+  action?: string;
+  callId?: string | null;
+  rawBody?: Uint8Array;
+  /** Set once the operation executor wrote its own audit row, so the error path does not write a second. */
+  audited?: boolean;
+};
+
+export class RequestStates {
+  private readonly states = new WeakMap<Request, RequestState>();
+
+  start(request: Request, init: RequestState): RequestState {
+    this.states.set(request, init);
+    return init;
+  }
+
+  get(request: Request): RequestState | undefined {
+    return this.states.get(request);
+  }
+}

@@ -1,0 +1,73 @@
+import type { Server } from "bun";
+import { createApp } from "./app";
+import { ensureDemoClinic } from "./bootstrap/demo-clinic";
+import { configFromEnvironment } from "./bootstrap/environment";
+import { openDatabase } from "./db/client";
+import { applyMigrations } from "./db/migrate";
+import { createDeps } from "./deps";
+import { flyAwareClientIp } from "./http/client-ip";
+import { mintToken } from "./http/auth/jwt";
+import { sign } from "./http/auth/hmac";
+import { MAX_BODY_BYTES } from "./http/body";
+import { createLogger } from "./lib/logger";
+
+// The only module that reads the environment and listens.
+const result = configFromEnvironment(process.env);
+if (!result.ok) {
+  console.error(`pms-gateway cannot start; fix the environment:\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);
+  process.exit(1);
+}
+const config = result.config;
+const logger = createLogger({ level: config.logLevel });
+const database = await openDatabase(config.database);
+await applyMigrations(database.db);
+
+let server: Server<unknown> | undefined;
+const deps = createDeps({
+  config,
+  db: database.db,
+  logger,
+  clientIp: flyAwareClientIp((request) => server?.requestIP(request)?.address, Boolean(process.env.FLY_APP_NAME)),
+});
+const demo = config.nodeEnv === "production" ? undefined : await ensureDemoClinic(deps);
+
+const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_BODY_BYTES });
+server = app.server ?? undefined;
+logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
+
+if (demo) {
+  const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, 12 * 3600, "local-dev");
+  const body = JSON.stringify({ call: { id: "demo-call", metadata: { accountId: demo.id } }, data: { query: "Jane Doe" } });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = sign(config.vapiWebhookSecrets[0]!, new TextEncoder().encode(`${timestamp}.${body}`));
+  console.log(`
+pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.database.url})
+
+  Demo clinic (account id): ${demo.id}
+  Admin token (12 h):       ${adminToken}
+  Explorer:                 ${config.publicUrl}/docs
+
+  A signed Vapi-style request (valid for 5 minutes):
+  curl -s ${config.publicUrl}/api/pms/patients/search \\
+    -H 'content-type: application/json' \\
+    -H 'x-vapi-timestamp: ${timestamp}' \\
+    -H 'x-vapi-signature: ${signature}' \\
+    -d '${body}'
+
+  The same with the admin token:
+  curl -s '${config.publicUrl}/api/pms/appointments/availability?limit=3' \\
+    -H 'authorization: Bearer ${adminToken}' -H 'x-account-id: ${demo.id}'
+`);
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing in-flight requests");
+  await app.stop(false);
+  database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,81 @@
+import { Value } from "@sinclair/typebox/value";
+import { eq } from "drizzle-orm";
+import type { ConnectorRegistry } from "../connectors/registry";
+import type { ConnectorDeps, PmsConnector } from "../connectors/types";
+import type { Vault } from "../crypto/vault";
+import type { Database } from "../db/client";
+import { pmsIntegrations } from "../db/schema";
+import { sqlNow } from "../db/schema/columns";
+import type { PracticeSettings } from "../domain/practice";
+import { AppError } from "../http/errors";
+
+export type PmsStatus =
+  | { provider: string; configured: true; updatedAt: string }
+  | { provider: null; configured: false; updatedAt: null };
+
+/** Additional authenticated data: binds a ciphertext to the one account it was sealed for. */
+const aad = (accountId: string) => `pms_integrations:${accountId}`;
+
+/** Called after credentials are stored, e.g. to lay down the sandbox practice. */
+export type OnConfigured = (provider: string, practice: PracticeSettings) => Promise<void>;
+
+/**
+ * A clinic's PMS connection: stores credentials sealed (write-only: nothing here returns them) and
+ * builds the clinic's connector from them on demand.
+ */
+export class PmsIntegrations {
+  constructor(
+    private readonly db: Database,
+    private readonly vault: Vault,
+    private readonly registry: ConnectorRegistry,
+    private readonly connectorDeps: ConnectorDeps,
+    private readonly onConfigured: OnConfigured = async () => {},
+  ) {}
+
+  async configure(practice: PracticeSettings, provider: string, credentials: unknown): Promise<PmsStatus> {
+    const definition = this.registry.get(provider);
+    if (!definition) {
+      throw new AppError("VALIDATION", `provider: must be one of ${this.registry.ids().join(", ")}`);
+    }
+    if (!Value.Check(definition.credentialsSchema, credentials)) {
+      // Name the fields only: values are secrets and must not be echoed.
+      const fields = [...Value.Errors(definition.credentialsSchema, credentials)].map((e) => e.path || "/");
+      throw new AppError("VALIDATION", `credentials: invalid for ${provider} (${[...new Set(fields)].join(", ")})`);
+    }
+    const sealed = await this.vault.seal(JSON.stringify(credentials), aad(practice.accountId));
+    await this.db
+      .insert(pmsIntegrations)
+      .values({ accountId: practice.accountId, provider, credentialsCiphertext: sealed.ciphertext, keyId: sealed.keyId })
+      .onConflictDoUpdate({
+        target: pmsIntegrations.accountId,
+        set: { provider, credentialsCiphertext: sealed.ciphertext, keyId: sealed.keyId, updatedAt: sqlNow },
+      });
+    await this.onConfigured(provider, practice);
+    return this.status(practice.accountId);
+  }
+
+  async status(accountId: string): Promise<PmsStatus> {
+    const [row] = await this.db
+      .select({ provider: pmsIntegrations.provider, updatedAt: pmsIntegrations.updatedAt })
+      .from(pmsIntegrations)
+      .where(eq(pmsIntegrations.accountId, accountId));
+    return row ? { provider: row.provider, configured: true, updatedAt: row.updatedAt } : { provider: null, configured: false, updatedAt: null };
+  }
+
+  /** The clinic's connector, or a typed error the caller can say: never a silent fallback to another PMS. */
+  async connectorFor(practice: PracticeSettings): Promise<PmsConnector> {
+    const [row] = await this.db.select().from(pmsIntegrations).where(eq(pmsIntegrations.accountId, practice.accountId));
+    if (!row) throw new AppError("PMS_UNAVAILABLE", "This clinic has no practice-management system connected yet.");
+    const definition = this.registry.get(row.provider);
+    if (!definition) throw new AppError("PMS_UNAVAILABLE", "This clinic's practice-management system is not supported here.");
+    let credentials: unknown;
+    try {
+      credentials = JSON.parse(
+        await this.vault.open({ keyId: row.keyId, ciphertext: row.credentialsCiphertext }, aad(practice.accountId)),
+      );
+    } catch {
+      throw new AppError("PMS_UNAVAILABLE", "This clinic's PMS credentials could not be read; ask the administrator to set them again.");
+    }
+    return definition.create({ practice, credentials, deps: this.connectorDeps });
+  }
+}

@@ -1,0 +1,69 @@
+import { t } from "elysia";
+
+const Time = t.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, clinic-local" });
+const Interval = t.Tuple([Time, Time]);
+const DayHours = t.Array(Interval, { maxItems: 6 });
+
+export const OfficeHoursModel = t.Object(
+  {
+    mon: t.Optional(DayHours),
+    tue: t.Optional(DayHours),
+    wed: t.Optional(DayHours),
+    thu: t.Optional(DayHours),
+    fri: t.Optional(DayHours),
+    sat: t.Optional(DayHours),
+    sun: t.Optional(DayHours),
+  },
+  { additionalProperties: false, examples: [{ mon: [["08:00", "12:00"], ["13:00", "17:00"]] }] },
+);
+
+const AppointmentTypeModel = t.Object({
+  name: t.String({ minLength: 1, maxLength: 40, pattern: "^[a-z0-9][a-z0-9_-]*$" }),
+  durationMinutes: t.Integer({ minimum: 5, maximum: 480 }),
+});
+
+const VapiId = t.String({ minLength: 1, maxLength: 100 });
+
+const accountFields = {
+  name: t.String({ minLength: 1, maxLength: 200 }),
+  timezone: t.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. America/New_York" }),
+  currency: t.String({ pattern: "^[A-Z]{3}$", default: "USD" }),
+  officeHours: OfficeHoursModel,
+  defaultDurationMinutes: t.Integer({ minimum: 5, maximum: 480 }),
+  slotStepMinutes: t.Integer({ minimum: 5, maximum: 120 }),
+  appointmentTypes: t.Array(AppointmentTypeModel, { minItems: 1, maxItems: 50 }),
+  vapiPhoneNumberIds: t.Array(VapiId, { maxItems: 50 }),
+  vapiAssistantIds: t.Array(VapiId, { maxItems: 50 }),
+  enabled: t.Boolean(),
+};
+
+export const CreateAccountBody = t.Object(
+  {
+    name: accountFields.name,
+    timezone: accountFields.timezone,
+    currency: t.Optional(accountFields.currency),
+    officeHours: t.Optional(accountFields.officeHours),
+    defaultDurationMinutes: t.Optional(accountFields.defaultDurationMinutes),
+    slotStepMinutes: t.Optional(accountFields.slotStepMinutes),
+    appointmentTypes: t.Optional(accountFields.appointmentTypes),
+    vapiPhoneNumberIds: t.Optional(accountFields.vapiPhoneNumberIds),
+    vapiAssistantIds: t.Optional(accountFields.vapiAssistantIds),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateAccountBody = t.Partial(t.Object(accountFields), { additionalProperties: false });
+
+export const AccountModel = t.Object({
+  id: t.String(),
+  ...accountFields,
+  pms: t.Union([
+    t.Object({ provider: t.String(), configured: t.Literal(true), updatedAt: t.String() }),
+    t.Object({ provider: t.Null(), configured: t.Literal(false), updatedAt: t.Null() }),
+  ]),
+  createdAt: t.String(),
+  updatedAt: t.String(),
+});
+
+export type CreateAccountInput = typeof CreateAccountBody.static;
+export type UpdateAccountInput = typeof UpdateAccountBody.static;

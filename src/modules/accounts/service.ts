@@ -1,0 +1,126 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { accounts, vapiBindings } from "../../db/schema";
+import { sqlNow } from "../../db/schema/columns";
+import { DEFAULT_APPOINTMENT_TYPES, DEFAULT_OFFICE_HOURS, type PracticeSettings } from "../../domain/practice";
+import { isValidTimezone } from "../../domain/time";
+import { AppError } from "../../http/errors";
+import { newId } from "../../lib/ids";
+import type { CreateAccountInput, UpdateAccountInput } from "./model";
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type AccountRecord = AccountRow & { vapiPhoneNumberIds: string[]; vapiAssistantIds: string[] };
+
+export const practiceOf = (a: AccountRow): PracticeSettings => ({
+  accountId: a.id,
+  timezone: a.timezone,
+  currency: a.currency,
+  officeHours: a.officeHours,
+  defaultDurationMinutes: a.defaultDurationMinutes,
+  slotStepMinutes: a.slotStepMinutes,
+  appointmentTypes: a.appointmentTypes,
+});
+
+function checkSettings(input: Partial<CreateAccountInput>) {
+  if (input.timezone !== undefined && !isValidTimezone(input.timezone)) {
+    throw new AppError("VALIDATION", "timezone: not a known IANA time zone");
+  }
+  for (const [day, intervals] of Object.entries(input.officeHours ?? {})) {
+    for (const [open, close] of intervals ?? []) {
+      if (open >= close) throw new AppError("VALIDATION", `officeHours.${day}: each interval must open before it closes`);
+    }
+  }
+  const names = (input.appointmentTypes ?? []).map((t) => t.name);
+  if (new Set(names).size !== names.length) throw new AppError("VALIDATION", "appointmentTypes: names must be unique");
+}
+
+/** Clinics and the Vapi ids they registered. */
+export class AccountService {
+  constructor(private readonly db: Database) {}
+
+  async create(input: CreateAccountInput): Promise<AccountRecord> {
+    checkSettings(input);
+    const id = newId("account");
+    await this.db.insert(accounts).values({
+      id,
+      name: input.name,
+      timezone: input.timezone,
+      currency: input.currency ?? "USD",
+      officeHours: input.officeHours ?? DEFAULT_OFFICE_HOURS,
+      defaultDurationMinutes: input.defaultDurationMinutes ?? 30,
+      slotStepMinutes: input.slotStepMinutes ?? 15,
+      appointmentTypes: input.appointmentTypes ?? DEFAULT_APPOINTMENT_TYPES,
+    });
+    await this.replaceBindings(id, input.vapiPhoneNumberIds, input.vapiAssistantIds);
+    return (await this.get(id))!;
+  }
+
+  async update(id: string, input: UpdateAccountInput): Promise<AccountRecord | undefined> {
+    checkSettings(input);
+    const { vapiPhoneNumberIds, vapiAssistantIds, ...fields } = input;
+    if (!(await this.get(id))) return undefined;
+    if (Object.keys(fields).length > 0) {
+      await this.db.update(accounts).set({ ...fields, updatedAt: sqlNow }).where(eq(accounts.id, id));
+    }
+    await this.replaceBindings(id, vapiPhoneNumberIds, vapiAssistantIds);
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<AccountRecord | undefined> {
+    const [row] = await this.db.select().from(accounts).where(eq(accounts.id, id));
+    if (!row) return undefined;
+    return (await this.withBindings([row]))[0];
+  }
+
+  async list(): Promise<AccountRecord[]> {
+    return this.withBindings(await this.db.select().from(accounts).orderBy(accounts.createdAt, accounts.id));
+  }
+
+  /** The account that registered a Vapi phone-number or assistant id, if any. */
+  async accountIdForBinding(kind: "phone_number" | "assistant", externalId: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .select({ accountId: vapiBindings.accountId })
+      .from(vapiBindings)
+      .where(and(eq(vapiBindings.kind, kind), eq(vapiBindings.externalId, externalId)));
+    return row?.accountId;
+  }
+
+  private async replaceBindings(accountId: string, phoneNumberIds?: string[], assistantIds?: string[]) {
+    for (const [kind, ids] of [
+      ["phone_number", phoneNumberIds],
+      ["assistant", assistantIds],
+    ] as const) {
+      if (ids === undefined) continue;
+      const unique = [...new Set(ids)];
+      if (unique.length > 0 && (await this.ownersOtherThan(accountId, kind, unique)).length > 0) {
+        const field = kind === "phone_number" ? "vapiPhoneNumberIds" : "vapiAssistantIds";
+        throw new AppError("VALIDATION", `${field}: already registered by another account`);
+      }
+      await this.db.batch([
+        this.db.delete(vapiBindings).where(and(eq(vapiBindings.accountId, accountId), eq(vapiBindings.kind, kind))),
+        ...unique.map((externalId) => this.db.insert(vapiBindings).values({ kind, externalId, accountId })),
+      ]);
+    }
+  }
+
+  private async ownersOtherThan(accountId: string, kind: "phone_number" | "assistant", ids: string[]) {
+    const rows = await this.db
+      .select({ accountId: vapiBindings.accountId })
+      .from(vapiBindings)
+      .where(and(eq(vapiBindings.kind, kind), inArray(vapiBindings.externalId, ids)));
+    return rows.filter((r) => r.accountId !== accountId);
+  }
+
+  private async withBindings(rows: AccountRow[]): Promise<AccountRecord[]> {
+    if (rows.length === 0) return [];
+    const bindings = await this.db
+      .select()
+      .from(vapiBindings)
+      .where(inArray(vapiBindings.accountId, rows.map((r) => r.id)));
+    return rows.map((r) => ({
+      ...r,
+      vapiPhoneNumberIds: bindings.filter((b) => b.accountId === r.id && b.kind === "phone_number").map((b) => b.externalId),
+      vapiAssistantIds: bindings.filter((b) => b.accountId === r.id && b.kind === "assistant").map((b) => b.externalId),
+    }));
+  }
+}

@@ -1,0 +1,168 @@
+import { Elysia, t } from "elysia";
+import type { AuditLog, AuditRow } from "../../audit/audit-log";
+import { AppError } from "../../http/errors";
+import type { PmsIntegrations } from "../../integrations/pms-integrations";
+import type { Clock } from "../../lib/clock";
+import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
+import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
+import { ErrorEnvelope } from "../pms/model";
+import { authenticateStaff, requireAccountAccess, requireAdmin } from "./guard";
+
+export type AdminModuleDeps = {
+  accounts: AccountService;
+  integrations: PmsIntegrations;
+  audit: AuditLog;
+  clock: Clock;
+  jwtSecret: string;
+};
+
+const errors = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope };
+const security = [{ bearer: [] }];
+const SqlTime = t.String({
+  pattern: "^\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?)?Z?$",
+  description: "UTC, e.g. 2026-11-25 or 2026-11-25T14:00:00",
+});
+
+const AuditLogModel = t.Object({
+  id: t.Integer(),
+  accountId: t.Union([t.String(), t.Null()]),
+  callId: t.Union([t.String(), t.Null()]),
+  toolCallId: t.Union([t.String(), t.Null()]),
+  action: t.String(),
+  patientId: t.Union([t.String(), t.Null()]),
+  phiAccessed: t.Boolean(),
+  success: t.Boolean(),
+  statusCode: t.Integer(),
+  errorCode: t.Union([t.String(), t.Null()]),
+  responseTime: t.Integer({ description: "milliseconds" }),
+  requestId: t.String(),
+  actor: t.String(),
+  createdAt: t.String(),
+});
+
+/** `2026-11-25T14:00:00Z` → `2026-11-25 14:00:00`, the audit table's `created_at` format. */
+const toSqlTime = (v: string | undefined) => v?.replace("T", " ").replace(/Z$/, "");
+
+/** Admin and clinic-IT routes (contract §4). */
+export function adminModule(deps: AdminModuleDeps) {
+  const present = async (a: AccountRecord) => ({
+    id: a.id,
+    name: a.name,
+    timezone: a.timezone,
+    currency: a.currency,
+    officeHours: a.officeHours,
+    defaultDurationMinutes: a.defaultDurationMinutes,
+    slotStepMinutes: a.slotStepMinutes,
+    appointmentTypes: a.appointmentTypes,
+    vapiPhoneNumberIds: a.vapiPhoneNumberIds,
+    vapiAssistantIds: a.vapiAssistantIds,
+    enabled: a.enabled,
+    pms: await deps.integrations.status(a.id),
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  });
+  const load = async (id: string) => {
+    const account = await deps.accounts.get(id);
+    if (!account) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+    return account;
+  };
+
+  return new Elysia({ name: "modules/admin", prefix: "/api/admin" })
+    .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps.jwtSecret, deps.clock) }))
+    .post(
+      "/accounts",
+      async ({ staff, body, set }) => {
+        requireAdmin(staff);
+        set.status = 201;
+        return { account: await present(await deps.accounts.create(body)) };
+      },
+      {
+        body: CreateAccountBody,
+        response: { 201: t.Object({ account: AccountModel }), ...errors },
+        detail: { summary: "Create a clinic account", tags: ["Admin"], security },
+      },
+    )
+    .get(
+      "/accounts",
+      async ({ staff }) => {
+        requireAdmin(staff);
+        return { accounts: await Promise.all((await deps.accounts.list()).map(present)) };
+      },
+      { response: { 200: t.Object({ accounts: t.Array(AccountModel) }), ...errors }, detail: { summary: "List clinic accounts", tags: ["Admin"], security } },
+    )
+    .get(
+      "/accounts/:id",
+      async ({ staff, params }) => {
+        requireAccountAccess(staff, params.id);
+        return { account: await present(await load(params.id)) };
+      },
+      { response: { 200: t.Object({ account: AccountModel }), ...errors }, detail: { summary: "Get a clinic account", tags: ["Admin"], security } },
+    )
+    .patch(
+      "/accounts/:id",
+      async ({ staff, params, body }) => {
+        requireAdmin(staff);
+        const updated = await deps.accounts.update(params.id, body);
+        if (!updated) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+        return { account: await present(updated) };
+      },
+      {
+        body: UpdateAccountBody,
+        response: { 200: t.Object({ account: AccountModel }), ...errors },
+        detail: { summary: "Update a clinic account (settings, Vapi ids, enabled)", tags: ["Admin"], security },
+      },
+    )
+    .put(
+      "/accounts/:id/pms",
+      async ({ staff, params, body }) => {
+        requireAdmin(staff);
+        const account = await load(params.id);
+        return { pms: await deps.integrations.configure(practiceOf(account), body.provider, body.credentials) };
+      },
+      {
+        body: t.Object({
+          provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
+          credentials: t.Record(t.String({ maxLength: 64 }), t.String({ maxLength: 2000 }), {
+            maxProperties: 20,
+            description: "Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?",
+          }),
+        }),
+        response: {
+          200: t.Object({
+            pms: t.Object({ provider: t.Union([t.String(), t.Null()]), configured: t.Boolean(), updatedAt: t.Union([t.String(), t.Null()]) }),
+          }),
+          ...errors,
+        },
+        detail: { summary: "Connect a clinic's PMS (credentials are write-only)", tags: ["Admin"], security },
+      },
+    )
+    .get(
+      "/audit-logs",
+      async ({ staff, query }) => {
+        let accountId = query.accountId;
+        if (staff.kind === "clinic") {
+          requireAccountAccess(staff, accountId ?? staff.accountId);
+          accountId = staff.accountId;
+        }
+        const rows: AuditRow[] = await deps.audit.list({
+          limit: query.limit ?? 100,
+          ...(accountId ? { accountId } : {}),
+          ...(query.action ? { action: query.action } : {}),
+          ...(query.from ? { from: toSqlTime(query.from)! } : {}),
+          ...(query.to ? { to: toSqlTime(query.to)! } : {}),
+        });
+        return { auditLogs: rows };
+      },
+      {
+        query: t.Object({
+          accountId: t.Optional(t.String({ maxLength: 200 })),
+          from: t.Optional(SqlTime),
+          to: t.Optional(SqlTime),
+          action: t.Optional(t.String({ maxLength: 40 })),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        }),
+        response: { 200: t.Object({ auditLogs: t.Array(AuditLogModel) }), ...errors },
+        detail: { summary: "List audit-log rows, newest first (no bodies, ids only)", tags: ["Admin"], security },
+      },
+    );
+}

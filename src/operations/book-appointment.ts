@@ -1,0 +1,53 @@
+import { t } from "elysia";
+import { AppointmentSchema } from "../domain/appointment";
+import { parseInstant } from "../domain/time";
+import { resolveAppointmentType } from "./appointment-settings";
+import { defineOperation, fromConnector, invalid } from "./operation";
+import { AppointmentType, DurationMinutes, IsoDateTime, PatientId, ProviderId } from "./schema-parts";
+import { spokenTime } from "./speech";
+
+export const AppointmentResult = t.Object({ appointment: AppointmentSchema });
+
+export const bookingSummary = (verb: string, a: { start: string; confirmation: string; type: string | null }) =>
+  a.confirmation === "pending"
+    ? `The request to ${verb} the ${a.type ?? "appointment"} for ${spokenTime(a.start)} was sent; the office will confirm it.`
+    : `The ${a.type ?? "appointment"} is ${verb === "book" ? "booked" : "moved"} for ${spokenTime(a.start)}.`;
+
+export const bookAppointment = defineOperation({
+  name: "book_appointment",
+  title: "Book an appointment",
+  description:
+    "Books an appointment for a known patient at a start time taken from check_availability. " +
+    "If the result says pending, tell the caller the request was sent and the office will confirm.",
+  input: t.Object({
+    patientId: PatientId,
+    start: IsoDateTime,
+    durationMinutes: t.Optional(DurationMinutes),
+    providerId: t.Optional(ProviderId),
+    appointmentType: t.Optional(AppointmentType),
+    notes: t.Optional(t.String({ maxLength: 500, description: "Short reason for the visit" })),
+  }),
+  write: true,
+  phi: true,
+  successStatus: 201,
+  async run({ practice, connector }, args) {
+    const start = parseInstant(args.start, practice.timezone);
+    if (!start) return invalid("start: not a valid ISO 8601 date-time");
+    const type = resolveAppointmentType(practice, args.appointmentType, args.durationMinutes);
+    if (!type.ok) return type;
+    const booked = await connector.bookAppointment({
+      patientId: args.patientId,
+      start,
+      durationMinutes: type.value.durationMinutes,
+      appointmentType: type.value.type,
+      ...(args.providerId ? { providerId: args.providerId } : {}),
+      ...(args.notes ? { notes: args.notes } : {}),
+    });
+    if (!booked.ok) return fromConnector(booked.error);
+    const appointment = booked.value;
+    return {
+      ok: true,
+      value: { data: { appointment }, summary: bookingSummary("book", appointment), patientId: appointment.patientId },
+    };
+  },
+});

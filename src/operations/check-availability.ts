@@ -1,0 +1,72 @@
+import { t } from "elysia";
+import { DateTime } from "luxon";
+import { spread } from "../domain/availability";
+import { SlotSchema } from "../domain/slot";
+import { clinicToday } from "../domain/time";
+import { resolveAppointmentType } from "./appointment-settings";
+import { defineOperation, fromConnector, invalid } from "./operation";
+import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
+import { listOf, spokenDay, spokenTime } from "./speech";
+
+export const MAX_RANGE_DAYS = 14;
+
+export const AvailabilityResult = t.Object({ slots: t.Array(SlotSchema) });
+
+export const checkAvailability = defineOperation({
+  name: "check_availability",
+  title: "Find open appointment slots",
+  description:
+    "Finds free appointment times for one day (date) or a range of up to 14 days (startDate and endDate), " +
+    "inside office hours and never in the past. Offer the caller at most three of the returned times.",
+  input: t.Object({
+    date: t.Optional(IsoDate),
+    startDate: t.Optional(IsoDate),
+    endDate: t.Optional(IsoDate),
+    providerId: t.Optional(ProviderId),
+    appointmentType: t.Optional(AppointmentType),
+    durationMinutes: t.Optional(DurationMinutes),
+    partOfDay: t.Optional(t.Union([t.Literal("morning"), t.Literal("afternoon"), t.Literal("evening")])),
+    limit: t.Optional(t.Integer({ minimum: 1, maximum: 20, default: 5, description: "How many slots (default 5)" })),
+  }),
+  write: false,
+  phi: false,
+  successStatus: 200,
+  async run({ practice, connector, clock }, args) {
+    const zone = practice.timezone;
+    const today = clinicToday(clock.now(), zone);
+    const startDate = args.date ?? args.startDate ?? today;
+    const endDate = args.date ?? args.endDate ?? args.startDate ?? today;
+    const start = DateTime.fromISO(startDate, { zone });
+    const end = DateTime.fromISO(endDate, { zone });
+    if (!start.isValid || !end.isValid) return invalid("date: not a valid calendar date");
+    if (end < start) return invalid("endDate: must not be before startDate");
+    if (end.diff(start, "days").days >= MAX_RANGE_DAYS) return invalid(`endDate: the range may span at most ${MAX_RANGE_DAYS} days`);
+    const type = resolveAppointmentType(practice, args.appointmentType, args.durationMinutes);
+    if (!type.ok) return type;
+    // A range wholly in the past has nothing to offer; start no earlier than today.
+    const fromDate = startDate < today ? today : startDate;
+    const limit = args.limit ?? 5;
+    const found =
+      endDate < today
+        ? { ok: true as const, value: [] }
+        : await connector.findSlots({
+            startDate: fromDate,
+            endDate,
+            durationMinutes: type.value.durationMinutes,
+            appointmentType: type.value.type,
+            limit,
+            ...(args.providerId ? { providerId: args.providerId } : {}),
+            ...(args.partOfDay ? { partOfDay: args.partOfDay } : {}),
+          });
+    if (!found.ok) return fromConnector(found.error);
+    const slots = spread(found.value, limit);
+    const range = startDate === endDate ? `on ${spokenDay(startDate)}` : `between ${spokenDay(startDate)} and ${spokenDay(endDate)}`;
+    const summary =
+      slots.length === 0
+        ? `There are no openings ${range}.`
+        : `I found ${slots.length} opening${slots.length === 1 ? "" : "s"} ${range}, including ${listOf(
+            slots.slice(0, 3).map((s) => `${spokenTime(s.start)} with ${s.providerName}`),
+          )}.`;
+    return { ok: true, value: { data: { slots }, summary, patientId: null } };
+  },
+});

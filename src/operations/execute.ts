@@ -1,0 +1,135 @@
+import type { AuditLog } from "../audit/audit-log";
+import type { PmsIntegrations } from "../integrations/pms-integrations";
+import type { Actor } from "../http/auth/principal";
+import { AppError, type ErrorCode, errorStatus } from "../http/errors";
+import type { Clock } from "../lib/clock";
+import type { Logger } from "../lib/logger";
+import { type AccountRecord, practiceOf } from "../modules/accounts/service";
+import type { IdempotencyStore } from "./idempotency";
+import { requestHash } from "./idempotency";
+import type { AnyOperation } from "./index";
+import type { OperationResult } from "./operation";
+
+export type ExecuteRequest = {
+  operation: AnyOperation;
+  args: Record<string, unknown>;
+  account: AccountRecord;
+  actor: Actor;
+  requestId: string;
+  callId: string | null;
+  toolCallId: string | null;
+  /** `rest:<Idempotency-Key>` or `vapi:<toolCallId>`; null means no deduplication. */
+  idempotencyKey: string | null;
+};
+
+export type ExecuteOutcome =
+  | { ok: true; status: number; data: Record<string, unknown>; summary: string; replayed: boolean }
+  | { ok: false; status: number; code: ErrorCode; message: string; replayed: boolean };
+
+type StoredBody = Omit<ExecuteOutcome, "status" | "replayed">;
+
+export type ExecutorDeps = {
+  integrations: PmsIntegrations;
+  audit: AuditLog;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  logger: Logger;
+};
+
+/** Failures worth retrying later: the key is released instead of remembering the failure. */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["PMS_UNAVAILABLE", "PMS_TIMEOUT", "PMS_ERROR", "INTERNAL"]);
+
+/**
+ * Runs one PMS operation for one clinic, the same way for every entry point: idempotency, the
+ * connector call, one audit row written before the reply (success or failure), and typed outcomes.
+ */
+export class OperationExecutor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  async execute(req: ExecuteRequest): Promise<ExecuteOutcome> {
+    const started = performance.now();
+    const { operation, account } = req;
+    let patientId = typeof req.args.patientId === "string" ? req.args.patientId : null;
+
+    const key = operation.write ? req.idempotencyKey : null;
+    const hash = key ? await requestHash(operation.name, req.args) : "";
+    if (key) {
+      const claim = await this.deps.idempotency.claim(account.id, key, operation.name, hash);
+      if (claim.kind !== "claimed") {
+        const outcome = this.fromClaim(claim);
+        await this.audit(req, outcome, patientId, started);
+        return outcome;
+      }
+    }
+
+    let result: OperationResult;
+    try {
+      const practice = practiceOf(account);
+      const connector = await this.deps.integrations.connectorFor(practice);
+      result = await operation.run({ practice, connector, clock: this.deps.clock }, req.args as never);
+    } catch (e) {
+      result = { ok: false, error: this.unexpected(e, req) };
+    }
+    if (result.ok) patientId = result.value.patientId ?? patientId;
+
+    const outcome: ExecuteOutcome = result.ok
+      ? { ok: true, status: operation.successStatus, data: result.value.data, summary: result.value.summary, replayed: false }
+      : { ok: false, status: errorStatus[result.error.code], code: result.error.code, message: result.error.message, replayed: false };
+
+    // The audit row comes first: if it cannot be written the caller is told the operation failed.
+    await this.audit(req, outcome, patientId, started);
+    if (key) {
+      if (!outcome.ok && TRANSIENT.has(outcome.code)) await this.deps.idempotency.release(account.id, key);
+      else {
+        const { status, replayed: _replayed, ...body } = outcome;
+        await this.deps.idempotency.complete(account.id, key, { status, body });
+      }
+    }
+    return outcome;
+  }
+
+  private fromClaim(claim: Exclude<Awaited<ReturnType<IdempotencyStore["claim"]>>, { kind: "claimed" }>): ExecuteOutcome {
+    if (claim.kind === "replay") {
+      const body = claim.outcome.body as StoredBody;
+      return { ...body, status: claim.outcome.status, replayed: true } as ExecuteOutcome;
+    }
+    const code: ErrorCode = claim.kind === "mismatch" ? "IDEMPOTENCY_KEY_REUSED" : "IDEMPOTENCY_IN_PROGRESS";
+    const message =
+      claim.kind === "mismatch"
+        ? "This idempotency key was already used with different arguments."
+        : "The first request with this idempotency key is still running; retry shortly.";
+    return { ok: false, status: errorStatus[code], code, message, replayed: false };
+  }
+
+  private unexpected(e: unknown, req: ExecuteRequest) {
+    if (e instanceof AppError) return { code: e.code, message: e.message };
+    // Log the error class and request id only: an exception message may carry vendor data.
+    this.deps.logger.error(
+      { requestId: req.requestId, accountId: req.account.id, action: req.operation.name, errorName: (e as Error)?.name },
+      "operation failed unexpectedly",
+    );
+    return { code: "INTERNAL" as const, message: "Something went wrong on our side. Please try again." };
+  }
+
+  private async audit(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
+    try {
+      await this.deps.audit.record({
+        accountId: req.account.id,
+        callId: req.callId,
+        toolCallId: req.toolCallId,
+        action: req.operation.name,
+        patientId,
+        phiAccessed: outcome.ok && req.operation.phi,
+        success: outcome.ok,
+        statusCode: outcome.status,
+        errorCode: outcome.ok ? null : outcome.code,
+        responseTimeMs: performance.now() - started,
+        requestId: req.requestId,
+        actor: req.actor,
+      });
+    } catch (e) {
+      this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "audit write failed");
+      throw new AppError("INTERNAL", "The operation could not be recorded, so it is reported as failed.");
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { t } from "elysia";
+import { PatientSchema } from "../domain/patient";
+import { defineOperation, fromConnector } from "./operation";
+import { PatientId } from "./schema-parts";
+
+export const PatientResult = t.Object({ patient: PatientSchema });
+
+export const getPatient = defineOperation({
+  name: "get_patient",
+  title: "Get a patient",
+  description: "Reads one patient's contact details (name, date of birth, phone, email).",
+  input: t.Object({ patientId: PatientId }),
+  write: false,
+  phi: true,
+  successStatus: 200,
+  async run({ connector }, args) {
+    const found = await connector.getPatient(args.patientId);
+    if (!found.ok) return fromConnector(found.error);
+    const patient = found.value;
+    return {
+      ok: true,
+      value: { data: { patient }, summary: `This is ${patient.firstName} ${patient.lastName}'s record.`, patientId: patient.id },
+    };
+  },
+});

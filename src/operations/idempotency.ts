@@ -1,0 +1,104 @@
+import { and, eq, lt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { idempotencyKeys } from "../db/schema";
+import { type Clock, toSqlTimestamp } from "../lib/clock";
+
+export type StoredOutcome = { status: number; body: unknown };
+
+export type Claim =
+  | { kind: "claimed" }
+  | { kind: "replay"; outcome: StoredOutcome }
+  | { kind: "mismatch" }
+  | { kind: "in_progress" };
+
+/** A claim left "in progress" this long is taken to be from a crashed process and may be taken over. */
+const ABANDONED_AFTER_MS = 60_000;
+const WAIT_STEP_MS = 25;
+
+export async function requestHash(action: string, args: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(`${action}\n${stableJson(args)}`);
+  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes)).toString("hex");
+}
+
+/** JSON with sorted keys, so the same arguments in another key order hash the same. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/**
+ * Exactly-once writes per (account, key). The claim is a single INSERT … ON CONFLICT DO NOTHING, so two
+ * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
+ */
+export class IdempotencyStore {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async claim(accountId: string, key: string, action: string, hash: string, waitMs = 8_000): Promise<Claim> {
+    const inserted = await this.db
+      .insert(idempotencyKeys)
+      .values({ accountId, key, action, requestHash: hash, state: "in_progress", createdAt: toSqlTimestamp(this.clock.now()) })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (inserted.length > 0) return { kind: "claimed" };
+
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const [row] = await this.db
+        .select()
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+      if (!row) return this.claim(accountId, key, action, hash, Math.max(0, deadline - Date.now()));
+      if (row.requestHash !== hash) return { kind: "mismatch" };
+      if (row.state === "completed") {
+        return { kind: "replay", outcome: { status: row.responseStatus ?? 200, body: JSON.parse(row.responseBody ?? "null") } };
+      }
+      if (await this.takeOverAbandoned(accountId, key)) return { kind: "claimed" };
+      if (Date.now() >= deadline) return { kind: "in_progress" };
+      await Bun.sleep(WAIT_STEP_MS);
+    }
+  }
+
+  async complete(accountId: string, key: string, outcome: StoredOutcome): Promise<void> {
+    await this.db
+      .update(idempotencyKeys)
+      .set({ state: "completed", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body) })
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+  }
+
+  /** Forgets a claim whose operation failed transiently, so a retry may try the PMS again. */
+  async release(accountId: string, key: string): Promise<void> {
+    await this.db
+      .delete(idempotencyKeys)
+      .where(
+        and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "in_progress")),
+      );
+  }
+
+  private async takeOverAbandoned(accountId: string, key: string): Promise<boolean> {
+    const cutoff = toSqlTimestamp(new Date(this.clock.now().getTime() - ABANDONED_AFTER_MS));
+    const now = toSqlTimestamp(this.clock.now());
+    const updated = await this.db
+      .update(idempotencyKeys)
+      .set({ createdAt: now })
+      .where(
+        and(
+          eq(idempotencyKeys.accountId, accountId),
+          eq(idempotencyKeys.key, key),
+          eq(idempotencyKeys.state, "in_progress"),
+          lt(idempotencyKeys.createdAt, cutoff),
+        ),
+      )
+      .returning({ key: idempotencyKeys.key });
+    return updated.length > 0;
+  }
+}
+

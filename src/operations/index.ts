@@ -1,0 +1,29 @@
+import { addPatientNote } from "./add-patient-note";
+import { bookAppointment } from "./book-appointment";
+import { cancelAppointment } from "./cancel-appointment";
+import { checkAvailability } from "./check-availability";
+import { createPatient } from "./create-patient";
+import { getPatient } from "./get-patient";
+import { getPatientBalance } from "./get-patient-balance";
+import { getPatientInsurance } from "./get-patient-insurance";
+import type { Operation, ToolName } from "./operation";
+import { processPayment } from "./process-payment";
+import { rescheduleAppointment } from "./reschedule-appointment";
+import { searchPatients } from "./search-patients";
+
+/** The eleven PMS operations of contract §2, keyed by their tool name (contract §3). */
+export const operations = {
+  check_availability: checkAvailability,
+  book_appointment: bookAppointment,
+  reschedule_appointment: rescheduleAppointment,
+  cancel_appointment: cancelAppointment,
+  search_patients: searchPatients,
+  get_patient: getPatient,
+  create_patient: createPatient,
+  add_patient_note: addPatientNote,
+  get_patient_balance: getPatientBalance,
+  get_patient_insurance: getPatientInsurance,
+  process_payment: processPayment,
+} as const satisfies Record<ToolName, Operation<any>>;
+
+export type AnyOperation = (typeof operations)[ToolName];

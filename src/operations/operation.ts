@@ -1,0 +1,70 @@
+import type { TObject } from "@sinclair/typebox";
+import type { ConnectorError, PmsConnector } from "../connectors/types";
+import type { PracticeSettings } from "../domain/practice";
+import type { ErrorCode } from "../http/errors";
+import type { Clock } from "../lib/clock";
+import { err, type Result } from "../lib/result";
+
+export type ToolName =
+  | "check_availability"
+  | "book_appointment"
+  | "reschedule_appointment"
+  | "cancel_appointment"
+  | "search_patients"
+  | "get_patient"
+  | "create_patient"
+  | "add_patient_note"
+  | "get_patient_balance"
+  | "get_patient_insurance"
+  | "process_payment";
+
+export type OperationContext = { practice: PracticeSettings; connector: PmsConnector; clock: Clock };
+
+export type OperationSuccess = {
+  data: Record<string, unknown>;
+  /** One short sentence a voice agent can say as is. */
+  summary: string;
+  /** The patient this operation touched, for the audit row (never a name or other PHI). */
+  patientId: string | null;
+};
+
+export type OperationFailure = { code: ErrorCode; message: string };
+export type OperationResult = Result<OperationSuccess, OperationFailure>;
+
+/**
+ * One PMS operation, defined once: its argument schema validates the REST route and (later) the Vapi
+ * tool, and `run` holds the vendor-neutral logic over a connector.
+ */
+export interface Operation<Input extends TObject = TObject> {
+  name: ToolName;
+  /** Short title for the OpenAPI explorer. */
+  title: string;
+  /** What it does and when to use it, written for a person and for the model. */
+  description: string;
+  input: Input;
+  /** Changes the PMS: idempotent per key, and never retried blindly. */
+  write: boolean;
+  /** Reads or changes patient data (PHI) when it succeeds. */
+  phi: boolean;
+  successStatus: 200 | 201;
+  run(ctx: OperationContext, args: Input["static"]): Promise<OperationResult>;
+}
+
+export const defineOperation = <Input extends TObject>(op: Operation<Input>): Operation<Input> => op;
+
+const connectorCodes: Record<ConnectorError["code"], ErrorCode> = {
+  patient_not_found: "PATIENT_NOT_FOUND",
+  appointment_not_found: "APPOINTMENT_NOT_FOUND",
+  slot_unavailable: "SLOT_UNAVAILABLE",
+  invalid_request: "VALIDATION",
+  unavailable: "PMS_UNAVAILABLE",
+  timeout: "PMS_TIMEOUT",
+  unsupported: "UNSUPPORTED_BY_PMS",
+  auth_failed: "PMS_UNAVAILABLE",
+  upstream_error: "PMS_ERROR",
+};
+
+export const fromConnector = (e: ConnectorError): Result<never, OperationFailure> =>
+  err({ code: connectorCodes[e.code], message: e.message });
+
+export const invalid = (message: string): Result<never, OperationFailure> => err({ code: "VALIDATION", message });

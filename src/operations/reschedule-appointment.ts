@@ -1,0 +1,36 @@
+import { t } from "elysia";
+import { parseInstant } from "../domain/time";
+import { bookingSummary } from "./book-appointment";
+import { defineOperation, fromConnector, invalid } from "./operation";
+import { AppointmentId, DurationMinutes, IsoDateTime, ProviderId } from "./schema-parts";
+
+export const rescheduleAppointment = defineOperation({
+  name: "reschedule_appointment",
+  title: "Move an appointment",
+  description: "Moves an existing appointment to a new start time (check availability first).",
+  input: t.Object({
+    appointmentId: AppointmentId,
+    start: IsoDateTime,
+    durationMinutes: t.Optional(DurationMinutes),
+    providerId: t.Optional(ProviderId),
+  }),
+  write: true,
+  phi: true,
+  successStatus: 200,
+  async run({ practice, connector }, args) {
+    const start = parseInstant(args.start, practice.timezone);
+    if (!start) return invalid("start: not a valid ISO 8601 date-time");
+    const moved = await connector.rescheduleAppointment({
+      appointmentId: args.appointmentId,
+      start,
+      ...(args.durationMinutes ? { durationMinutes: args.durationMinutes } : {}),
+      ...(args.providerId ? { providerId: args.providerId } : {}),
+    });
+    if (!moved.ok) return fromConnector(moved.error);
+    const appointment = moved.value;
+    return {
+      ok: true,
+      value: { data: { appointment }, summary: bookingSummary("move", appointment), patientId: appointment.patientId },
+    };
+  },
+});

@@ -1,0 +1,44 @@
+import { t } from "elysia";
+import { PatientSchema } from "../domain/patient";
+import { defineOperation, fromConnector, invalid } from "./operation";
+import { IsoDate } from "./schema-parts";
+
+const Name = t.String({ minLength: 1, maxLength: 80 });
+
+export const searchPatients = defineOperation({
+  name: "search_patients",
+  title: "Search patients",
+  description:
+    "Looks up patients by name, phone number and/or date of birth (at most 10 results). " +
+    "Always search before creating a new patient.",
+  input: t.Object({
+    query: t.Optional(t.String({ minLength: 1, maxLength: 120, description: "Free text: name, phone or YYYY-MM-DD" })),
+    phone: t.Optional(t.String({ minLength: 3, maxLength: 32 })),
+    dateOfBirth: t.Optional(IsoDate),
+    firstName: t.Optional(Name),
+    lastName: t.Optional(Name),
+  }),
+  write: false,
+  phi: true,
+  successStatus: 200,
+  async run({ connector }, args) {
+    if (!args.query && !args.phone && !args.dateOfBirth && !args.firstName && !args.lastName) {
+      return invalid("give at least one of query, phone, dateOfBirth, firstName, lastName");
+    }
+    const found = await connector.searchPatients(args);
+    if (!found.ok) return fromConnector(found.error);
+    const patients = found.value;
+    const summary =
+      patients.length === 0
+        ? "No patient matches that."
+        : patients.length === 1
+          ? `Found one patient: ${patients[0]!.firstName} ${patients[0]!.lastName}.`
+          : `Found ${patients.length} patients that match.`;
+    return {
+      ok: true,
+      value: { data: { patients }, summary, patientId: patients.length === 1 ? patients[0]!.id : null },
+    };
+  },
+});
+
+export const PatientsResult = t.Object({ patients: t.Array(PatientSchema) });
