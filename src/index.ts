@@ -36,7 +36,7 @@ server = app.server ?? undefined;
 logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
 
 if (demo) {
-  const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, 12 * 3600, "local-dev");
+  const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, { ttlSeconds: 12 * 3600, subject: "local-dev" });
   const body = JSON.stringify({ call: { id: "demo-call", metadata: { accountId: demo.id } }, data: { query: "Jane Doe" } });
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = sign(config.vapiWebhookSecrets[0]!, new TextEncoder().encode(`${timestamp}.${body}`));

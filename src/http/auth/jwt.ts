@@ -6,10 +6,15 @@ const encoder = new TextEncoder();
 export type TokenClaims = { role: "admin" } | { role: "clinic"; accountId: string };
 
 /** Mints an HS256 token the way the contract describes (`exp` always set). */
-export async function mintToken(secret: string, claims: TokenClaims, ttlSeconds: number, subject?: string) {
-  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt();
-  if (subject) jwt.setSubject(subject);
-  return jwt.setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds).sign(encoder.encode(secret));
+export async function mintToken(
+  secret: string,
+  claims: TokenClaims,
+  options: { ttlSeconds: number; now?: Date; subject?: string },
+) {
+  const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(issuedAt);
+  if (options.subject) jwt.setSubject(options.subject);
+  return jwt.setExpirationTime(issuedAt + options.ttlSeconds).sign(encoder.encode(secret));
 }
 
 /** A principal for a valid clinic/admin token, or null for anything else (expired, wrong key, bad claims). */
