@@ -1,0 +1,120 @@
+import { parseArgs } from "node:util";
+import { configFromEnvironment } from "../bootstrap/environment";
+import { openDatabase } from "../db/client";
+import { applyMigrations } from "../db/migrate";
+import { createDeps } from "../deps";
+import { mintToken } from "../http/auth/jwt";
+import { AppError } from "../http/errors";
+import { createLogger } from "../lib/logger";
+import { practiceOf } from "../modules/accounts/service";
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+  token --role admin|clinic [--account <id>] [--ttl <seconds>]   mint a JWT (default ttl 3600)
+  accounts:create --name <name> --timezone <IANA zone> [--currency USD]
+  accounts:list
+  pms:set --account <id> --provider sandbox|sikka               credentials JSON on stdin`;
+
+/** Every CLI command, callable with explicit I/O so that tests run it in-process. */
+export async function runCli(
+  argv: string[],
+  io: { env: Record<string, string | undefined>; stdin: () => Promise<string>; out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      role: { type: "string" },
+      account: { type: "string" },
+      ttl: { type: "string" },
+      name: { type: "string" },
+      timezone: { type: "string" },
+      currency: { type: "string" },
+      provider: { type: "string" },
+    },
+    strict: true,
+  });
+  const configured = configFromEnvironment(io.env);
+  if (!configured.ok) {
+    io.err(`configuration problems:\n${configured.problems.map((p) => `  - ${p}`).join("\n")}`);
+    return 1;
+  }
+  const config = configured.config;
+
+  if (command === "token") {
+    const ttlSeconds = Number(values.ttl ?? "3600");
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) return fail(io, "--ttl must be a positive number of seconds");
+    if (values.role === "admin") {
+      io.out(await mintToken(config.adminJwtSecret, { role: "admin" }, { ttlSeconds, subject: "cli" }));
+      return 0;
+    }
+    if (values.role === "clinic" && values.account) {
+      io.out(await mintToken(config.adminJwtSecret, { role: "clinic", accountId: values.account }, { ttlSeconds, subject: "cli" }));
+      return 0;
+    }
+    return fail(io, "token needs --role admin, or --role clinic with --account <id>");
+  }
+
+  const database = await openDatabase(config.database);
+  try {
+    await applyMigrations(database.db);
+    const deps = createDeps({ config, db: database.db, logger: createLogger({ level: "warn" }) });
+    switch (command) {
+      case "accounts:create": {
+        if (!values.name || !values.timezone) return fail(io, "accounts:create needs --name and --timezone");
+        const account = await deps.accounts.create({
+          name: values.name,
+          timezone: values.timezone,
+          ...(values.currency ? { currency: values.currency } : {}),
+        });
+        io.out(JSON.stringify({ id: account.id, name: account.name, timezone: account.timezone }));
+        return 0;
+      }
+      case "accounts:list": {
+        for (const a of await deps.accounts.list()) {
+          const pms = await deps.integrations.status(a.id);
+          io.out(`${a.id}\t${a.name}\t${a.timezone}\t${a.enabled ? "enabled" : "disabled"}\t${pms.provider ?? "no PMS"}`);
+        }
+        return 0;
+      }
+      case "pms:set": {
+        if (!values.account || !values.provider) return fail(io, "pms:set needs --account and --provider (credentials on stdin)");
+        const account = await deps.accounts.get(values.account);
+        if (!account) return fail(io, "no such account");
+        const input = (await io.stdin()).trim();
+        let credentials: unknown;
+        try {
+          credentials = input === "" ? {} : JSON.parse(input);
+        } catch {
+          return fail(io, "stdin is not a JSON object");
+        }
+        const status = await deps.integrations.configure(practiceOf(account), values.provider, credentials);
+        io.out(JSON.stringify(status));
+        return 0;
+      }
+      default:
+        io.err(USAGE);
+        return command ? 2 : 0;
+    }
+  } catch (e) {
+    if (e instanceof AppError) return fail(io, `${e.code}: ${e.message}`);
+    throw e;
+  } finally {
+    database.close();
+  }
+}
+
+function fail(io: { err: (s: string) => void }, message: string): number {
+  io.err(message);
+  return 2;
+}
+
+if (import.meta.main) {
+  const code = await runCli(process.argv.slice(2), {
+    env: process.env,
+    stdin: () => Bun.stdin.text(),
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+  });
+  process.exit(code);
+}
