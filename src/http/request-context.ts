@@ -30,6 +30,8 @@ function validationMessage(error: ValidationError): string {
 }
 
 function classify(code: string | number, error: unknown): { code: ErrorCode; message: string; headers: Record<string, string> } {
+  // Elysia wraps whatever a parse hook throws (our authentication, body cap and JSON errors) in a ParseError.
+  if (code === "PARSE" && (error as Error).cause instanceof AppError) return classify("", (error as Error).cause);
   if (error instanceof AppError) return { code: error.code, message: error.message, headers: error.headers };
   if (error instanceof ValidationError) return { code: "VALIDATION", message: validationMessage(error), headers: {} };
   if (code === "NOT_FOUND") return { code: "NOT_FOUND", message: "No such route.", headers: {} };
