@@ -59,6 +59,7 @@ export const requestContext = (deps: RequestContextDeps) =>
       if (failure.code === "INTERNAL") {
         deps.logger.error({ requestId, errorName: (error as Error)?.name, elysiaCode: code }, "unhandled error");
       }
+      if (state) state.errorStatus = status;
       if (failure.code === "UNAUTHORIZED" && state) deps.failedAuthByIp.hit(state.clientIp);
       // A refused PMS operation (bad input, card data, rate limit…) still leaves its audit row.
       if (state?.account && state.action && !state.audited) {
@@ -86,7 +87,8 @@ export const requestContext = (deps: RequestContextDeps) =>
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const state = deps.states.get(request);
       const status =
-        responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200;
+        state?.errorStatus ??
+        (responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200);
       deps.logger.info(
         {
           method: request.method,

@@ -17,6 +17,8 @@ export type RequestState = {
   rawBody?: Uint8Array;
   /** Set once the operation executor wrote its own audit row, so the error path does not write a second. */
   audited?: boolean;
+  /** The status the error handler answered with (Elysia's `set.status` does not see it). */
+  errorStatus?: number;
 };
 
 export class RequestStates {
