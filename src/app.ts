@@ -5,6 +5,7 @@ import { adminModule } from "./modules/admin";
 import { docsModule } from "./modules/docs";
 import { healthModule } from "./modules/health";
 import { pmsModule } from "./modules/pms";
+import { vapiModule } from "./modules/vapi";
 
 /** Builds the whole HTTP app from its dependencies; tests call `createApp(deps).handle(request)`. */
 export function createApp(deps: AppDeps) {
@@ -14,6 +15,7 @@ export function createApp(deps: AppDeps) {
     .use(healthModule(deps.db))
     .use(docsModule(deps.config.publicUrl))
     .use(pmsModule({ ...deps, secrets }))
+    .use(vapiModule({ ...deps, secrets, publicUrl: deps.config.publicUrl }))
     .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }));
 }
 

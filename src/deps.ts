@@ -14,6 +14,10 @@ import { PmsIntegrations } from "./integrations/pms-integrations";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { AccountService } from "./modules/accounts/service";
+import { CallReports } from "./modules/vapi/call-reports";
+import { EndOfCallService } from "./modules/vapi/end-of-call-service";
+import { ToolCallService } from "./modules/vapi/tool-call-service";
+import { CallVerifications } from "./modules/vapi/verifications";
 import { OperationExecutor } from "./operations/execute";
 import { IdempotencyStore } from "./operations/idempotency";
 
@@ -30,6 +34,9 @@ export type AppDeps = {
   perAccount: RateLimiter;
   failedAuthByIp: RateLimiter;
   clientIp: ClientIpResolver;
+  toolCalls: ToolCallService;
+  endOfCall: EndOfCallService;
+  callReports: CallReports;
 };
 
 export type DepsInput = {
@@ -63,6 +70,9 @@ export function createDeps(input: DepsInput): AppDeps {
     },
   );
   const audit = new AuditLog(db, clock);
+  const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger });
+  const verifications = new CallVerifications(db);
+  const callReports = new CallReports(db, clock);
   return {
     config,
     db,
@@ -71,7 +81,10 @@ export function createDeps(input: DepsInput): AppDeps {
     accounts: new AccountService(db),
     integrations,
     audit,
-    executor: new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger }),
+    executor,
+    toolCalls: new ToolCallService({ executor, integrations, verifications }),
+    endOfCall: new EndOfCallService({ reports: callReports, verifications, executor, logger }),
+    callReports,
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),
     failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock),

@@ -88,6 +88,17 @@ export class OperationExecutor {
     return outcome;
   }
 
+  /**
+   * Records an operation the gateway refused before reaching the PMS (bad arguments, card data, an
+   * unverified caller) with its own audit row, and returns the failure to report.
+   */
+  async refuse(req: Omit<ExecuteRequest, "idempotencyKey">, code: ErrorCode, message: string, startedAt = performance.now()) {
+    const outcome: ExecuteOutcome = { ok: false, status: errorStatus[code], code, message, replayed: false };
+    const patientId = typeof req.args.patientId === "string" ? req.args.patientId : null;
+    await this.audit({ ...req, idempotencyKey: null }, outcome, patientId, startedAt);
+    return outcome;
+  }
+
   private fromClaim(claim: Exclude<Awaited<ReturnType<IdempotencyStore["claim"]>>, { kind: "claimed" }>): ExecuteOutcome {
     if (claim.kind === "replay") {
       const body = claim.outcome.body as StoredBody;

@@ -17,6 +17,8 @@ export const accounts = sqliteTable("accounts", {
   slotStepMinutes: integer("slot_step_minutes").notNull().default(15),
   appointmentTypes: text("appointment_types", { mode: "json" }).$type<AppointmentTypeSetting[]>().notNull(),
   enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Opt-in: write each call's end-of-call summary as a PMS note on the patient verified in that call. */
+  callSummaryNotes: integer("call_summary_notes", { mode: "boolean" }).notNull().default(false),
   ...timestamps,
 });
 

@@ -3,3 +3,4 @@ export * from "./audit-logs";
 export * from "./idempotency-keys";
 export * from "./pms-integrations";
 export * from "./sandbox";
+export * from "./calls";

@@ -35,6 +35,7 @@ const accountFields = {
   vapiPhoneNumberIds: t.Array(VapiId, { maxItems: 50 }),
   vapiAssistantIds: t.Array(VapiId, { maxItems: 50 }),
   enabled: t.Boolean(),
+  callSummaryNotes: t.Boolean({ description: "Write each call's summary as a PMS note on the verified patient" }),
 };
 
 export const CreateAccountBody = t.Object(
@@ -48,6 +49,7 @@ export const CreateAccountBody = t.Object(
     appointmentTypes: t.Optional(accountFields.appointmentTypes),
     vapiPhoneNumberIds: t.Optional(accountFields.vapiPhoneNumberIds),
     vapiAssistantIds: t.Optional(accountFields.vapiAssistantIds),
+    callSummaryNotes: t.Optional(accountFields.callSummaryNotes),
   },
   { additionalProperties: false },
 );

@@ -50,6 +50,7 @@ export class AccountService {
       defaultDurationMinutes: input.defaultDurationMinutes ?? 30,
       slotStepMinutes: input.slotStepMinutes ?? 15,
       appointmentTypes: input.appointmentTypes ?? DEFAULT_APPOINTMENT_TYPES,
+      callSummaryNotes: input.callSummaryNotes ?? false,
     });
     await this.replaceBindings(id, input.vapiPhoneNumberIds, input.vapiAssistantIds);
     return (await this.get(id))!;

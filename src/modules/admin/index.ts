@@ -6,10 +6,12 @@ import type { Clock } from "../../lib/clock";
 import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
 import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
 import { ErrorEnvelope } from "../pms/model";
+import type { CallReports } from "../vapi/call-reports";
 import { authenticateStaff, requireAccountAccess, requireAdmin } from "./guard";
 
 export type AdminModuleDeps = {
   accounts: AccountService;
+  callReports: CallReports;
   integrations: PmsIntegrations;
   audit: AuditLog;
   clock: Clock;
@@ -57,6 +59,7 @@ export function adminModule(deps: AdminModuleDeps) {
     vapiPhoneNumberIds: a.vapiPhoneNumberIds,
     vapiAssistantIds: a.vapiAssistantIds,
     enabled: a.enabled,
+    callSummaryNotes: a.callSummaryNotes,
     pms: await deps.integrations.status(a.id),
     createdAt: a.createdAt,
     updatedAt: a.updatedAt,
@@ -134,6 +137,50 @@ export function adminModule(deps: AdminModuleDeps) {
           ...errors,
         },
         detail: { summary: "Connect a clinic's PMS (credentials are write-only)", tags: ["Admin"], security },
+      },
+    )
+    .get(
+      "/call-reports",
+      async ({ staff, query }) => {
+        let accountId = query.accountId;
+        if (staff.kind === "clinic") {
+          requireAccountAccess(staff, accountId ?? staff.accountId);
+          accountId = staff.accountId;
+        }
+        const rows = await deps.callReports.list({
+          limit: query.limit ?? 100,
+          ...(accountId ? { accountId } : {}),
+          ...(query.from ? { from: toSqlTime(query.from)! } : {}),
+          ...(query.to ? { to: toSqlTime(query.to)! } : {}),
+        });
+        return { callReports: rows };
+      },
+      {
+        query: t.Object({
+          accountId: t.Optional(t.String({ maxLength: 200 })),
+          from: t.Optional(SqlTime),
+          to: t.Optional(SqlTime),
+          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        }),
+        response: {
+          200: t.Object({
+            callReports: t.Array(
+              t.Object({
+                id: t.Integer(),
+                accountId: t.String(),
+                callId: t.String(),
+                endedReason: t.Union([t.String(), t.Null()]),
+                durationSeconds: t.Union([t.Integer(), t.Null()]),
+                summary: t.Union([t.String(), t.Null()]),
+                patientIds: t.Array(t.String()),
+                summaryNoteId: t.Union([t.String(), t.Null()]),
+                createdAt: t.String(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+        detail: { summary: "Stored end-of-call reports (no transcript text)", tags: ["Admin"], security },
       },
     )
     .get(

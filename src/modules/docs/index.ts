@@ -52,6 +52,7 @@ export const docsModule = (publicUrl: string) =>
           tags: [
             { name: "Appointments", description: "Availability, booking, moving and cancelling" },
             { name: "Patients", description: "Lookup, registration, notes, balance, insurance, payments" },
+            { name: "Vapi", description: "The server URL for Vapi function tools, and the tool definitions" },
             { name: "Admin", description: "Clinic accounts, PMS credentials, audit log" },
             { name: "Operations", description: "Health and readiness" },
           ],

@@ -1,0 +1,66 @@
+import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
+import type { Database } from "../../db/client";
+import { type Clock, toSqlTimestamp } from "../../lib/clock";
+import { callReports, pmsAuditLogs } from "../../db/schema";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const str = (v: unknown, max: number) => (typeof v === "string" && v.length > 0 ? v.slice(0, max) : null);
+
+export type EndOfCallFacts = { callId: string; endedReason: string | null; durationSeconds: number | null; summary: string | null };
+
+/** Reads an end-of-call-report: `artifact`/`analysis` first, then the 2024 top-level fields (vapi.md §6). */
+export function endOfCallFacts(message: Json): EndOfCallFacts | null {
+  const callId = str(obj(message.call)?.id, 200);
+  if (!callId) return null;
+  const analysis = obj(message.analysis);
+  const started = Date.parse(String(message.startedAt ?? obj(message.call)?.startedAt ?? ""));
+  const ended = Date.parse(String(message.endedAt ?? obj(message.call)?.endedAt ?? ""));
+  const duration =
+    typeof message.durationSeconds === "number"
+      ? Math.round(message.durationSeconds)
+      : Number.isFinite(started) && Number.isFinite(ended)
+        ? Math.round((ended - started) / 1000)
+        : null;
+  return {
+    callId,
+    endedReason: str(message.endedReason, 120),
+    durationSeconds: duration,
+    summary: str(analysis?.summary ?? message.summary, 4000),
+  };
+}
+
+/** End-of-call reports, once per call; the transcript is never stored. */
+export class CallReports {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** True when stored now; false when this call was already reported (a repeat is a no-op). */
+  async store(accountId: string, facts: EndOfCallFacts): Promise<{ stored: boolean; patientIds: string[] }> {
+    const touched = await this.db
+      .selectDistinct({ patientId: pmsAuditLogs.patientId })
+      .from(pmsAuditLogs)
+      .where(and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, facts.callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)));
+    const patientIds = touched.map((r) => r.patientId!).sort();
+    const inserted = await this.db
+      .insert(callReports)
+      .values({ accountId, callId: facts.callId, endedReason: facts.endedReason, durationSeconds: facts.durationSeconds, summary: facts.summary, patientIds, createdAt: toSqlTimestamp(this.clock.now()) })
+      .onConflictDoNothing()
+      .returning({ id: callReports.id });
+    return { stored: inserted.length > 0, patientIds };
+  }
+
+  async recordSummaryNote(accountId: string, callId: string, noteId: string): Promise<void> {
+    await this.db.update(callReports).set({ summaryNoteId: noteId }).where(and(eq(callReports.accountId, accountId), eq(callReports.callId, callId)));
+  }
+
+  list(filter: { accountId?: string; from?: string; to?: string; limit: number }) {
+    const where: SQL[] = [];
+    if (filter.accountId) where.push(eq(callReports.accountId, filter.accountId));
+    if (filter.from) where.push(gte(callReports.createdAt, filter.from));
+    if (filter.to) where.push(lte(callReports.createdAt, filter.to));
+    return this.db.select().from(callReports).where(and(...where)).orderBy(desc(callReports.id)).limit(filter.limit);
+  }
+}

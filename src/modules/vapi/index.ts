@@ -1,0 +1,109 @@
+import { Elysia, t } from "elysia";
+import { resolveAccount } from "../../http/auth/account-resolution";
+import { type GuardDeps, authenticateBody, authenticateBodyless } from "../../http/auth/guard";
+import { AppError } from "../../http/errors";
+import type { RequestStates } from "../../http/request-state";
+import type { AccountRecord } from "../accounts/service";
+import { ErrorEnvelope } from "../pms/model";
+import type { EndOfCallService } from "./end-of-call-service";
+import { ServerMessageBody, WebhookResponse } from "./model";
+import { errorText } from "./result-text";
+import type { ToolCallService } from "./tool-call-service";
+import { extractFunctionCall, extractToolCalls, type IncomingToolCall } from "./tool-calls";
+import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "./tools/definitions";
+
+export type VapiModuleDeps = GuardDeps & {
+  states: RequestStates;
+  toolCalls: ToolCallService;
+  endOfCall: EndOfCallService;
+  publicUrl: string;
+};
+
+const security = [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as Array<Record<string, string[]>>;
+
+/**
+ * Vapi's server URL (contract §3). Authentication failures are 401s Vapi can log; once a request is
+ * authenticated the answer is always 200, and per-call problems come back as `error` strings.
+ */
+export function vapiModule(deps: VapiModuleDeps) {
+  const tools = buildPmsTools(deps.publicUrl);
+
+  async function accountFor(request: Request, body: unknown): Promise<AccountRecord | AppError> {
+    const state = deps.states.get(request)!;
+    try {
+      const account = await resolveAccount(
+        state.principal!,
+        { payload: body, headerAccountId: request.headers.get("x-account-id") },
+        deps.accounts,
+      );
+      state.account = account;
+      const budget = deps.perAccount.hit(account.id);
+      if (!budget.allowed) return new AppError("RATE_LIMITED", "Too many requests for this clinic; try again shortly.");
+      return account;
+    } catch (e) {
+      if (e instanceof AppError) return e;
+      throw e;
+    }
+  }
+
+  const failAll = (calls: IncomingToolCall[], e: AppError) =>
+    calls.map((c) => ({ toolCallId: c.id, name: c.name, error: errorText(e.code, e.message) }));
+
+  return new Elysia({ name: "modules/vapi", prefix: "/api/vapi" })
+    .onParse(({ request }) => authenticateBody(deps, request))
+    .post(
+      "/webhook",
+      async ({ body, request }) => {
+        const state = deps.states.get(request)!;
+        const message = body.message as Record<string, unknown>;
+        switch (message.type) {
+          case "tool-calls": {
+            const calls = extractToolCalls(message);
+            const account = await accountFor(request, body);
+            if (account instanceof AppError) return { results: failAll(calls, account) };
+            state.audited = true;
+            return { results: await deps.toolCalls.run({ calls, message, account, principal: state.principal!, requestId: state.requestId }) };
+          }
+          case "function-call": {
+            const call = extractFunctionCall(message);
+            if (!call) return { result: errorText("VALIDATION", "functionCall.name is missing.") };
+            const account = await accountFor(request, body);
+            if (account instanceof AppError) return { result: errorText(account.code, account.message) };
+            const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: state.principal!, requestId: state.requestId });
+            return { result: only!.result ?? only!.error ?? "" };
+          }
+          case "end-of-call-report": {
+            const account = await accountFor(request, body);
+            if (!(account instanceof AppError)) await deps.endOfCall.handle(message, account, state.requestId);
+            return {};
+          }
+          default:
+            return {};
+        }
+      },
+      {
+        body: ServerMessageBody,
+        response: { 200: WebhookResponse, 401: ErrorEnvelope, 413: ErrorEnvelope, 429: ErrorEnvelope },
+        detail: {
+          summary: "Vapi server URL: tool calls and other server messages",
+          description:
+            "`tool-calls` → `{results: [{toolCallId, name, result|error}]}` in the order received; " +
+            "`end-of-call-report` is stored once per call; every other type → `{}`.",
+          tags: ["Vapi"],
+          security,
+        },
+      },
+    )
+    .get(
+      "/tools",
+      async ({ request }) => {
+        await authenticateBodyless(deps, request);
+        return { tools, systemPromptAddition: PMS_SYSTEM_PROMPT_ADDITION };
+      },
+      {
+        response: { 200: t.Object({ tools: t.Array(t.Unknown()), systemPromptAddition: t.String() }), 401: ErrorEnvelope },
+        detail: { summary: "The PMS function tools and system-prompt addition for a Vapi assistant", tags: ["Vapi"], security },
+      },
+    );
+}
+
