@@ -6,19 +6,30 @@ import { createDeps } from "../deps";
 import { mintToken } from "../http/auth/jwt";
 import { AppError } from "../http/errors";
 import { createLogger } from "../lib/logger";
+import { VapiApi } from "../integrations/vapi-api";
 import { practiceOf } from "../modules/accounts/service";
+import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "../modules/vapi/tools/definitions";
+import { syncAssistantTools } from "../modules/vapi/tools/sync";
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
   token --role admin|clinic [--account <id>] [--ttl <seconds>]   mint a JWT (default ttl 3600)
   accounts:create --name <name> --timezone <IANA zone> [--currency USD]
   accounts:list
-  pms:set --account <id> --provider sandbox|sikka               credentials JSON on stdin`;
+  pms:set --account <id> --provider sandbox|sikka               credentials JSON on stdin
+  vapi:sync --assistant <id>                                      create/update the PMS tools on a Vapi assistant
+  vapi:tools                                                      print the tool definitions and system-prompt addition`;
 
 /** Every CLI command, callable with explicit I/O so that tests run it in-process. */
 export async function runCli(
   argv: string[],
-  io: { env: Record<string, string | undefined>; stdin: () => Promise<string>; out: (s: string) => void; err: (s: string) => void },
+  io: {
+    env: Record<string, string | undefined>;
+    stdin: () => Promise<string>;
+    out: (s: string) => void;
+    err: (s: string) => void;
+    fetch?: typeof fetch;
+  },
 ): Promise<number> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
@@ -31,6 +42,7 @@ export async function runCli(
       timezone: { type: "string" },
       currency: { type: "string" },
       provider: { type: "string" },
+      assistant: { type: "string" },
     },
     strict: true,
   });
@@ -53,6 +65,28 @@ export async function runCli(
       return 0;
     }
     return fail(io, "token needs --role admin, or --role clinic with --account <id>");
+  }
+
+  if (command === "vapi:tools") {
+    io.out(JSON.stringify({ tools: buildPmsTools(config.publicUrl), systemPromptAddition: PMS_SYSTEM_PROMPT_ADDITION }, null, 2));
+    return 0;
+  }
+
+  if (command === "vapi:sync") {
+    if (!values.assistant) return fail(io, "vapi:sync needs --assistant <id>");
+    if (!config.vapiApiKey) return fail(io, "vapi:sync needs VAPI_API_KEY");
+    const api = new VapiApi(config.vapiApiUrl, config.vapiApiKey, io.fetch ?? fetch);
+    try {
+      const report = await syncAssistantTools(api, values.assistant, buildPmsTools(config.publicUrl));
+      io.out(
+        `created: ${report.created.join(", ") || "none"}\nupdated: ${report.updated.join(", ") || "none"}\n` +
+          `unchanged: ${report.unchanged.length} tools\nassistant ${report.assistantUpdated ? "updated with the new tool ids" : "unchanged"}`,
+      );
+      io.out("Add the system-prompt addition to the assistant's prompt: npm run cli -- vapi:tools");
+      return 0;
+    } catch (e) {
+      return fail(io, (e as Error).message);
+    }
   }
 
   const database = await openDatabase(config.database);

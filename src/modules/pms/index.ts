@@ -90,6 +90,8 @@ export function pmsModule(deps: PmsModuleDeps) {
   register("GET", "/patients/:id/insurance", o.get_patient_insurance);
   register("POST", "/payments", o.process_payment);
 
+  // Our onParse hook (authenticate, then JSON) runs first; naming "json" too tells the OpenAPI document the content type.
+  const jsonBody = { parse: "json" as const };
   const withoutPatientId = (schema: TSchema) => t.Omit(schema as never, ["patientId"]);
 
   return new Elysia({ name: "modules/pms", prefix: "/api/pms" })
@@ -116,16 +118,19 @@ export function pmsModule(deps: PmsModuleDeps) {
       detail: detail(o.check_availability),
     })
     .post("/appointments", ({ gateway, request, body, set }) => run(o.book_appointment, gateway, request, body, set), {
+      ...jsonBody,
       body: o.book_appointment.input,
       response: { 201: success(AppointmentResult), ...errorResponses },
       detail: detail(o.book_appointment),
     })
     .patch("/appointments", ({ gateway, request, body, set }) => run(o.reschedule_appointment, gateway, request, body, set), {
+      ...jsonBody,
       body: o.reschedule_appointment.input,
       response: { 200: success(AppointmentResult), ...errorResponses },
       detail: detail(o.reschedule_appointment),
     })
     .delete("/appointments", ({ gateway, request, body, set }) => run(o.cancel_appointment, gateway, request, body, set), {
+      ...jsonBody,
       body: o.cancel_appointment.input,
       response: { 200: success(AppointmentResult), ...errorResponses },
       detail: detail(o.cancel_appointment),
@@ -135,7 +140,8 @@ export function pmsModule(deps: PmsModuleDeps) {
       ({ gateway, request, body, query, set }) =>
         run(o.search_patients, gateway, request, { ...body, ...(body.query === undefined && query.query ? { query: query.query } : {}) }, set),
       {
-        body: o.search_patients.input,
+        ...jsonBody,
+      body: o.search_patients.input,
         query: t.Object({ query: t.Optional(t.String({ minLength: 1, maxLength: 120 })), ...AccountQuery }),
         response: { 200: success(PatientsResult), ...errorResponses },
         detail: detail(o.search_patients),
@@ -148,6 +154,7 @@ export function pmsModule(deps: PmsModuleDeps) {
       detail: detail(o.get_patient),
     })
     .post("/patients", ({ gateway, request, body, set }) => run(o.create_patient, gateway, request, body, set), {
+      ...jsonBody,
       body: o.create_patient.input,
       response: { 201: success(PatientResult), ...errorResponses },
       detail: detail(o.create_patient),
@@ -157,7 +164,8 @@ export function pmsModule(deps: PmsModuleDeps) {
       ({ gateway, request, params, body, set }) => run(o.add_patient_note, gateway, request, { ...body, patientId: params.id }, set),
       {
         params: PatientParams,
-        body: withoutPatientId(o.add_patient_note.input) as never as typeof o.add_patient_note.input,
+        ...jsonBody,
+      body: withoutPatientId(o.add_patient_note.input) as never as typeof o.add_patient_note.input,
         response: { 201: success(NoteResult), ...errorResponses },
         detail: detail(o.add_patient_note),
       },
@@ -183,6 +191,7 @@ export function pmsModule(deps: PmsModuleDeps) {
       },
     )
     .post("/payments", ({ gateway, request, body, set }) => run(o.process_payment, gateway, request, body, set), {
+      ...jsonBody,
       body: o.process_payment.input,
       response: { 201: success(PaymentResult), ...errorResponses },
       detail: detail(o.process_payment),

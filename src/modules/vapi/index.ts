@@ -82,6 +82,7 @@ export function vapiModule(deps: VapiModuleDeps) {
         }
       },
       {
+        parse: "json",
         body: ServerMessageBody,
         response: { 200: WebhookResponse, 401: ErrorEnvelope, 413: ErrorEnvelope, 429: ErrorEnvelope },
         detail: {
