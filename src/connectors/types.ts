@@ -48,6 +48,19 @@ export interface PmsConnector {
   getBalance(patientId: string): Promise<PmsResult<Balance>>;
   getInsurance(patientId: string): Promise<PmsResult<InsurancePlan[]>>;
   postPayment(payment: PaymentRequest): Promise<PmsResult<Payment>>;
+  /** For PMSs whose writes complete asynchronously: where a tracked write stands now. */
+  checkWriteback?(writebackId: string): Promise<PmsResult<WritebackState>>;
+}
+
+export type WritebackState =
+  | { state: "pending" }
+  | { state: "completed"; createdId: string | null }
+  | { state: "failed"; message: string };
+
+/** Writes a PMS accepted but has not confirmed within the call; a background poller finishes them. */
+export interface WritebackTracker {
+  /** Returns the gateway's reference for the pending write (never the vendor's writeback id). */
+  track(input: { accountId: string; provider: string; writebackId: string; action: string; patientId: string | null }): Promise<string>;
 }
 
 /** What a connector may use. Never the database handle, the config or the environment. */
@@ -59,4 +72,6 @@ export interface ConnectorDefinition<Id extends string = string> {
   /** Validates the credentials object of `PUT /api/admin/accounts/:id/pms`. */
   credentialsSchema: TSchema;
   create(input: { practice: PracticeSettings; credentials: unknown; deps: ConnectorDeps }): PmsConnector;
+  /** Checks credentials against the vendor before they are stored; an error message says what is wrong. */
+  validateCredentials?(credentials: unknown, deps: ConnectorDeps): Promise<string | null>;
 }

@@ -5,7 +5,8 @@ import type { PartOfDay, Slot, SlotQuery } from "./slot";
 export type ScheduleProvider = {
   id: string;
   name: string;
-  operatoryId: string | null;
+  /** Chairs this provider can work in; the slot takes the first free one. Empty: no chair constraint. */
+  operatoryIds: string[];
   /** Appointment type names the provider sees; null means all. */
   appointmentTypes: string[] | null;
 };
@@ -113,13 +114,14 @@ export function freeSlots(input: {
         if (!inPartOfDay(local.hour, query.partOfDay)) continue;
         for (const p of providers) {
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
-          if (p.operatoryId && byOperatory.get(p.operatoryId)?.isFree(start, end) === false) continue;
+          const operatoryId = p.operatoryIds.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
+          if (p.operatoryIds.length > 0 && operatoryId === undefined) continue;
           slots.push({
             start: local.toISO({ suppressMilliseconds: true })!,
             end: DateTime.fromMillis(end, { zone }).toISO({ suppressMilliseconds: true })!,
             providerId: p.id,
             providerName: p.name,
-            operatoryId: p.operatoryId,
+            operatoryId: operatoryId ?? null,
           });
         }
       }

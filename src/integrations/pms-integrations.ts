@@ -42,6 +42,8 @@ export class PmsIntegrations {
       const fields = [...Value.Errors(definition.credentialsSchema, credentials)].map((e) => e.path || "/");
       throw new AppError("VALIDATION", `credentials: invalid for ${provider} (${[...new Set(fields)].join(", ")})`);
     }
+    const problem = await definition.validateCredentials?.(credentials, this.connectorDeps);
+    if (problem) throw new AppError("VALIDATION", `credentials: ${problem}`);
     const sealed = await this.vault.seal(JSON.stringify(credentials), aad(practice.accountId));
     await this.db
       .insert(pmsIntegrations)

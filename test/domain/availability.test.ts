@@ -15,8 +15,8 @@ const practice = (over: Partial<PracticeSettings> = {}): PracticeSettings => ({
   appointmentTypes: DEFAULT_APPOINTMENT_TYPES,
   ...over,
 });
-const dentist: ScheduleProvider = { id: "1", name: "Dr. One", operatoryId: "op1", appointmentTypes: null };
-const hygienist: ScheduleProvider = { id: "2", name: "Hy Two", operatoryId: "op2", appointmentTypes: ["cleaning"] };
+const dentist: ScheduleProvider = { id: "1", name: "Dr. One", operatoryIds: ["op1"], appointmentTypes: null };
+const hygienist: ScheduleProvider = { id: "2", name: "Hy Two", operatoryIds: ["op2"], appointmentTypes: ["cleaning"] };
 const query = (over: Partial<SlotQuery> = {}): SlotQuery => ({
   startDate: "2026-12-07", endDate: "2026-12-07", durationMinutes: 30, appointmentType: null, limit: 20, ...over,
 });
@@ -56,6 +56,16 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
     expect(slots.filter((s) => s.start.endsWith("10:30:00-05:00")).map((s) => s.providerId)).toEqual(["1", "2"]);
     const exams = freeSlots({ practice: practice(), providers: [dentist, hygienist], busy: [], query: query({ appointmentType: "exam" }), now });
     expect(new Set(exams.map((s) => s.providerId))).toEqual(new Set(["1"]));
+  });
+
+  test("a provider who can use any of several chairs gets the first free one", () => {
+    const floating: ScheduleProvider = { id: "3", name: "Dr. Float", operatoryIds: ["op1", "op2"], appointmentTypes: null };
+    const busy: BusyInterval[] = [
+      { providerId: "9", operatoryId: "op1", start: at("2026-12-07T08:00"), end: at("2026-12-07T09:00") },
+      { providerId: "8", operatoryId: "op2", start: at("2026-12-07T08:30"), end: at("2026-12-07T09:00") },
+    ];
+    const slots = freeSlots({ practice: practice(), providers: [floating], busy, query: query(), now: EARLY });
+    expect(slots.slice(0, 2).map((s) => [s.start.slice(11, 16), s.operatoryId])).toEqual([["08:00", "op2"], ["09:00", "op1"]]);
   });
 
   test("part of day filters by local start hour", () => {

@@ -21,7 +21,7 @@ const appointmentNotFound = () =>
 const toScheduleProvider = (p: SandboxProviderRow): ScheduleProvider => ({
   id: String(p.id),
   name: p.name,
-  operatoryId: String(p.operatoryId),
+  operatoryIds: [String(p.operatoryId)],
   appointmentTypes: p.appointmentTypes ?? null,
 });
 

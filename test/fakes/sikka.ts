@@ -1,0 +1,371 @@
+/**
+ * A local fake of Sikka's ONE API v4 that reproduces its documented wire format and its traps
+ * (sikka.md part A): every value a string, `offset` as a page index, 204 for empty results, request
+ * keys that expire with API1025 (HTTP 400), several practices under one office and app, asynchronous
+ * writebacks polled through `writeback_status`, the SPU-offline 412, and 429 rate limits.
+ */
+type Row = Record<string, string>;
+
+export type FakePractice = {
+  officeId: string;
+  secretKey: string;
+  practiceId: string;
+  custId: string;
+  pms: string;
+  patients: Row[];
+  appointments: Row[];
+  providers: Row[];
+  operatories: Row[];
+  balances: Row[];
+  subscribers: Row[];
+  companies: Row[];
+  slots: Row[];
+  notes: Row[];
+  transactions: Row[];
+};
+
+type Writeback = { id: string; officeId: string; practiceId: string; api: string; pollsLeft: number; apply: () => Row; error?: string; result?: Row };
+
+export type FakeSikkaOptions = { appId: string; appKey: string };
+
+const s = (v: unknown) => String(v);
+
+export function startFakeSikka(options: FakeSikkaOptions) {
+  const practices: FakePractice[] = [];
+  const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
+  const writebacks = new Map<string, Writeback>();
+  const calls: Array<{ method: string; path: string; query: string; practiceId?: string }> = [];
+  const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0 };
+  const behaviour = {
+    /** Polls of writeback_status before a writeback completes (0 = done at the first poll). */
+    writebackPolls: 0,
+    writebackError: null as string | null,
+    spuOffline: false,
+    /** The next N data requests answer 429 with Retry-After. */
+    rateLimitNext: 0,
+    retryAfterSeconds: 1,
+    /** The next N data requests answer 503. */
+    failNext: 0,
+    /** Delay every data response by this many ms (to trip timeouts). */
+    delayMs: 0,
+    /** Writeback_status answers 403 (some plans cannot call it). */
+    writebackStatusForbidden: false,
+  };
+  let seq = 1000;
+  let now = () => Date.now();
+
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  const sikkaError = (http: number, code: string, short: string, long: string) =>
+    json(http, { http_code: s(http), http_code_desc: short, error_code: code, short_message: short, long_message: long, more_information: "" });
+  const noContent = () => new Response(null, { status: 204 });
+
+  function list(url: URL, rows: Row[]) {
+    const limit = Math.min(Number(url.searchParams.get("limit") ?? "50"), 5000);
+    const page = Number(url.searchParams.get("offset") ?? "0"); // a page index, not a row offset
+    if (rows.length === 0) return noContent();
+    const items = rows.slice(page * limit, page * limit + limit);
+    const base = `${url.origin}${url.pathname}`;
+    const link = (p: number) => {
+      const q = new URLSearchParams(url.searchParams);
+      q.set("offset", s(p));
+      q.set("limit", s(limit));
+      return `${base}?${q}`;
+    };
+    const last = Math.max(0, Math.ceil(rows.length / limit) - 1);
+    return json(200, {
+      offset: s(page),
+      limit: s(limit),
+      total_count: s(rows.length),
+      execution_time: "12",
+      pagination: { first: link(0), previous: page > 0 ? link(page - 1) : "", current: link(page), next: page < last ? link(page + 1) : "", last: link(last) },
+      items,
+    });
+  }
+
+  function issueKey(officeId: string) {
+    const requestKey = crypto.randomUUID().replaceAll("-", "");
+    const refreshKey = crypto.randomUUID().replaceAll("-", "");
+    const start = now();
+    keys.set(requestKey, { officeId, refreshKey, expiresAt: start + 24 * 3600_000 });
+    const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    return { href: "", request_key: requestKey, start_time: fmt(start), end_time: fmt(start + 24 * 3600_000), expires_in: "86400 second(s)", issued_to: officeId, status: "active", request_count: "0", scope: "", domain: "Dental", refresh_key: refreshKey };
+  }
+
+  function startWriteback(p: FakePractice, api: string, apply: () => Row): Response {
+    if (behaviour.spuOffline) return json(412, { http_code: "412", error_code: "API2017", short_message: "Precondition Failed", long_message: "Sikka platform utility is offline", more_information: "" });
+    const id = s(++seq);
+    writebacks.set(id, { id, officeId: p.officeId, practiceId: p.practiceId, api, pollsLeft: behaviour.writebackPolls, apply, ...(behaviour.writebackError ? { error: behaviour.writebackError } : {}) });
+    return json(201, { http_code: "201", error_code: "API2016", short_message: "New resource created successfully", long_message: `Id:${id}`, more_information: `https://api.sikkasoft.com/v4/writeback_status?id=${id}` });
+  }
+
+  function practiceFor(officeId: string, practiceId: string | null): FakePractice | null {
+    return practices.find((p) => p.officeId === officeId && p.practiceId === (practiceId ?? "1")) ?? null;
+  }
+
+  const nameMatch = (value: string | undefined, wanted: string) => (value ?? "").toLowerCase().startsWith(wanted.toLowerCase());
+
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const url = new URL(req.url);
+      const path = url.pathname.replace(/^\/v4/, "");
+      const body = req.method === "GET" ? {} : ((await req.json().catch(() => ({}))) as Record<string, unknown>);
+      const practiceParam = url.searchParams.get("practice_id") ?? (typeof body.practice_id === "string" ? body.practice_id : null);
+      calls.push({ method: req.method, path, query: url.search, ...(practiceParam ? { practiceId: practiceParam } : {}) });
+
+      if (path === "/request_key" && req.method === "POST") {
+        if (body.app_id !== options.appId || body.app_key !== options.appKey) return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
+        if (body.grant_type === "request_key") {
+          const p = practices.find((x) => x.officeId === body.office_id && x.secretKey === body.secret_key);
+          if (!p) return sikkaError(400, "API1005", "Missing Parameter", "SecretKey is missing/invalid");
+          counters.requestKeyGrants++;
+          return json(200, issueKey(p.officeId));
+        }
+        if (body.grant_type === "refresh_key") {
+          const entry = [...keys.entries()].find(([, v]) => v.refreshKey === body.refresh_key);
+          if (!entry) return sikkaError(400, "API1004", "Missing Parameter", "Refresh key is missing/invalid");
+          counters.refreshGrants++;
+          keys.delete(entry[0]);
+          return json(200, issueKey(entry[1].officeId));
+        }
+        return sikkaError(400, "API1020", "Invalid Parameter", "grant_type");
+      }
+
+      if (path === "/authorized_practices") {
+        if (req.headers.get("app-id") !== options.appId || req.headers.get("app-key") !== options.appKey) return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
+        const office = url.searchParams.get("office_id");
+        const rows = practices
+          .filter((p) => !office || p.officeId === office)
+          .map((p) => ({ office_id: p.officeId, practice_id: p.practiceId, secret_key: p.secretKey, practice_name: `Practice ${p.practiceId}`, practice_management_system: p.pms, domain: "Dental" }));
+        return list(url, rows);
+      }
+
+      // Everything else needs a live request key.
+      const requestKey = req.headers.get("request-key");
+      const key = requestKey ? keys.get(requestKey) : undefined;
+      if (!key) return sikkaError(400, "API1004", "Missing Parameter", "Requestkey is missing/invalid");
+      if (key.expiresAt <= now()) return sikkaError(400, "API1025", "Invalid Parameter", "Request key expired");
+      if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
+      if (behaviour.rateLimitNext > 0) {
+        behaviour.rateLimitNext--;
+        return json(429, { http_code: "429", error_code: "API2012", short_message: "Too Many Requests", long_message: "Requests per practice per day exceeded" }, { "retry-after": s(behaviour.retryAfterSeconds) });
+      }
+      if (behaviour.failNext > 0) {
+        behaviour.failNext--;
+        return sikkaError(503, "API2002", "Service Unavailable", "Server is overloaded, please retry");
+      }
+
+      if (path === "/writeback_status") {
+        counters.writebackPolls++;
+        if (behaviour.writebackStatusForbidden) return sikkaError(403, "API2004", "Forbidden", "API not in your plan");
+        const wb = writebacks.get(url.searchParams.get("id") ?? "");
+        if (!wb || wb.officeId !== key.officeId) return noContent();
+        let item: Row;
+        if (wb.pollsLeft > 0) {
+          wb.pollsLeft--;
+          item = { id: wb.id, is_completed: "False", has_error: "False", result: "pending", status: "Pending", created_id: "" };
+        } else if (wb.error) {
+          item = { id: wb.id, is_completed: "True", has_error: "True", result: wb.error, status: "Failed", created_id: "" };
+        } else {
+          wb.result ??= wb.apply();
+          item = { id: wb.id, is_completed: "True", has_error: "False", result: "Success", status: "Success", created_id: wb.result.created_id ?? "" };
+        }
+        // writeback_status examples wrap the envelope in an array
+        return json(200, [{ offset: "0", limit: "50", total_count: "1", pagination: { next: "" }, items: [item] }]);
+      }
+
+      const p = practiceFor(key.officeId, practiceParam);
+      if (!p) return sikkaError(401, "API2007", "Unauthorized", "Practice hasn't allowed access");
+      const q = (k: string) => url.searchParams.get(k);
+
+      if (req.method === "GET") {
+        switch (path) {
+          case "/practices":
+            return list(url, [{ practice_id: p.practiceId, name: `Practice ${p.practiceId}`, cust_id: p.custId }]);
+          case "/patients": {
+            let rows = p.patients;
+            if (q("patient_id")) rows = rows.filter((r) => r.patient_id === q("patient_id"));
+            const search = q("search");
+            if (search) {
+              const needle = search.toLowerCase();
+              rows = rows.filter((r) => ["firstname", "lastname", "email", "cell", "homephone", "workphone"].some((f) => (r[f] ?? "").toLowerCase().includes(needle)));
+            }
+            if (q("firstname")) rows = rows.filter((r) => nameMatch(r.firstname, q("firstname")!));
+            if (q("lastname")) rows = rows.filter((r) => nameMatch(r.lastname, q("lastname")!));
+            const find = q("find");
+            const dob = find?.match(/^birthdate=eq_(\d{4}-\d{2}-\d{2})$/);
+            if (dob) rows = rows.filter((r) => (r.birthdate ?? "").startsWith(dob[1]!));
+            return list(url, rows);
+          }
+          case "/appointments": {
+            let rows = p.appointments;
+            if (q("appointment_sr_no")) rows = rows.filter((r) => r.appointment_sr_no === q("appointment_sr_no"));
+            if (q("patient_id")) rows = rows.filter((r) => r.patient_id === q("patient_id"));
+            if (q("startdate")) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) >= q("startdate")!);
+            if (q("enddate")) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= q("enddate")!);
+            return list(url, rows);
+          }
+          case "/appointments_available_slots":
+            return /orthotrac|dolphin/i.test(p.pms) ? list(url, p.slots.filter((r) => (!q("startdate") || (r.date ?? "").slice(0, 10) >= q("startdate")!) && (!q("enddate") || (r.date ?? "").slice(0, 10) <= q("enddate")!))) : noContent();
+          case "/providers":
+            return list(url, p.providers.filter((r) => !q("status") || (r.status ?? "").toLowerCase() === q("status")!.toLowerCase()));
+          case "/operatories":
+            if (!q("cust_id")) return sikkaError(400, "API1020", "Missing Parameter", "cust_id is required");
+            return list(url, p.operatories.filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))));
+          case "/patient_balance":
+            return list(url, p.balances.filter((r) => r.patient_id === q("patient_id")));
+          case "/subscribers":
+            return list(url, p.subscribers.filter((r) => r.patient_id === q("patient_id")));
+          case "/insurance_companies":
+            return list(url, p.companies.filter((r) => !q("insurance_company_id") || r.insurance_company_id === q("insurance_company_id")));
+          case "/practice_variables":
+            return list(url, [
+              { service_name: "Appointment Status", description: "Unconfirmed", value: "open.unconfirm" },
+              { service_name: "Appointment Status", description: "Confirmed", value: "open.confirm" },
+              { service_name: "Appointment Status", description: "Cancelled", value: "cancel.cancelled" },
+            ]);
+          case "/note_types":
+            return list(url, [{ type: "PatNote" }, { type: "Clinical Note" }]);
+          case "/payment_types":
+            return list(url, [
+              { procedure_code: "INS", description: "Insurance Payment", is_insurance_type: "True", is_adjustment_type: "False" },
+              { procedure_code: "ADJ", description: "Courtesy Adjustment", is_insurance_type: "False", is_adjustment_type: "True" },
+              { procedure_code: "CSH", description: "Cash Payment", is_insurance_type: "False", is_adjustment_type: "False" },
+              { procedure_code: "CHK", description: "Check Payment", is_insurance_type: "False", is_adjustment_type: "False" },
+              { procedure_code: "CC", description: "Credit Card Payment", is_insurance_type: "False", is_adjustment_type: "False" },
+            ]);
+        }
+      }
+
+      if (path === "/appointment" && req.method === "POST") {
+        for (const f of ["patient_id", "date", "time", "length", "provider_id", "operatory", "practice_id", "description"]) {
+          if (typeof body[f] !== "string" || body[f] === "") return sikkaError(400, "API1020", "Missing Parameter", `${f} is required`);
+        }
+        if (!p.patients.some((r) => r.patient_id === body.patient_id)) return sikkaError(400, "API1026", "Invalid Parameter", "patient_id does not exist");
+        return startWriteback(p, "appointments", () => {
+          const id = s(++seq);
+          p.appointments.push({
+            appointment_sr_no: id, patient_id: s(body.patient_id), provider_id: s(body.provider_id), practice_id: p.practiceId,
+            date: `${body.date}T00:00:00`, time: s(body.time), length: s(body.length), operatory: s(body.operatory),
+            description: s(body.description), type: s(body.type ?? ""), status: "Scheduled", cancelled: "False", note: s(body.note ?? ""),
+          });
+          return { created_id: id };
+        });
+      }
+      const apptMatch = path.match(/^\/appointments\/([^/]+)$/);
+      if (apptMatch && (req.method === "PUT" || req.method === "PATCH")) {
+        const appt = p.appointments.find((r) => r.appointment_sr_no === apptMatch[1]);
+        if (!appt) return sikkaError(404, "API2009", "Not Found", "appointment not found");
+        return startWriteback(p, "appointments", () => {
+          if (req.method === "PUT") {
+            for (const f of ["time", "length", "operatory", "provider_id"] as const) if (typeof body[f] === "string") appt[f] = body[f] as string;
+            if (typeof body.date === "string") appt.date = `${body.date}T00:00:00`;
+          } else if (typeof body.value === "string" && body.value.startsWith("cancel")) {
+            appt.status = "Cancelled";
+            appt.cancelled = "True";
+          }
+          return { created_id: "" };
+        });
+      }
+      if (path === "/patient" && req.method === "POST") {
+        for (const f of ["firstname", "lastname", "provider_id", "practice_id"]) {
+          if (typeof body[f] !== "string" || body[f] === "") return sikkaError(400, "API1020", "Missing Parameter", `${f} is required`);
+        }
+        return startWriteback(p, "patients", () => {
+          const id = s(++seq);
+          p.patients.push({ patient_id: id, practice_id: p.practiceId, guarantor_id: id, firstname: s(body.firstname), lastname: s(body.lastname), birthdate: `${body.birthdate}T00:00:00`, cell: s(body.cell ?? ""), email: s(body.email ?? ""), homephone: "", workphone: "", status: "Active", provider_id: s(body.provider_id) });
+          p.balances.push({ patient_id: id, patient_due: "0.00", insurance_due: "0.00", account_balance: "0.00" });
+          return { created_id: id };
+        });
+      }
+      if (path === "/medical_notes" && req.method === "POST") {
+        if (/[<>{}#%\\]/.test(s(body.text))) return sikkaError(400, "API1026", "Invalid Parameter", "Special characters are not allowed");
+        return startWriteback(p, "medical_notes", () => {
+          const id = s(++seq);
+          p.notes.push({ id, patient_id: s(body.patient_id), type: s(body.type), text: s(body.text), date: s(body.date) });
+          return { created_id: id };
+        });
+      }
+      if (path === "/transaction" && req.method === "POST") {
+        return startWriteback(p, "transactions", () => {
+          const id = s(++seq);
+          p.transactions.push({ transaction_sr_no: id, patient_id: s(body.patient_id), amount: s(body.amount), procedure_code: s(body.procedure_code) });
+          const bal = p.balances.find((b) => b.patient_id === body.patient_id);
+          if (bal) bal.patient_due = (Number(bal.patient_due) - Number(body.amount)).toFixed(2);
+          return { created_id: id };
+        });
+      }
+      return sikkaError(404, "API2009", "Not Found", `no route ${req.method} ${path}`);
+    },
+  });
+
+  return {
+    url: `http://127.0.0.1:${server.port}/v4`,
+    practices,
+    calls,
+    counters,
+    behaviour,
+    writebacks,
+    addPractice(p: Partial<FakePractice> & Pick<FakePractice, "officeId" | "secretKey" | "practiceId">) {
+      const practice: FakePractice = {
+        custId: "C1", pms: "Dentrix", patients: [], appointments: [], providers: [], operatories: [], balances: [],
+        subscribers: [], companies: [], slots: [], notes: [], transactions: [], ...p,
+      };
+      practices.push(practice);
+      return practice;
+    },
+    /** Makes every issued request key expire now (the next data call gets API1025). */
+    expireKeys() {
+      for (const k of keys.values()) k.expiresAt = 0;
+    },
+    setNow(fn: () => number) {
+      now = fn;
+    },
+    stop: () => server.stop(true),
+  };
+}
+
+/** A practice with plenty of patients (so searches page), providers, operatories and bookings. */
+export function seedPractice(fake: ReturnType<typeof startFakeSikka>, init: { officeId: string; secretKey: string; practiceId: string; custId?: string; pms?: string; lastName?: string }) {
+  const patients: Row[] = [];
+  for (let i = 1; i <= 120; i++) {
+    patients.push({
+      patient_id: String(5000 + i), practice_id: init.practiceId, guarantor_id: String(5000 + i), firstname: `Pat${i}`, lastname: `Filler${i}`,
+      birthdate: "1970-01-01T00:00:00", cell: `202-555-${String(1000 + i).slice(-4)}`, email: "", homephone: "", workphone: "", status: "Active", provider_id: "DDS1",
+    });
+  }
+  // the one we search for sits beyond the first page
+  patients.push({
+    patient_id: "7001", practice_id: init.practiceId, guarantor_id: "7001", firstname: "Carlene", lastname: init.lastName ?? "Victoria",
+    birthdate: "1984-12-10T00:00:00", cell: "(202) 555-0123", email: "carlene@example.com", homephone: "", workphone: "", status: "Active", provider_id: "DDS1",
+  });
+  return fake.addPractice({
+    ...init,
+    custId: init.custId ?? "C1",
+    pms: init.pms ?? "Dentrix",
+    patients,
+    providers: [
+      { provider_id: "DDS1", firstname: "Avery", lastname: "Stone", provider_type: "Provider", status: "Active", practice_id: init.practiceId },
+      { provider_id: "HYG1", firstname: "Riley", lastname: "Park", provider_type: "Provider", status: "Active", practice_id: init.practiceId },
+      { provider_id: "FRONT", firstname: "Desk", lastname: "Staff", provider_type: "Staff", status: "Active", practice_id: init.practiceId },
+      { provider_id: "OLD", firstname: "Gone", lastname: "Away", provider_type: "Provider", status: "Inactive", practice_id: init.practiceId },
+    ],
+    operatories: [
+      { operatory: "OP1", cust_id: init.custId ?? "C1", is_hidden: "F", practice_id: init.practiceId, provider_id: "" },
+      { operatory: "OP2", cust_id: init.custId ?? "C1", is_hidden: "F", practice_id: init.practiceId, provider_id: "" },
+      { operatory: "HIDDEN", cust_id: init.custId ?? "C1", is_hidden: "T", practice_id: init.practiceId, provider_id: "" },
+    ],
+    appointments: [],
+    balances: [{ patient_id: "7001", patient_due: "85.50", insurance_due: "40.00", account_balance: "125.50" }],
+    subscribers: [
+      { patient_id: "7001", subscriber_id: "MEM0099887766", type: "Dental Primary", insurance_company_id: "IC1", patient_relation: "Self" },
+      { patient_id: "7001", subscriber_id: "SEC11223344", type: "Dental Secondary", insurance_company_id: "IC2", patient_relation: "Spouse" },
+    ],
+    companies: [
+      { insurance_company_id: "IC1", insurance_company_name: "Delta Dental", group_plan_number: "GRP-77", payer_id: "DD1" },
+      { insurance_company_id: "IC2", insurance_company_name: "Guardian", group_plan_number: "", payer_id: "GU1" },
+    ],
+  });
+}
