@@ -24,6 +24,7 @@ export const EnvSchema = Type.Object({
   SIKKA_CLIENT_ID: Type.Optional(Type.String()),
   SIKKA_CLIENT_SECRET: Type.Optional(Type.String()),
   SIKKA_API_URL: Type.Optional(Url),
+  SIKKA_WRITEBACK_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   LOG_LEVEL: Type.Optional(
     Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l))),
   ),
@@ -44,7 +45,7 @@ export type Config = {
   vapiApiUrl: string;
   encryptionKeys: EncryptionKey[];
   adminJwtSecret: string;
-  sikka: { clientId?: string; clientSecret?: string; apiUrl: string };
+  sikka: { clientId?: string; clientSecret?: string; apiUrl: string; writebackWaitMs: number };
   logLevel: string;
   rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
 };
@@ -121,6 +122,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       ...(e.SIKKA_CLIENT_ID ? { clientId: e.SIKKA_CLIENT_ID } : {}),
       ...(e.SIKKA_CLIENT_SECRET ? { clientSecret: e.SIKKA_CLIENT_SECRET } : {}),
       apiUrl: (e.SIKKA_API_URL ?? "https://api.sikkasoft.com/v4").replace(/\/+$/, ""),
+      writebackWaitMs: Number(e.SIKKA_WRITEBACK_WAIT_MS ?? "4000"),
     },
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     rateLimits: {

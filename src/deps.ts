@@ -2,6 +2,7 @@ import { AuditLog } from "./audit/audit-log";
 import type { Config } from "./config";
 import { ConnectorRegistry } from "./connectors/registry";
 import { createSandboxDefinition } from "./connectors/sandbox";
+import { createSikkaDefinition } from "./connectors/sikka";
 import { seedSandboxPractice } from "./connectors/sandbox/seed";
 import { SandboxStore } from "./connectors/sandbox/store";
 import type { ConnectorDefinition } from "./connectors/types";
@@ -11,6 +12,8 @@ import type { ClientIpResolver } from "./http/client-ip";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestStates } from "./http/request-state";
 import { PmsIntegrations } from "./integrations/pms-integrations";
+import { PmsTokenStore } from "./integrations/pms-token-store";
+import { WritebackPoller, WritebackStore } from "./integrations/writebacks";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { AccountService } from "./modules/accounts/service";
@@ -37,6 +40,7 @@ export type AppDeps = {
   toolCalls: ToolCallService;
   endOfCall: EndOfCallService;
   callReports: CallReports;
+  writebackPoller: WritebackPoller;
 };
 
 export type DepsInput = {
@@ -57,10 +61,18 @@ export function createDeps(input: DepsInput): AppDeps {
   const clock = input.clock ?? systemClock;
   const logger = input.logger ?? createLogger({ level: config.logLevel });
   const sandboxStore = new SandboxStore(db);
-  const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), ...(input.connectors ?? [])]);
+  const vault = new Vault(config.encryptionKeys);
+  const writebacks = new WritebackStore(db, clock);
+  const sikka = createSikkaDefinition({
+    app: { ...(config.sikka.clientId ? { appId: config.sikka.clientId } : {}), ...(config.sikka.clientSecret ? { appKey: config.sikka.clientSecret } : {}), apiUrl: config.sikka.apiUrl },
+    keyStore: new PmsTokenStore(db, vault),
+    tracker: writebacks,
+    writebackWaitMs: config.sikka.writebackWaitMs,
+  });
+  const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, ...(input.connectors ?? [])]);
   const integrations = new PmsIntegrations(
     db,
-    new Vault(config.encryptionKeys),
+    vault,
     registry,
     { fetch: input.fetch ?? fetch, clock, logger },
     async (provider, practice) => {
@@ -73,18 +85,20 @@ export function createDeps(input: DepsInput): AppDeps {
   const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger });
   const verifications = new CallVerifications(db);
   const callReports = new CallReports(db, clock);
+  const accounts = new AccountService(db);
   return {
     config,
     db,
     clock,
     logger,
-    accounts: new AccountService(db),
+    accounts,
     integrations,
     audit,
     executor,
     toolCalls: new ToolCallService({ executor, integrations, verifications }),
     endOfCall: new EndOfCallService({ reports: callReports, verifications, executor, logger }),
     callReports,
+    writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger }),
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),
     failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock),

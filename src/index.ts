@@ -60,11 +60,17 @@ pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.da
 `);
 }
 
+// Finishes PMS writes that were still pending when their call ended (Sikka writebacks).
+const poller = setInterval(() => {
+  deps.writebackPoller.pollOnce().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "writeback poll failed"));
+}, 15_000);
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight requests");
+  clearInterval(poller);
   await app.stop(false);
   database.close();
   process.exit(0);

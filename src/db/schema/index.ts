@@ -4,3 +4,4 @@ export * from "./idempotency-keys";
 export * from "./pms-integrations";
 export * from "./sandbox";
 export * from "./calls";
+export * from "./pms-writebacks";

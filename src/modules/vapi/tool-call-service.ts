@@ -102,7 +102,8 @@ export class ToolCallService {
     if (operation.name === "search_patients") return this.searchResult(outcome, args, ctx, verified, batch.account.id);
     if (operation.name === "create_patient" && ctx.callId) {
       const patient = (outcome.data as { patient: Patient }).patient;
-      await this.deps.verifications.verify(batch.account.id, ctx.callId, patient.id, "created");
+      // A patient still pending in the PMS has no id yet; there is nothing to unlock until it exists.
+      if (patient.id) await this.deps.verifications.verify(batch.account.id, ctx.callId, patient.id, "created");
     }
     return outcomeText(outcome);
   }
@@ -154,9 +155,9 @@ export class ToolCallService {
       candidates = patients.filter((p) => p.phone === ctx.callerNumber && p.dateOfBirth === args.dateOfBirth);
       method = "phone_dob";
     }
-    const verifiedNow = candidates.length === 1 && method && ctx.callId ? candidates[0]! : null;
-    if (verifiedNow && ctx.callId && method) await this.deps.verifications.verify(accountId, ctx.callId, verifiedNow.id, method);
-    const visible = patients.filter((p) => p.id === verifiedNow?.id || alreadyVerified.has(p.id));
+    const verifiedNow = candidates.length === 1 && method && ctx.callId && candidates[0]!.id ? candidates[0]! : null;
+    if (verifiedNow?.id && ctx.callId && method) await this.deps.verifications.verify(accountId, ctx.callId, verifiedNow.id, method);
+    const visible = patients.filter((p) => p.id !== null && (p.id === verifiedNow?.id || alreadyVerified.has(p.id)));
     const data = { matchFound: patients.length > 0, verified: visible.length > 0, patients: visible };
     const summary = verifiedNow
       ? `Verified: ${verifiedNow.firstName} ${verifiedNow.lastName}.`

@@ -1,0 +1,133 @@
+import { BrokenCircuitError, type CircuitBreakerPolicy } from "cockatiel";
+import type { Clock } from "../../lib/clock";
+import type { Logger } from "../../lib/logger";
+import type { SikkaAppConfig, SikkaCredentials } from "./credentials";
+import { isRetryableRead, SikkaHttpError } from "./errors";
+import { readList, type SikkaResponse, sikkaRequest } from "./http";
+import type { RequestKeyManager } from "./request-keys";
+import type { SikkaRow } from "./values";
+
+export const READ_TIMEOUT_MS = 2_500;
+export const WRITE_TIMEOUT_MS = 4_000;
+const MAX_READ_ATTEMPTS = 3;
+/** A scan stops after this many pages and says so in the log rather than hold a caller for minutes. */
+export const MAX_PAGES = 20;
+export const PAGE_SIZE = 500;
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * Sikka calls for one clinic: the request key, its practice id on every call, one retry after an
+ * expired key (API1025), jittered retries for reads only (honouring Retry-After), and the clinic's own
+ * circuit breaker so a dead office server fails fast instead of holding every call for its timeout.
+ */
+export class SikkaClient {
+  constructor(
+    private readonly deps: {
+      app: SikkaAppConfig;
+      credentials: SikkaCredentials;
+      accountId: string;
+      keys: RequestKeyManager;
+      breaker: CircuitBreakerPolicy;
+      fetch: typeof fetch;
+      clock: Clock;
+      logger: Logger;
+      /** Absolute time (ms) by which this operation must have answered. */
+      deadline: number;
+    },
+  ) {}
+
+  get practiceId() {
+    return this.deps.credentials.practiceId;
+  }
+
+  /** One page of a list endpoint; `null` items for 204. */
+  async get(path: string, query: Query = {}): Promise<SikkaRow[]> {
+    return readList((await this.read(this.url(path, query))).body).items;
+  }
+
+  /**
+   * Every row of a list, following `pagination.next` (whose `offset` is a page index, not a row
+   * count), up to MAX_PAGES; `complete` is false when the scan was cut short.
+   */
+  async getAll(path: string, query: Query = {}): Promise<{ rows: SikkaRow[]; complete: boolean }> {
+    const rows: SikkaRow[] = [];
+    let url: string | null = this.url(path, { limit: String(PAGE_SIZE), offset: "0", ...query });
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const list = readList((await this.read(url)).body);
+      rows.push(...list.items);
+      // Trust only a `next` link on our own API host, so a bad response cannot steer a request elsewhere.
+      const nextOffset: URLSearchParams = new URLSearchParams(url.split("?")[1] ?? "");
+      nextOffset.set("offset", String(page + 1));
+      url = list.next && list.next.startsWith(this.deps.app.apiUrl) ? list.next : list.items.length >= PAGE_SIZE ? `${url.split("?")[0]}?${nextOffset}` : null;
+    }
+    if (url) this.deps.logger.warn({ accountId: this.deps.accountId, path, pages: MAX_PAGES }, "sikka scan bounded");
+    return { rows, complete: url === null };
+  }
+
+  /** A writeback (never retried: a repeat could double-book); `check_spu` always set. */
+  async write(method: "POST" | "PUT" | "PATCH", path: string, body: Record<string, unknown>): Promise<SikkaResponse> {
+    return this.withKey((requestKey) =>
+      sikkaRequest(this.deps.fetch, {
+        url: `${this.deps.app.apiUrl}${path}`,
+        method,
+        auth: { requestKey },
+        body: { ...body, practice_id: this.practiceId, check_spu: true },
+        timeoutMs: Math.min(WRITE_TIMEOUT_MS, this.remaining()),
+      }),
+    );
+  }
+
+  /** App-level calls (App-Id / App-Key), e.g. authorized_practices. */
+  async getAsApp(path: string, query: Query = {}): Promise<SikkaRow[]> {
+    const { appId, appKey } = this.deps.app;
+    if (!appId || !appKey) throw new Error("SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET are not configured");
+    const res = await this.deps.breaker.execute(() =>
+      sikkaRequest(this.deps.fetch, { url: this.url(path, query, false), method: "GET", auth: { appId, appKey }, timeoutMs: Math.min(READ_TIMEOUT_MS, this.remaining()) }),
+    );
+    return readList(res.body).items;
+  }
+
+  remaining(): number {
+    return Math.max(1, this.deps.deadline - this.deps.clock.now().getTime());
+  }
+
+  private url(path: string, query: Query, withPractice = true): string {
+    const params = new URLSearchParams();
+    if (withPractice) params.set("practice_id", this.practiceId);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, v);
+    return `${this.deps.app.apiUrl}${path}?${params}`;
+  }
+
+  private async read(url: string): Promise<SikkaResponse> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withKey((requestKey) =>
+          sikkaRequest(this.deps.fetch, { url, method: "GET", auth: { requestKey }, timeoutMs: Math.min(READ_TIMEOUT_MS, this.remaining()) }),
+        );
+      } catch (e) {
+        if (attempt >= MAX_READ_ATTEMPTS || !isRetryableRead(e)) throw e;
+        const retryAfterMs = e instanceof SikkaHttpError && e.retryAfterSeconds ? e.retryAfterSeconds * 1000 : null;
+        const delay = retryAfterMs ?? 100 * 2 ** (attempt - 1) * (0.5 + Math.random());
+        // Waiting past the caller's budget helps nobody: report the failure now instead.
+        if (delay + 200 > this.remaining()) throw e;
+        await Bun.sleep(delay);
+      }
+    }
+  }
+
+  private async withKey(call: (requestKey: string) => Promise<SikkaResponse>): Promise<SikkaResponse> {
+    const { accountId, credentials, keys, breaker } = this.deps;
+    return breaker.execute(async () => {
+      const key = await keys.get(accountId, credentials);
+      try {
+        return await call(key);
+      } catch (e) {
+        if (!(e instanceof SikkaHttpError && e.keyExpired)) throw e;
+        return call(await keys.get(accountId, credentials, key));
+      }
+    });
+  }
+}
+
+export { BrokenCircuitError };

@@ -1,0 +1,39 @@
+/** A failed Sikka call, with what is safe to keep: status, Sikka's error code, Retry-After. Never the body. */
+export class SikkaHttpError extends Error {
+  override name = "SikkaHttpError";
+  constructor(
+    readonly status: number,
+    readonly code: string | null,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(`Sikka answered ${status}${code ? ` ${code}` : ""}`);
+  }
+
+  get keyExpired() {
+    return this.code === "API1025";
+  }
+
+  get spuOffline() {
+    return this.status === 412 || this.code === "API2017";
+  }
+}
+
+export class SikkaTimeoutError extends Error {
+  override name = "SikkaTimeoutError";
+}
+
+export class SikkaNetworkError extends Error {
+  override name = "SikkaNetworkError";
+}
+
+/** Failures that say the practice's side is down or overloaded: they trip the circuit breaker. */
+export const isOutage = (e: unknown) =>
+  e instanceof SikkaTimeoutError ||
+  e instanceof SikkaNetworkError ||
+  (e instanceof SikkaHttpError && (e.status >= 500 || e.spuOffline));
+
+/** Failures worth another try for a read: the same request may well succeed a moment later. */
+export const isRetryableRead = (e: unknown) =>
+  e instanceof SikkaTimeoutError ||
+  e instanceof SikkaNetworkError ||
+  (e instanceof SikkaHttpError && (e.status === 429 || e.status === 502 || e.status === 503 || e.status === 504));

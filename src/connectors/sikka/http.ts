@@ -1,0 +1,61 @@
+import { SikkaHttpError, SikkaNetworkError, SikkaTimeoutError } from "./errors";
+import type { SikkaRow } from "./values";
+
+export type SikkaAuth = { requestKey: string } | { appId: string; appKey: string } | null;
+
+export type SikkaResponse = { status: number; body: unknown };
+
+/** The list envelope: `{offset, limit, total_count, pagination: {next}, items}`, sometimes wrapped in an array. */
+export type SikkaList = { items: SikkaRow[]; next: string | null };
+
+export function readList(body: unknown): SikkaList {
+  const envelope = Array.isArray(body) ? body[0] : body;
+  if (!envelope || typeof envelope !== "object") return { items: [], next: null };
+  const e = envelope as { items?: unknown; pagination?: { next?: unknown } };
+  const items = Array.isArray(e.items) ? (e.items.filter((i) => i && typeof i === "object") as SikkaRow[]) : [];
+  const next = typeof e.pagination?.next === "string" && e.pagination.next !== "" ? e.pagination.next : null;
+  return { items, next };
+}
+
+/**
+ * One HTTP exchange with Sikka, with a hard timeout. Turns every failure into a typed error that
+ * carries no response body (bodies hold PHI) and no URL query (it can hold keys).
+ */
+export async function sikkaRequest(
+  fetchImpl: typeof fetch,
+  input: { url: string; method: string; auth: SikkaAuth; body?: unknown; timeoutMs: number },
+): Promise<SikkaResponse> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (input.auth && "requestKey" in input.auth) headers["Request-Key"] = input.auth.requestKey;
+  if (input.auth && "appId" in input.auth) {
+    headers["App-Id"] = input.auth.appId;
+    headers["App-Key"] = input.auth.appKey;
+  }
+  if (input.body !== undefined) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetchImpl(input.url, {
+      method: input.method,
+      headers,
+      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+      signal: AbortSignal.timeout(input.timeoutMs),
+    });
+  } catch (e) {
+    if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
+    throw new SikkaNetworkError("Sikka could not be reached");
+  }
+  if (res.status === 204) return { status: 204, body: null };
+  const raw = await res.text();
+  let body: unknown = null;
+  try {
+    body = raw ? JSON.parse(raw) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const env = (Array.isArray(body) ? body[0] : body) as { error_code?: unknown } | null;
+    const retryAfter = Number(res.headers.get("retry-after"));
+    throw new SikkaHttpError(res.status, typeof env?.error_code === "string" ? env.error_code : null, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+  }
+  return { status: res.status, body };
+}

@@ -1,0 +1,123 @@
+import { circuitBreaker, ConsecutiveBreaker, type CircuitBreakerPolicy, handleWhen } from "cockatiel";
+import { safeEqualStrings } from "../../lib/timing-safe";
+import type { ConnectorDefinition, ConnectorDeps, WritebackTracker } from "../types";
+import { SikkaClient } from "./client";
+import { SikkaConnector, type PracticeFacts } from "./connector";
+import { type SikkaAppConfig, type SikkaCredentials, SikkaCredentialsSchema } from "./credentials";
+import { isOutage } from "./errors";
+import { readList, sikkaRequest } from "./http";
+import { RequestKeyManager, type RequestKeyStore } from "./request-keys";
+import { text } from "./values";
+
+export type { RequestKeyStore, StoredRequestKey } from "./request-keys";
+
+/** The whole tool call should answer within about 5 s; Sikka work gets this much of it. */
+export const SIKKA_CALL_BUDGET_MS = 4_500;
+const FACTS_TTL_MS = 60 * 60_000;
+const BREAKER_FAILURES = 5;
+const BREAKER_HALF_OPEN_MS = 15_000;
+
+export type SikkaDefinitionOptions = {
+  app: SikkaAppConfig;
+  keyStore: RequestKeyStore;
+  tracker: WritebackTracker;
+  /** In-call wait for a writeback to complete before answering "pending". */
+  writebackWaitMs: number;
+};
+
+/**
+ * The Sikka connector definition. What must outlive one request lives here: the request-key manager
+ * (one key per practice), each clinic's circuit breaker, and the per-practice lookups.
+ */
+export function createSikkaDefinition(options: SikkaDefinitionOptions): ConnectorDefinition<"sikka"> {
+  let keys: RequestKeyManager | undefined;
+  const breakers = new Map<string, CircuitBreakerPolicy>();
+  const facts = new Map<string, { at: number; value: Promise<PracticeFacts> }>();
+
+  const breakerFor = (accountId: string) => {
+    let b = breakers.get(accountId);
+    if (!b) {
+      b = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: BREAKER_HALF_OPEN_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) });
+      breakers.set(accountId, b);
+    }
+    return b;
+  };
+
+  async function loadFacts(client: SikkaClient, credentials: SikkaCredentials): Promise<PracticeFacts> {
+    const settle = <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
+    const [authorized, practices, statuses, noteTypes, paymentTypes] = await Promise.all([
+      settle(client.getAsApp("/authorized_practices", { office_id: credentials.officeId, show: "all" }), []),
+      credentials.custId ? Promise.resolve([]) : settle(client.get("/practices"), []),
+      settle(client.get("/practice_variables", { service_name: "Appointment Status" }), []),
+      settle(client.get("/note_types"), []),
+      settle(client.get("/payment_types"), []),
+    ]);
+    const mine = authorized.find((p) => text(p, "office_id") === credentials.officeId && text(p, "practice_id") === credentials.practiceId);
+    const statusValue = (re: RegExp) => statuses.find((s) => re.test(text(s, "value")) || re.test(text(s, "description")));
+    const noteType = noteTypes.find((n) => /pat/i.test(text(n, "type"))) ?? noteTypes[0];
+    return {
+      pms: mine ? text(mine, "practice_management_system") : "",
+      custId: credentials.custId ?? (practices[0] ? text(practices[0], "cust_id") || null : null),
+      cancelStatus: text(statusValue(/cancel/i) ?? statusValue(/broken/i) ?? {}, "value") || null,
+      noteType: noteType ? text(noteType, "type") : null,
+      paymentTypes,
+    };
+  }
+
+  return {
+    id: "sikka",
+    displayName: "Sikka ONE API (Dentrix, Eaglesoft, Open Dental and more)",
+    credentialsSchema: SikkaCredentialsSchema,
+
+    create({ practice, credentials, deps }) {
+      keys ??= new RequestKeyManager(options.app, options.keyStore, deps.fetch, deps.clock);
+      const creds = credentials as SikkaCredentials;
+      const started = deps.clock.now().getTime();
+      const client = new SikkaClient({
+        app: options.app,
+        credentials: creds,
+        accountId: practice.accountId,
+        keys,
+        breaker: breakerFor(practice.accountId),
+        fetch: deps.fetch,
+        clock: deps.clock,
+        logger: deps.logger,
+        deadline: started + SIKKA_CALL_BUDGET_MS,
+      });
+      const practiceFacts = () => {
+        const cached = facts.get(practice.accountId);
+        if (cached && deps.clock.now().getTime() - cached.at < FACTS_TTL_MS) return cached.value;
+        const value = loadFacts(client, creds);
+        facts.set(practice.accountId, { at: deps.clock.now().getTime(), value });
+        value.catch(() => facts.delete(practice.accountId));
+        return value;
+      };
+      const budgetEnd = started + Math.min(options.writebackWaitMs, SIKKA_CALL_BUDGET_MS - 300);
+      return new SikkaConnector(client, practice, deps, practiceFacts, options.tracker, budgetEnd);
+    },
+
+    /** Binds a clinic to exactly its own office and practice: never "the first authorized practice". */
+    async validateCredentials(credentials: unknown, deps: ConnectorDeps) {
+      const c = credentials as SikkaCredentials;
+      if (!options.app.appId || !options.app.appKey) return "SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET must be set before connecting a Sikka practice";
+      let items;
+      try {
+        const query = new URLSearchParams({ office_id: c.officeId, show: "all" });
+        const res = await sikkaRequest(deps.fetch, {
+          url: `${options.app.apiUrl}/authorized_practices?${query}`,
+          method: "GET",
+          auth: { appId: options.app.appId, appKey: options.app.appKey },
+          timeoutMs: 5_000,
+        });
+        items = readList(res.body).items;
+      } catch (e) {
+        return `Sikka could not confirm the practice (${(e as Error).name === "SikkaHttpError" ? (e as Error).message : "Sikka unreachable"})`;
+      }
+      const match = items.find((p) => text(p, "office_id") === c.officeId && text(p, "practice_id") === c.practiceId);
+      if (!match) return `practice ${c.practiceId} is not among the practices Sikka has authorized for office ${c.officeId}`;
+      const secret = text(match, "secret_key");
+      if (secret && !safeEqualStrings(secret, c.secretKey)) return "the secret key does not match this office";
+      return null;
+    },
+  };
+}

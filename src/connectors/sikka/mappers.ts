@@ -1,0 +1,71 @@
+import { DateTime } from "luxon";
+import type { Appointment } from "../../domain/appointment";
+import type { InsurancePlan } from "../../domain/insurance";
+import { last4 } from "../../domain/insurance";
+import type { Patient } from "../../domain/patient";
+import { toE164 } from "../../domain/phone";
+import { bool, datePart, num, optionalText, type SikkaRow, text } from "./values";
+
+export function toPatient(row: SikkaRow): Patient {
+  const phone = ["cell", "homephone", "workphone", "phone"].map((k) => text(row, k)).find((p) => p !== "") ?? "";
+  return {
+    id: text(row, "patient_id"),
+    firstName: text(row, "firstname"),
+    lastName: text(row, "lastname"),
+    dateOfBirth: datePart(row, "birthdate") ?? "",
+    phone: phone ? (toE164(phone) ?? phone) : null,
+    email: optionalText(row, "email"),
+  };
+}
+
+/** Every phone number on a patient row, in E.164, for matching a caller's number. */
+export const phonesOf = (row: SikkaRow): string[] =>
+  ["cell", "homephone", "workphone", "phone", "other_phone"].map((k) => toE164(text(row, k))).filter((p): p is string => p !== null);
+
+/** Status values are PMS-native ("Broken", "Cancelled", "Deleted"…); anything like these is not on the book. */
+export const isCancelled = (row: SikkaRow) => bool(row, "cancelled") || /cancel|broken|delete/i.test(text(row, "status"));
+
+/** `date` ("2020-09-29T00:00:00") + `time` ("10:30"), read in the practice's zone; `length` in minutes. */
+export function appointmentInterval(row: SikkaRow, timezone: string): { start: Date; end: Date; minutes: number } | null {
+  const date = datePart(row, "date");
+  const time = /^(\d{1,2}):(\d{2})/.exec(text(row, "time"));
+  if (!date || !time) return null;
+  const start = DateTime.fromISO(`${date}T${time[1]!.padStart(2, "0")}:${time[2]}`, { zone: timezone });
+  if (!start.isValid) return null;
+  const minutes = Math.max(1, Math.round(num(row, "length") ?? 30));
+  return { start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), minutes };
+}
+
+export function toAppointment(row: SikkaRow, timezone: string): Appointment | null {
+  const interval = appointmentInterval(row, timezone);
+  if (!interval) return null;
+  const fmt = (d: Date) => DateTime.fromJSDate(d, { zone: timezone }).toISO({ suppressMilliseconds: true })!;
+  return {
+    id: text(row, "appointment_sr_no"),
+    patientId: text(row, "patient_id"),
+    start: fmt(interval.start),
+    end: fmt(interval.end),
+    durationMinutes: interval.minutes,
+    providerId: optionalText(row, "provider_id"),
+    operatoryId: optionalText(row, "operatory"),
+    type: optionalText(row, "type") ?? optionalText(row, "description"),
+    status: isCancelled(row) ? "cancelled" : "scheduled",
+    confirmation: "confirmed",
+  };
+}
+
+const RELATIONSHIPS: Record<string, InsurancePlan["relationship"]> = { self: "self", spouse: "spouse", child: "child", dependent: "child" };
+
+/** Minimum necessary: carrier, last four of the member id, group number, relationship, priority. */
+export function toInsurancePlan(subscriber: SikkaRow, company: SikkaRow | undefined): InsurancePlan {
+  const carrier = company
+    ? (["insurance_company_name", "company_name", "name", "carrier_name"].map((k) => text(company, k)).find(Boolean) ?? "")
+    : "";
+  return {
+    carrier: carrier || "Insurance on file",
+    memberIdLast4: last4(text(subscriber, "subscriber_id") || null),
+    groupNumber: company ? optionalText(company, "group_plan_number") : null,
+    relationship: RELATIONSHIPS[text(subscriber, "patient_relation").toLowerCase()] ?? "other",
+    priority: /secondary/i.test(text(subscriber, "type")) ? "secondary" : "primary",
+  };
+}

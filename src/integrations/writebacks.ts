@@ -1,0 +1,96 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { AuditLog } from "../audit/audit-log";
+import type { WritebackTracker } from "../connectors/types";
+import type { Database } from "../db/client";
+import { pmsWritebacks } from "../db/schema";
+import { type Clock, toSqlTimestamp } from "../lib/clock";
+import { newId } from "../lib/ids";
+import type { Logger } from "../lib/logger";
+import { type AccountService, practiceOf } from "../modules/accounts/service";
+import type { PmsIntegrations } from "./pms-integrations";
+
+/** Give up on a writeback that has not finished after this long; the office sees it in the PMS queue. */
+const GIVE_UP_AFTER_MS = 24 * 3600_000;
+
+export class WritebackStore implements WritebackTracker {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  async track(input: { accountId: string; provider: string; writebackId: string; action: string; patientId: string | null }): Promise<string> {
+    const reference = newId("reference");
+    await this.db.insert(pmsWritebacks).values({ reference, ...input, status: "pending", createdAt: toSqlTimestamp(this.clock.now()) });
+    return reference;
+  }
+
+  pending(limit: number) {
+    return this.db.select().from(pmsWritebacks).where(eq(pmsWritebacks.status, "pending")).orderBy(asc(pmsWritebacks.createdAt)).limit(limit);
+  }
+
+  async finish(reference: string, status: "completed" | "failed", createdId: string | null) {
+    await this.db
+      .update(pmsWritebacks)
+      .set({ status, createdId, completedAt: toSqlTimestamp(this.clock.now()) })
+      .where(and(eq(pmsWritebacks.reference, reference), eq(pmsWritebacks.status, "pending")));
+  }
+
+  async touched(reference: string) {
+    await this.db.update(pmsWritebacks).set({ attempts: sql`${pmsWritebacks.attempts} + 1` }).where(eq(pmsWritebacks.reference, reference));
+  }
+}
+
+/**
+ * Finishes writes that were still pending when the caller hung up: asks the PMS where each stands and
+ * records the outcome in the audit log (actor "system", linked by the gateway's reference).
+ */
+export class WritebackPoller {
+  constructor(
+    private readonly deps: { store: WritebackStore; integrations: PmsIntegrations; accounts: AccountService; audit: AuditLog; clock: Clock; logger: Logger },
+  ) {}
+
+  async pollOnce(limit = 50): Promise<{ completed: number; failed: number; pending: number }> {
+    const counts = { completed: 0, failed: 0, pending: 0 };
+    for (const row of await this.deps.store.pending(limit)) {
+      const started = performance.now();
+      const account = await this.deps.accounts.get(row.accountId);
+      if (!account) continue;
+      let outcome: "completed" | "failed" | "pending" = "pending";
+      let createdId: string | null = null;
+      try {
+        const connector = await this.deps.integrations.connectorFor(practiceOf(account));
+        const state = await connector.checkWriteback?.(row.writebackId);
+        if (state?.ok && state.value.state === "completed") {
+          outcome = "completed";
+          createdId = state.value.createdId;
+        } else if (state?.ok && state.value.state === "failed") outcome = "failed";
+      } catch (e) {
+        this.deps.logger.warn({ reference: row.reference, errorName: (e as Error)?.name }, "writeback check failed");
+      }
+      const age = this.deps.clock.now().getTime() - Date.parse(`${row.createdAt.replace(" ", "T")}Z`);
+      if (outcome === "pending" && age > GIVE_UP_AFTER_MS) outcome = "failed";
+      if (outcome === "pending") {
+        await this.deps.store.touched(row.reference);
+        counts.pending++;
+        continue;
+      }
+      await this.deps.store.finish(row.reference, outcome, createdId);
+      await this.deps.audit.record({
+        accountId: row.accountId,
+        callId: null,
+        toolCallId: null,
+        action: row.action,
+        patientId: row.patientId ?? (row.action === "create_patient" ? createdId : null),
+        phiAccessed: false,
+        success: outcome === "completed",
+        statusCode: outcome === "completed" ? 200 : 502,
+        errorCode: outcome === "completed" ? null : "PMS_ERROR",
+        responseTimeMs: performance.now() - started,
+        requestId: row.reference,
+        actor: "system",
+      });
+      counts[outcome]++;
+    }
+    return counts;
+  }
+}
