@@ -100,7 +100,9 @@ export class SandboxConnector implements PmsConnector {
     const checked = this.checkPlacement(request.start, duration);
     if (!checked.ok) return checked;
     // Keep the same provider unless the caller asks for another one.
-    const candidates = await this.candidateProviders(request.providerId ?? String(current.providerId), current.type);
+    // Only a real appointment type restricts who may see it ("general" marks a booking made without one).
+    const type = this.practice.appointmentTypes.some((t) => t.name === current.type) ? current.type : null;
+    const candidates = await this.candidateProviders(request.providerId ?? String(current.providerId), type);
     if (!candidates.ok) return candidates;
     for (const provider of candidates.value) {
       const moved = await this.store.moveAppointmentIfFree(this.accountId, id, {
