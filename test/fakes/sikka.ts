@@ -34,7 +34,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   const practices: FakePractice[] = [];
   const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
   const writebacks = new Map<string, Writeback>();
-  const calls: Array<{ method: string; path: string; query: string; practiceId?: string }> = [];
+  const calls: Array<{ method: string; path: string; query: string; practiceId?: string; body?: Record<string, unknown> }> = [];
   const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0 };
   const behaviour = {
     /** Polls of writeback_status before a writeback completes (0 = done at the first poll). */
@@ -48,6 +48,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     failNext: 0,
     /** Delay every data response by this many ms (to trip timeouts). */
     delayMs: 0,
+    /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
+    ignorePatientFilters: false,
     /** Writeback_status answers 403 (some plans cannot call it). */
     writebackStatusForbidden: false,
   };
@@ -113,7 +115,13 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       const path = url.pathname.replace(/^\/v4/, "");
       const body = req.method === "GET" ? {} : ((await req.json().catch(() => ({}))) as Record<string, unknown>);
       const practiceParam = url.searchParams.get("practice_id") ?? (typeof body.practice_id === "string" ? body.practice_id : null);
-      calls.push({ method: req.method, path, query: url.search, ...(practiceParam ? { practiceId: practiceParam } : {}) });
+      calls.push({
+        method: req.method,
+        path,
+        query: url.search,
+        ...(practiceParam ? { practiceId: practiceParam } : {}),
+        ...(req.method !== "GET" && path !== "/request_key" ? { body } : {}),
+      });
 
       if (path === "/request_key" && req.method === "POST") {
         if (body.app_id !== options.appId || body.app_key !== options.appKey) return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
@@ -188,7 +196,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             let rows = p.patients;
             if (q("patient_id")) rows = rows.filter((r) => r.patient_id === q("patient_id"));
             const search = q("search");
-            if (search) {
+            if (search && !behaviour.ignorePatientFilters) {
               const needle = search.toLowerCase();
               rows = rows.filter((r) => ["firstname", "lastname", "email", "cell", "homephone", "workphone"].some((f) => (r[f] ?? "").toLowerCase().includes(needle)));
             }
@@ -196,7 +204,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             if (q("lastname")) rows = rows.filter((r) => nameMatch(r.lastname, q("lastname")!));
             const find = q("find");
             const dob = find?.match(/^birthdate=eq_(\d{4}-\d{2}-\d{2})$/);
-            if (dob) rows = rows.filter((r) => (r.birthdate ?? "").startsWith(dob[1]!));
+            if (dob && !behaviour.ignorePatientFilters) rows = rows.filter((r) => (r.birthdate ?? "").startsWith(dob[1]!));
             return list(url, rows);
           }
           case "/appointments": {

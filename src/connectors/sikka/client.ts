@@ -32,7 +32,7 @@ export class SikkaClient {
       fetch: typeof fetch;
       clock: Clock;
       logger: Logger;
-      /** Absolute time (ms) by which this operation must have answered. */
+      /** `performance.now()` by which this operation must have answered (monotonic, not the wall clock). */
       deadline: number;
     },
   ) {}
@@ -89,7 +89,7 @@ export class SikkaClient {
   }
 
   remaining(): number {
-    return Math.max(1, this.deps.deadline - this.deps.clock.now().getTime());
+    return Math.max(1, this.deps.deadline - performance.now());
   }
 
   private url(path: string, query: Query, withPractice = true): string {

@@ -58,7 +58,7 @@ export class SikkaConnector implements PmsConnector {
     private readonly deps: ConnectorDeps,
     private readonly facts: () => Promise<PracticeFacts>,
     private readonly tracker: WritebackTracker,
-    /** When the in-call wait for a writeback ends (ms since epoch). */
+    /** When the in-call wait for a writeback ends (`performance.now()` time). */
     private readonly writebackBudgetEnd: number,
   ) {}
 
@@ -338,7 +338,7 @@ export class SikkaConnector implements PmsConnector {
     if (!writebackId) return err(connectorError("upstream_error", "The practice system accepted the change but returned no tracking id."));
     let state: Awaited<ReturnType<typeof awaitWriteback>>;
     try {
-      state = await awaitWriteback(this.client, writebackId, this.writebackBudgetEnd, () => this.deps.clock.now().getTime());
+      state = await awaitWriteback(this.client, writebackId, this.writebackBudgetEnd, () => performance.now());
     } catch {
       state = { state: "pending" }; // accepted; the poller will learn the outcome
     }

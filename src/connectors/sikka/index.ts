@@ -72,7 +72,8 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
     create({ practice, credentials, deps }) {
       keys ??= new RequestKeyManager(options.app, options.keyStore, deps.fetch, deps.clock);
       const creds = credentials as SikkaCredentials;
-      const started = deps.clock.now().getTime();
+      // Budgets run on the monotonic clock: the injected wall clock may be pinned (tests) or jump (NTP).
+      const started = performance.now();
       const client = new SikkaClient({
         app: options.app,
         credentials: creds,
