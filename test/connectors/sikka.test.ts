@@ -168,6 +168,15 @@ describe("writebacks are asynchronous and reported honestly", () => {
     expect(done.rows[0]!.status).toBe("completed");
   });
 
+  test("a new patient still pending has no id yet, only a reference (a writeback id is never an id)", async () => {
+    t.sikka.behaviour.writebackPolls = 1000;
+    const res = await json(await call("/api/pms/patients", { body: { firstName: "Pending", lastName: "Person", dateOfBirth: "1990-01-01", phone: "2025550166" } }));
+    expect(res.data.patient).toMatchObject({ id: null, confirmation: "pending", firstName: "Pending" });
+    expect(res.data.patient.reference).toMatch(/^ref_/);
+    const writebackIds = [...t.sikka.writebacks.keys()];
+    expect(writebackIds).not.toContain(res.data.patient.reference);
+  });
+
   test("has_error is a clear PMS_ERROR, not a booking", async () => {
     t.sikka.behaviour.writebackError = "Provider is not available";
     const res = await book();
