@@ -1,4 +1,5 @@
 import { AuditLog } from "./audit/audit-log";
+import { ChainKeys } from "./audit/chain";
 import type { Config } from "./config";
 import { ConnectorRegistry } from "./connectors/registry";
 import { createSandboxDefinition } from "./connectors/sandbox";
@@ -41,6 +42,7 @@ export type AppDeps = {
   endOfCall: EndOfCallService;
   callReports: CallReports;
   writebackPoller: WritebackPoller;
+  chainKeys: ChainKeys;
 };
 
 export type DepsInput = {
@@ -81,7 +83,8 @@ export function createDeps(input: DepsInput): AppDeps {
       }
     },
   );
-  const audit = new AuditLog(db, clock);
+  const chainKeys = new ChainKeys(config.encryptionKeys);
+  const audit = new AuditLog(db, clock, chainKeys);
   const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger });
   const verifications = new CallVerifications(db);
   const callReports = new CallReports(db, clock);
@@ -98,6 +101,7 @@ export function createDeps(input: DepsInput): AppDeps {
     toolCalls: new ToolCallService({ executor, integrations, verifications }),
     endOfCall: new EndOfCallService({ reports: callReports, verifications, executor, logger }),
     callReports,
+    chainKeys,
     writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger }),
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),

@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import type { Actor } from "../http/auth/principal";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
+import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 
 export type AuditEntry = {
   accountId: string | null;
@@ -23,15 +24,32 @@ export type AuditRow = typeof pmsAuditLogs.$inferSelect;
 
 export type AuditFilter = { accountId?: string; from?: string; to?: string; action?: string; limit: number };
 
-/** Insert-only access to `pms_audit_logs`: this module exports no way to change or remove a row. */
+type Pending = { content: ChainedContent; resolve: () => void; reject: (e: unknown) => void };
+
+/** Rows committed together at most; a larger backlog commits over several transactions. */
+const MAX_BATCH = 512;
+
+/**
+ * Insert-only access to `pms_audit_logs`: this module exports no way to change or remove a row.
+ *
+ * Group commit: rows recorded while a commit is in flight are chained and committed together in the
+ * next transaction, and each caller's promise resolves only once its own row is durable. Under load
+ * this turns many single-row transactions into a few larger ones, without any caller answering before
+ * its audit row exists.
+ */
 export class AuditLog {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private lastHash: string | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly chain: ChainKeys,
   ) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.insert(pmsAuditLogs).values({
+  record(entry: AuditEntry): Promise<void> {
+    const content: ChainedContent = {
       accountId: entry.accountId,
       callId: entry.callId,
       toolCallId: entry.toolCallId,
@@ -45,7 +63,52 @@ export class AuditLog {
       requestId: entry.requestId,
       actor: entry.actor,
       createdAt: toSqlTimestamp(this.clock.now()),
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ content, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the other requests of this tick join the batch.
+        queueMicrotask(() => void this.flush());
+      }
     });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.commit(batch).catch(async () => {
+          // Another writer may have appended (several instances on one primary): re-read and retry once.
+          this.lastHash = null;
+          await this.commit(batch);
+        });
+        for (const p of batch) p.resolve();
+      } catch (e) {
+        this.lastHash = null;
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    let prev = this.lastHash ?? (await this.readLastHash());
+    const keyId = this.chain.currentId;
+    const rows = batch.map(({ content }) => {
+      const hash = this.chain.hash(keyId, prev, content)!;
+      const row = { ...content, actor: content.actor as AuditEntry["actor"], prevHash: prev, hash, chainKeyId: keyId };
+      prev = hash;
+      return row;
+    });
+    const [first, ...rest] = rows.map((row) => this.db.insert(pmsAuditLogs).values(row));
+    await this.db.batch([first!, ...rest]);
+    this.lastHash = prev;
+  }
+
+  private async readLastHash(): Promise<string> {
+    const [last] = await this.db.select({ hash: pmsAuditLogs.hash }).from(pmsAuditLogs).orderBy(desc(pmsAuditLogs.id)).limit(1);
+    return last?.hash ?? GENESIS;
   }
 
   list(filter: AuditFilter): Promise<AuditRow[]> {

@@ -22,6 +22,10 @@ export const pmsAuditLogs = sqliteTable(
     requestId: text("request_id").notNull(),
     actor: text("actor", { enum: ["vapi", "clinic", "admin", "system"] }).notNull(),
     createdAt: text("created_at").notNull().default(sqlNow),
+    /** Tamper evidence: HMAC over this row's content and the previous row's hash (see audit/chain.ts). */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
+    chainKeyId: text("chain_key_id"),
   },
   (t) => [
     index("pms_audit_logs_account_created").on(t.accountId, t.createdAt),
