@@ -2,6 +2,7 @@ import { Elysia } from "elysia";
 import type { AppDeps } from "./deps";
 import { requestContext } from "./http/request-context";
 import { adminModule } from "./modules/admin";
+import { monitoringModule } from "./modules/admin/monitoring";
 import { docsModule } from "./modules/docs";
 import { healthModule } from "./modules/health";
 import { pmsModule } from "./modules/pms";
@@ -16,6 +17,7 @@ export function createApp(deps: AppDeps) {
     .use(docsModule(deps.config.publicUrl))
     .use(pmsModule({ ...deps, secrets }))
     .use(vapiModule({ ...deps, secrets, publicUrl: deps.config.publicUrl }))
+    .use(monitoringModule({ ...deps, jwtSecret: deps.config.adminJwtSecret, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))
     .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }));
 }
 

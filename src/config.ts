@@ -30,6 +30,7 @@ export const EnvSchema = Type.Object({
   ),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
   RATE_LIMIT_PER_IP_PER_MINUTE: Type.Optional(PositiveInt),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32 })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -48,6 +49,8 @@ export type Config = {
   sikka: { clientId?: string; clientSecret?: string; apiUrl: string; writebackWaitMs: number };
   logLevel: string;
   rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
+  /** Optional bearer token for Prometheus scraping of /metrics (the admin JWT works too). */
+  metricsToken?: string;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -125,6 +128,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       writebackWaitMs: Number(e.SIKKA_WRITEBACK_WAIT_MS ?? "4000"),
     },
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     rateLimits: {
       perAccountPerMinute: Number(e.RATE_LIMIT_PER_ACCOUNT_PER_MINUTE ?? "600"),
       perIpPerMinute: Number(e.RATE_LIMIT_PER_IP_PER_MINUTE ?? "120"),

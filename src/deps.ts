@@ -10,6 +10,7 @@ import type { ConnectorDefinition } from "./connectors/types";
 import { Vault } from "./crypto/vault";
 import type { Database } from "./db/client";
 import type { ClientIpResolver } from "./http/client-ip";
+import { Metrics } from "./http/prometheus";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestStates } from "./http/request-state";
 import { PmsIntegrations } from "./integrations/pms-integrations";
@@ -43,6 +44,8 @@ export type AppDeps = {
   callReports: CallReports;
   writebackPoller: WritebackPoller;
   chainKeys: ChainKeys;
+  vault: Vault;
+  metrics: Metrics;
 };
 
 export type DepsInput = {
@@ -85,7 +88,8 @@ export function createDeps(input: DepsInput): AppDeps {
   );
   const chainKeys = new ChainKeys(config.encryptionKeys);
   const audit = new AuditLog(db, clock, chainKeys);
-  const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger });
+  const metrics = new Metrics();
+  const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger, metrics });
   const verifications = new CallVerifications(db);
   const callReports = new CallReports(db, clock);
   const accounts = new AccountService(db);
@@ -102,6 +106,8 @@ export function createDeps(input: DepsInput): AppDeps {
     endOfCall: new EndOfCallService({ reports: callReports, verifications, executor, logger }),
     callReports,
     chainKeys,
+    vault,
+    metrics,
     writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger }),
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),

@@ -6,6 +6,9 @@ import { createDeps } from "../deps";
 import { mintToken } from "../http/auth/jwt";
 import { AppError } from "../http/errors";
 import { createLogger } from "../lib/logger";
+import { exportAuditLines } from "../audit/export";
+import { verifyAuditChain } from "../audit/verify";
+import { rotateStoredSecrets } from "../integrations/key-rotation";
 import { VapiApi } from "../integrations/vapi-api";
 import { practiceOf } from "../modules/accounts/service";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "../modules/vapi/tools/definitions";
@@ -18,7 +21,10 @@ const USAGE = `usage: npm run cli -- <command> [options]
   accounts:list
   pms:set --account <id> --provider sandbox|sikka               credentials JSON on stdin
   vapi:sync --assistant <id>                                      create/update the PMS tools on a Vapi assistant
-  vapi:tools                                                      print the tool definitions and system-prompt addition`;
+  vapi:tools                                                      print the tool definitions and system-prompt addition
+  audit:verify                                                    walk the audit hash chain; exit 1 at the first broken row
+  audit:export [--from <UTC time>] [--to <UTC time>]              audit rows as JSON lines with their chain hashes
+  keys:rotate                                                     re-seal stored credentials with the first ENCRYPTION_KEY`;
 
 /** Every CLI command, callable with explicit I/O so that tests run it in-process. */
 export async function runCli(
@@ -43,6 +49,8 @@ export async function runCli(
       currency: { type: "string" },
       provider: { type: "string" },
       assistant: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
     },
     strict: true,
   });
@@ -124,6 +132,24 @@ export async function runCli(
         }
         const status = await deps.integrations.configure(practiceOf(account), values.provider, credentials);
         io.out(JSON.stringify(status));
+        return 0;
+      }
+      case "audit:verify": {
+        const report = await verifyAuditChain(database.db, deps.chainKeys);
+        io.out(JSON.stringify(report));
+        return report.ok ? 0 : 1;
+      }
+      case "audit:export": {
+        const range = {
+          ...(values.from ? { from: values.from.replace("T", " ").replace(/Z$/, "") } : {}),
+          ...(values.to ? { to: values.to.replace("T", " ").replace(/Z$/, "") } : {}),
+        };
+        for await (const line of exportAuditLines(database.db, range)) io.out(line);
+        return 0;
+      }
+      case "keys:rotate": {
+        const counts = await rotateStoredSecrets(database.db, deps.vault);
+        io.out(`re-sealed with key "${deps.vault.currentKeyId}": ${counts.credentials} credentials, ${counts.tokens} tokens`);
         return 0;
       }
       default:

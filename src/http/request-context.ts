@@ -5,10 +5,12 @@ import type { Logger } from "../lib/logger";
 import type { ClientIpResolver } from "./client-ip";
 import { checkDeclaredLength } from "./body";
 import { AppError, type ErrorCode, errorBody, errorStatus } from "./errors";
+import type { Metrics } from "./prometheus";
 import type { RateLimiter } from "./rate-limit";
 import type { RequestStates } from "./request-state";
 
 export type RequestContextDeps = {
+  metrics: Metrics;
   states: RequestStates;
   logger: Logger;
   audit: AuditLog;
@@ -89,6 +91,7 @@ export const requestContext = (deps: RequestContextDeps) =>
       const status =
         state?.errorStatus ??
         (responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200);
+      if (state) deps.metrics.observeRequest(request.method, route || "unmatched", status, (performance.now() - state.startedAt) / 1000);
       deps.logger.info(
         {
           method: request.method,

@@ -2,6 +2,7 @@ import type { AuditLog } from "../audit/audit-log";
 import type { PmsIntegrations } from "../integrations/pms-integrations";
 import type { Actor } from "../http/auth/principal";
 import { AppError, type ErrorCode, errorStatus } from "../http/errors";
+import type { Metrics } from "../http/prometheus";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
 import { type AccountRecord, practiceOf } from "../modules/accounts/service";
@@ -29,6 +30,7 @@ export type ExecuteOutcome =
 type StoredBody = Omit<ExecuteOutcome, "status" | "replayed">;
 
 export type ExecutorDeps = {
+  metrics: Metrics;
   integrations: PmsIntegrations;
   audit: AuditLog;
   idempotency: IdempotencyStore;
@@ -123,6 +125,7 @@ export class OperationExecutor {
   }
 
   private async audit(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
+    this.deps.metrics.observeOperation(req.operation.name, outcome.ok ? "ok" : outcome.code);
     try {
       await this.deps.audit.record({
         accountId: req.account.id,

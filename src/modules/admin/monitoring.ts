@@ -1,0 +1,73 @@
+import { Elysia, t } from "elysia";
+import { auditMetrics, WINDOWS } from "../../audit/metrics";
+import type { ChainKeys } from "../../audit/chain";
+import { verifyAuditChain } from "../../audit/verify";
+import type { Database } from "../../db/client";
+import type { Metrics } from "../../http/prometheus";
+import { unauthorized } from "../../http/errors";
+import type { Clock } from "../../lib/clock";
+import { safeEqualStrings } from "../../lib/timing-safe";
+import { ErrorEnvelope } from "../pms/model";
+import { authenticateStaff, requireAccountAccess, requireAdmin } from "./guard";
+
+export type MonitoringDeps = { db: Database; clock: Clock; chainKeys: ChainKeys; metrics: Metrics; jwtSecret: string; metricsToken?: string };
+
+const security = [{ bearer: [] }];
+const errors = { 401: ErrorEnvelope, 403: ErrorEnvelope };
+
+/** Audit-chain verification, the seed's monitoring figures, and a Prometheus endpoint for Fly. */
+export function monitoringModule(deps: MonitoringDeps) {
+  return new Elysia({ name: "modules/monitoring" })
+    .get(
+      "/api/admin/audit-logs/verify",
+      async ({ request }) => {
+        requireAdmin(await authenticateStaff(request, deps.jwtSecret, deps.clock));
+        return verifyAuditChain(deps.db, deps.chainKeys);
+      },
+      {
+        response: {
+          200: t.Union([
+            t.Object({ ok: t.Literal(true), rows: t.Integer(), lastId: t.Union([t.Integer(), t.Null()]) }),
+            t.Object({ ok: t.Literal(false), rows: t.Integer(), brokenAtId: t.Integer(), reason: t.String() }),
+          ]),
+          ...errors,
+        },
+        detail: { summary: "Verify the audit log's hash chain (reports the first broken, edited or missing row)", tags: ["Admin"], security },
+      },
+    )
+    .get(
+      "/api/admin/metrics",
+      async ({ request, query }) => {
+        const staff = await authenticateStaff(request, deps.jwtSecret, deps.clock);
+        let accountId = query.accountId;
+        if (staff.kind === "clinic") {
+          requireAccountAccess(staff, accountId ?? staff.accountId);
+          accountId = staff.accountId;
+        }
+        return auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId);
+      },
+      {
+        query: t.Object({
+          accountId: t.Optional(t.String({ maxLength: 200 })),
+          window: t.Optional(t.Union(Object.keys(WINDOWS).map((w) => t.Literal(w as keyof typeof WINDOWS)))),
+        }),
+        detail: { summary: "Per-action response times, error rate, PHI accesses and distinct patients", tags: ["Admin"], security },
+      },
+    )
+    .get(
+      "/metrics",
+      async ({ request, set }) => {
+        const token = /^Bearer[ ]+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+        const byToken = token !== undefined && deps.metricsToken !== undefined && safeEqualStrings(token, deps.metricsToken);
+        if (!byToken) {
+          const staff = await authenticateStaff(request, deps.jwtSecret, deps.clock).catch(() => {
+            throw unauthorized();
+          });
+          requireAdmin(staff);
+        }
+        set.headers["content-type"] = "text/plain; version=0.0.4";
+        return deps.metrics.render();
+      },
+      { detail: { summary: "Prometheus metrics (admin token or METRICS_TOKEN)", tags: ["Operations"], security } },
+    );
+}
