@@ -66,6 +66,7 @@ export const requestContext = (deps: RequestContextDeps) =>
       // A refused PMS operation (bad input, card data, rate limit…) still leaves its audit row.
       if (state?.account && state.action && !state.audited) {
         state.audited = true;
+        // The refusal is answered either way; a failed audit write is logged, never turned into a crash.
         await deps.audit.record({
           accountId: state.account.id,
           callId: state.callId ?? null,
@@ -79,7 +80,7 @@ export const requestContext = (deps: RequestContextDeps) =>
           responseTimeMs: performance.now() - state.startedAt,
           requestId,
           actor: state.principal?.kind ?? "system",
-        });
+        }).catch((e) => deps.logger.error({ requestId, errorName: (e as Error)?.name }, "audit write failed"));
       }
       return new Response(JSON.stringify(errorBody(failure.code, failure.message, requestId)), {
         status,
