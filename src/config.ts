@@ -2,6 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { dirname } from "node:path";
 import { type EncryptionKey, parseEncryptionKeys } from "./crypto/keys";
+import { databaseProblems } from "./db/mode";
 
 const Port = Type.String({ pattern: "^[0-9]{1,5}$" });
 const PositiveInt = Type.String({ pattern: "^[1-9][0-9]*$" });
@@ -99,9 +100,14 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
   else if (nodeEnv === "production" && e.ADMIN_JWT_SECRET.length < 32) {
     problems.push("ADMIN_JWT_SECRET: must be at least 32 characters");
   }
-  if (e.DATABASE_SYNC_URL && !(e.DATABASE_URL ?? "").startsWith("file:")) {
-    problems.push("DATABASE_SYNC_URL: an embedded replica needs DATABASE_URL=file:…");
-  }
+  problems.push(
+    ...databaseProblems({
+      url: e.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+      ...(e.DATABASE_AUTH_TOKEN ? { authToken: e.DATABASE_AUTH_TOKEN } : {}),
+      ...(e.DATABASE_SYNC_URL ? { syncUrl: e.DATABASE_SYNC_URL } : {}),
+      production: nodeEnv === "production",
+    }),
+  );
   if (problems.length > 0 || !keys.ok || !e.ADMIN_JWT_SECRET) return { ok: false, problems };
 
   const port = Number(e.PORT ?? "3000");
