@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+
+export type Running = { proc: ReturnType<typeof Bun.spawn>; url: string; readyMs: number; stop(): Promise<void> };
+
+/** Starts a process and waits for its `/ready`; the time until then is the start-to-ready figure. */
+export async function startProcess(cmd: string[], port: number, env: Record<string, string>): Promise<Running> {
+  const started = performance.now();
+  const proc = Bun.spawn(cmd, { env: { ...process.env, ...env, PORT: String(port) } as Record<string, string>, stdout: "ignore", stderr: "inherit" });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (performance.now() - started > 15_000) throw new Error(`${cmd.join(" ")} did not become ready`);
+    await Bun.sleep(5);
+  }
+  const readyMs = performance.now() - started;
+  return {
+    proc,
+    url,
+    readyMs,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
+
+/** Resident memory of a process, in MB (Linux). */
+export function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** Samples a process's RSS every 100 ms while `work` runs; returns the peak. */
+export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMb(pid));
+  }, 100);
+  try {
+    const result = await work();
+    return { result, peakMb: Math.max(peak, rssMb(pid)) };
+  } finally {
+    clearInterval(timer);
+  }
+}
