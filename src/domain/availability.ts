@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import type { PracticeSettings, Weekday } from "./practice";
 import type { PartOfDay, Slot, SlotQuery } from "./slot";
 
@@ -66,6 +66,24 @@ function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
   return hour >= 17;
 }
 
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * ISO 8601 with the zone's offset at that instant, e.g. `2026-12-01T09:00:00-05:00`. Plain arithmetic
+ * on the zone's offset: the hot loop below formats thousands of these per availability query.
+ */
+function isoAt(ms: number, zone: IANAZone, knownOffset: number | null): { iso: string; hour: number } {
+  const offset = knownOffset ?? zone.offset(ms);
+  const local = new Date(ms + offset * 60_000);
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  const iso =
+    `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
+    `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  return { iso, hour: local.getUTCHours() };
+}
+
 /** Picks `limit` items spread evenly over the list (first and last included) rather than the first N. */
 export function spread<T>(items: T[], limit: number): T[] {
   if (items.length <= limit) return items;
@@ -85,6 +103,8 @@ export function freeSlots(input: {
 }): Slot[] {
   const { practice, query } = input;
   const zone = practice.timezone;
+  // A zone object, not its name: luxon resolves a name on every call, which dominates this loop.
+  const ianaZone = IANAZone.create(zone);
   const providers = input.providers.filter(
     (p) =>
       (!query.providerId || p.id === query.providerId) &&
@@ -98,27 +118,32 @@ export function freeSlots(input: {
   const nowMs = input.now.getTime();
   const slots: Slot[] = [];
 
-  let day = DateTime.fromISO(query.startDate, { zone });
-  const lastDay = DateTime.fromISO(query.endDate, { zone });
+  let day = DateTime.fromISO(query.startDate, { zone: ianaZone });
+  const lastDay = DateTime.fromISO(query.endDate, { zone: ianaZone });
   while (day <= lastDay) {
     const hours = practice.officeHours[LUXON_WEEKDAYS[day.weekday - 1]!] ?? [];
     const date = day.toISODate();
     for (const [open, close] of hours) {
       // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
-      const openMs = DateTime.fromISO(`${date}T${open}`, { zone }).toMillis();
-      const closeMs = DateTime.fromISO(`${date}T${close}`, { zone }).toMillis();
+      const openMs = DateTime.fromISO(`${date}T${open}`, { zone: ianaZone }).toMillis();
+      const closeMs = DateTime.fromISO(`${date}T${close}`, { zone: ianaZone }).toMillis();
+      // Asking the zone for its offset is costly (Intl); within an interval it only changes on a DST switch.
+      const openOffset = ianaZone.offset(openMs);
+      const steadyOffset = openOffset === ianaZone.offset(closeMs) ? openOffset : null;
       for (let start = openMs; start + durationMs <= closeMs; start += stepMs) {
         if (start < nowMs) continue;
         const end = start + durationMs;
-        const local = DateTime.fromMillis(start, { zone });
+        const local = isoAt(start, ianaZone, steadyOffset);
         if (!inPartOfDay(local.hour, query.partOfDay)) continue;
+        let endIso: string | null = null;
         for (const p of providers) {
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
           const operatoryId = p.operatoryIds.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
           if (p.operatoryIds.length > 0 && operatoryId === undefined) continue;
+          endIso ??= isoAt(end, ianaZone, steadyOffset).iso;
           slots.push({
-            start: local.toISO({ suppressMilliseconds: true })!,
-            end: DateTime.fromMillis(end, { zone }).toISO({ suppressMilliseconds: true })!,
+            start: local.iso,
+            end: endIso,
             providerId: p.id,
             providerName: p.name,
             operatoryId: operatoryId ?? null,

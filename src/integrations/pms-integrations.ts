@@ -13,6 +13,8 @@ export type PmsStatus =
   | { provider: string; configured: true; updatedAt: string }
   | { provider: null; configured: false; updatedAt: null };
 
+const CREDENTIALS_CACHE_MS = 30_000;
+
 /** Additional authenticated data: binds a ciphertext to the one account it was sealed for. */
 const aad = (accountId: string) => `pms_integrations:${accountId}`;
 
@@ -24,6 +26,9 @@ export type OnConfigured = (provider: string, practice: PracticeSettings) => Pro
  * builds the clinic's connector from them on demand.
  */
 export class PmsIntegrations {
+  /** Decrypted credentials per clinic, briefly: decrypting on every tool call costs more than the call. */
+  private readonly opened = new Map<string, { at: number; value: Promise<{ provider: string; credentials: unknown }> }>();
+
   constructor(
     private readonly db: Database,
     private readonly vault: Vault,
@@ -52,6 +57,7 @@ export class PmsIntegrations {
         target: pmsIntegrations.accountId,
         set: { provider, credentialsCiphertext: sealed.ciphertext, keyId: sealed.keyId, updatedAt: sqlNow },
       });
+    this.opened.delete(practice.accountId);
     await this.onConfigured(provider, practice);
     return this.status(practice.accountId);
   }
@@ -66,6 +72,20 @@ export class PmsIntegrations {
 
   /** The clinic's connector, or a typed error the caller can say: never a silent fallback to another PMS. */
   async connectorFor(practice: PracticeSettings): Promise<PmsConnector> {
+    const hit = this.opened.get(practice.accountId);
+    let entry = hit && performance.now() - hit.at < CREDENTIALS_CACHE_MS ? hit.value : undefined;
+    if (!entry) {
+      entry = this.open(practice.accountId);
+      this.opened.set(practice.accountId, { at: performance.now(), value: entry });
+      entry.catch(() => this.opened.delete(practice.accountId));
+    }
+    const { provider, credentials } = await entry;
+    const definition = this.registry.get(provider)!;
+    return definition.create({ practice, credentials, deps: this.connectorDeps });
+  }
+
+  private async open(accountId: string): Promise<{ provider: string; credentials: unknown }> {
+    const practice = { accountId };
     const [row] = await this.db.select().from(pmsIntegrations).where(eq(pmsIntegrations.accountId, practice.accountId));
     if (!row) throw new AppError("PMS_UNAVAILABLE", "This clinic has no practice-management system connected yet.");
     const definition = this.registry.get(row.provider);
@@ -78,6 +98,6 @@ export class PmsIntegrations {
     } catch {
       throw new AppError("PMS_UNAVAILABLE", "This clinic's PMS credentials could not be read; ask the administrator to set them again.");
     }
-    return definition.create({ practice, credentials, deps: this.connectorDeps });
+    return { provider: row.provider, credentials };
   }
 }

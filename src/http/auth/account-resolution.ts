@@ -87,7 +87,7 @@ export async function resolveAccount(
     if (!only) throw new AppError("ACCOUNT_REQUIRED", "Say which clinic this request is for (accountId).");
     accountId = only;
   }
-  const account = await accounts.get(accountId);
+  const account = await accounts.find(accountId);
   if (!account || !account.enabled) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
   return account;
 }

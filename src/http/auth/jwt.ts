@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Principal } from "./principal";
 
@@ -18,9 +19,20 @@ export async function mintToken(
 }
 
 /** A principal for a valid clinic/admin token, or null for anything else (expired, wrong key, bad claims). */
+// Importing the key on every request is measurable on the hot path; there are only one or two secrets.
+const keys = new Map<string, KeyObject>();
+const keyFor = (secret: string) => {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(encoder.encode(secret)));
+    keys.set(secret, key);
+  }
+  return key;
+};
+
 export async function verifyToken(secret: string, token: string, now: Date): Promise<Principal | null> {
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(secret), {
+    const { payload } = await jwtVerify(token, keyFor(secret), {
       algorithms: ["HS256"],
       requiredClaims: ["exp"],
       currentDate: now,

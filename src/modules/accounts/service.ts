@@ -34,9 +34,33 @@ function checkSettings(input: Partial<CreateAccountInput>) {
   if (new Set(names).size !== names.length) throw new AppError("VALIDATION", "appointmentTypes: names must be unique");
 }
 
+/** How long a clinic's settings may be served from memory (every request reads them). */
+const CACHE_MS = 5_000;
+
 /** Clinics and the Vapi ids they registered. */
 export class AccountService {
+  private readonly cache = new Map<string, { at: number; value: Promise<AccountRecord | undefined> }>();
+  private readonly bindingCache = new Map<string, { at: number; value: Promise<string | undefined> }>();
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * A clinic by id, from a 5-second cache: changes made through this process show at once (the cache
+   * is dropped), changes made by another instance within 5 seconds.
+   */
+  async find(id: string): Promise<AccountRecord | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && performance.now() - hit.at < CACHE_MS) return hit.value;
+    const value = this.get(id);
+    this.cache.set(id, { at: performance.now(), value });
+    if (this.cache.size > 10_000) this.cache.clear();
+    return value;
+  }
+
+  private forget() {
+    this.cache.clear();
+    this.bindingCache.clear();
+  }
 
   async create(input: CreateAccountInput): Promise<AccountRecord> {
     checkSettings(input);
@@ -58,6 +82,7 @@ export class AccountService {
 
   async update(id: string, input: UpdateAccountInput): Promise<AccountRecord | undefined> {
     checkSettings(input);
+    this.forget();
     const { vapiPhoneNumberIds, vapiAssistantIds, ...fields } = input;
     if (!(await this.get(id))) return undefined;
     if (Object.keys(fields).length > 0) {
@@ -79,6 +104,16 @@ export class AccountService {
 
   /** The account that registered a Vapi phone-number or assistant id, if any. */
   async accountIdForBinding(kind: "phone_number" | "assistant", externalId: string): Promise<string | undefined> {
+    const key = `${kind}:${externalId}`;
+    const hit = this.bindingCache.get(key);
+    if (hit && performance.now() - hit.at < CACHE_MS) return hit.value;
+    const value = this.lookupBinding(kind, externalId);
+    this.bindingCache.set(key, { at: performance.now(), value });
+    if (this.bindingCache.size > 10_000) this.bindingCache.clear();
+    return value;
+  }
+
+  private async lookupBinding(kind: "phone_number" | "assistant", externalId: string): Promise<string | undefined> {
     const [row] = await this.db
       .select({ accountId: vapiBindings.accountId })
       .from(vapiBindings)
@@ -87,6 +122,7 @@ export class AccountService {
   }
 
   private async replaceBindings(accountId: string, phoneNumberIds?: string[], assistantIds?: string[]) {
+    this.forget();
     for (const [kind, ids] of [
       ["phone_number", phoneNumberIds],
       ["assistant", assistantIds],
