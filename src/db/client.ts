@@ -20,8 +20,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     url: options.url,
     ...(options.authToken ? { authToken: options.authToken } : {}),
     ...(options.syncUrl ? { syncUrl: options.syncUrl } : {}),
-    // Busy timeout for every pooled connection: waits out another connection's short write lock.
+    // Busy timeout: waits out another process's (or a replica sync's) short write lock.
     timeout: 5000,
+    // One connection for an embedded file: every statement here is synchronous inside SQLite, so a pool
+    // only adds writers that queue on the file lock with sleeping retries. Nothing here holds an
+    // interactive transaction; multi-statement writes are atomic batches.
+    ...(isFile ? { concurrency: 1 } : {}),
   });
   if (isFile && !options.syncUrl) {
     // WAL lets readers proceed while a write commits; busy_timeout waits out short write locks.
