@@ -106,6 +106,8 @@ async function main() {
   await fetch(`${svc.url}${sikkaReq.path}`, { headers: sikkaReq.headers });
   const { result: sikkaPath, peakMb: rssSikka } = await peakRss(svc.proc.pid, () => runLoad(svc.url, [sikkaReq], { connections: CONNECTIONS, seconds: SECONDS }));
   record("3. Sikka path (get_patient, fake Sikka answering at once)", line("sikka", sikkaPath), "p99 ≤ 5 ms");
+  const sikkaAlone = await runLoad(svc.url, [sikkaReq], { connections: 1, seconds: Math.min(SECONDS, 5) });
+  record("   the same, one connection (service overhead per call)", line("sikka1", sikkaAlone), "");
   record("memory: peak resident set under load", `${fmt(Math.max(rssAvail, rssBook, rssSikka), 0)} MB`, "≤ 150 MB");
   await svc.stop();
   sikka.stop();
