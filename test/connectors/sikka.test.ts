@@ -67,6 +67,22 @@ describe("reading Sikka's data", () => {
     expect(dobScan.data.patients.map((p: { id: string }) => p.id)).toEqual(["99999"]);
   });
 
+  test("a pagination link to another host is never followed (SSRF, T26)", async () => {
+    let stolen = 0;
+    const elsewhere = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => { stolen++; return new Response("{}"); } });
+    try {
+      for (let i = 0; i < 600; i++) t.north.patients.push({ patient_id: String(80000 + i), practice_id: "1", firstname: "Other", lastname: `Person${i}`, birthdate: "1960-01-01T00:00:00", cell: "", email: "" });
+      t.north.patients.push({ patient_id: "88888", practice_id: "1", firstname: "Far", lastname: "Away", birthdate: "1961-01-01T00:00:00", cell: "", email: "" });
+      t.sikka.behaviour.ignorePatientFilters = true;
+      t.sikka.behaviour.nextLinkOrigin = `http://127.0.0.1:${elsewhere.port}`;
+      const res = await json(await call("/api/pms/patients/search", { body: { lastName: "Away" } }));
+      expect(res.data.patients.map((p: { id: string }) => p.id)).toEqual(["88888"]);
+      expect(stolen).toBe(0);
+    } finally {
+      elsewhere.stop(true);
+    }
+  });
+
   test("balance and insurance expose only the minimum necessary", async () => {
     const balance = await json(await call("/api/pms/patients/7001/balance"));
     expect(balance.data.balance).toMatchObject({ patientId: "7001", total: 125.5, patientPortion: 85.5, insurancePortion: 40 });

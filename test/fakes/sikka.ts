@@ -50,6 +50,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     delayMs: 0,
     /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
     ignorePatientFilters: false,
+    /** Point `pagination.next` at another origin (a hostile or broken response). */
+    nextLinkOrigin: null as string | null,
     /** Writeback_status answers 403 (some plans cannot call it). */
     writebackStatusForbidden: false,
   };
@@ -67,7 +69,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     const page = Number(url.searchParams.get("offset") ?? "0"); // a page index, not a row offset
     if (rows.length === 0) return noContent();
     const items = rows.slice(page * limit, page * limit + limit);
-    const base = `${url.origin}${url.pathname}`;
+    const base = `${behaviour.nextLinkOrigin ?? url.origin}${url.pathname}`;
     const link = (p: number) => {
       const q = new URLSearchParams(url.searchParams);
       q.set("offset", s(p));
