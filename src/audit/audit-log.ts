@@ -5,18 +5,8 @@ import type { Actor } from "../http/auth/principal";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 
-export type AuditEntry = {
-  accountId: string | null;
-  callId: string | null;
-  toolCallId: string | null;
-  action: string;
-  patientId: string | null;
-  phiAccessed: boolean;
-  success: boolean;
-  statusCode: number;
-  errorCode: string | null;
+export type AuditEntry = Omit<ChainedContent, "responseTime" | "createdAt" | "actor"> & {
   responseTimeMs: number;
-  requestId: string;
   actor: Actor | "system";
 };
 
@@ -49,19 +39,10 @@ export class AuditLog {
   ) {}
 
   record(entry: AuditEntry): Promise<void> {
+    const { responseTimeMs, ...rest } = entry;
     const content: ChainedContent = {
-      accountId: entry.accountId,
-      callId: entry.callId,
-      toolCallId: entry.toolCallId,
-      action: entry.action,
-      patientId: entry.patientId,
-      phiAccessed: entry.phiAccessed,
-      success: entry.success,
-      statusCode: entry.statusCode,
-      errorCode: entry.errorCode,
-      responseTime: Math.max(0, Math.round(entry.responseTimeMs)),
-      requestId: entry.requestId,
-      actor: entry.actor,
+      ...rest,
+      responseTime: Math.max(0, Math.round(responseTimeMs)),
       createdAt: toSqlTimestamp(this.clock.now()),
     };
     return new Promise<void>((resolve, reject) => {

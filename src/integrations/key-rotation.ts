@@ -3,6 +3,17 @@ import type { Vault } from "../crypto/vault";
 import type { Database } from "../db/client";
 import { pmsIntegrations, pmsTokens } from "../db/schema";
 
+type Sealed = { accountId: string; keyId: string; ciphertext: string };
+
+/** Re-seals each row not yet on the current key; every write names the old key id, so a rerun skips it. */
+async function reseal(vault: Vault, rows: Sealed[], context: string, write: (row: Sealed, next: { keyId: string; ciphertext: string }) => Promise<void>) {
+  for (const row of rows) {
+    const aad = `${context}:${row.accountId}`;
+    await write(row, await vault.seal(await vault.open({ keyId: row.keyId, ciphertext: row.ciphertext }, aad), aad));
+  }
+  return rows.length;
+}
+
 /**
  * Re-seals every stored credential and token with the current (first) encryption key. One row at a
  * time and only rows still on an older key: it can be stopped and run again, and a second run finds
@@ -10,24 +21,25 @@ import { pmsIntegrations, pmsTokens } from "../db/schema";
  */
 export async function rotateStoredSecrets(db: Database, vault: Vault): Promise<{ credentials: number; tokens: number }> {
   const current = vault.currentKeyId;
-  const counts = { credentials: 0, tokens: 0 };
-  for (const row of await db.select().from(pmsIntegrations).where(ne(pmsIntegrations.keyId, current))) {
-    const aad = `pms_integrations:${row.accountId}`;
-    const resealed = await vault.seal(await vault.open({ keyId: row.keyId, ciphertext: row.credentialsCiphertext }, aad), aad);
+  const integrations = await db
+    .select({ accountId: pmsIntegrations.accountId, keyId: pmsIntegrations.keyId, ciphertext: pmsIntegrations.credentialsCiphertext })
+    .from(pmsIntegrations)
+    .where(ne(pmsIntegrations.keyId, current));
+  const credentials = await reseal(vault, integrations, "pms_integrations", async (row, next) => {
     await db
       .update(pmsIntegrations)
-      .set({ credentialsCiphertext: resealed.ciphertext, keyId: resealed.keyId })
+      .set({ credentialsCiphertext: next.ciphertext, keyId: next.keyId })
       .where(and(eq(pmsIntegrations.accountId, row.accountId), eq(pmsIntegrations.keyId, row.keyId)));
-    counts.credentials++;
-  }
-  for (const row of await db.select().from(pmsTokens).where(ne(pmsTokens.keyId, current))) {
-    const aad = `pms_tokens:${row.accountId}`;
-    const resealed = await vault.seal(await vault.open({ keyId: row.keyId, ciphertext: row.ciphertext }, aad), aad);
+  });
+  const tokenRows = await db
+    .select({ accountId: pmsTokens.accountId, keyId: pmsTokens.keyId, ciphertext: pmsTokens.ciphertext })
+    .from(pmsTokens)
+    .where(ne(pmsTokens.keyId, current));
+  const tokens = await reseal(vault, tokenRows, "pms_tokens", async (row, next) => {
     await db
       .update(pmsTokens)
-      .set({ ciphertext: resealed.ciphertext, keyId: resealed.keyId })
+      .set({ ciphertext: next.ciphertext, keyId: next.keyId })
       .where(and(eq(pmsTokens.accountId, row.accountId), eq(pmsTokens.keyId, row.keyId)));
-    counts.tokens++;
-  }
-  return counts;
+  });
+  return { credentials, tokens };
 }

@@ -1,21 +1,19 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { adminToken, clinicToken, createSandboxClinic, makeTestApp, type TestApp } from "../helpers/app";
+import { adminToken, clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
 import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/request";
 
-let t: TestApp;
+let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 let accountId: string;
 let headers: Record<string, string>;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  accountId = (await createSandboxClinic(t.deps)).id;
-  headers = bearer(await clinicToken(accountId));
+  t = await makeClinicTestApp();
+  ({ accountId, headers } = t);
 });
 afterEach(() => t.close());
 
 const rows = async () => (await t.database.client.execute("select * from pms_audit_logs order by id")).rows;
-const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>
-  t.handle(jsonRequest(path, { ...init, headers: { ...headers, ...init.headers } }));
+const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) => t.call(path, init);
 
 describe("one audit row for every PMS operation, success or failure", () => {
   test("every one of the eleven operations writes its row with the tool name as action", async () => {

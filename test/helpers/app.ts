@@ -106,3 +106,14 @@ export async function createSandboxClinic(deps: AppDeps, input: Partial<CreateAc
 export const adminToken = (ttlSeconds = 3600, now = TEST_NOW) => mintToken(TEST_JWT_SECRET, { role: "admin" }, { ttlSeconds, now });
 export const clinicToken = (accountId: string, ttlSeconds = 3600, now = TEST_NOW) =>
   mintToken(TEST_JWT_SECRET, { role: "clinic", accountId }, { ttlSeconds, now });
+
+/** The app with one sandbox clinic, its clinic token, and `call(path, init)` sending requests as that clinic. */
+export async function makeClinicTestApp(options: TestAppOptions = {}) {
+  const t = await makeTestApp(options);
+  const accountId = (await createSandboxClinic(t.deps)).id;
+  const headers = { authorization: `Bearer ${await clinicToken(accountId)}` };
+  const { jsonRequest } = await import("./request");
+  const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>
+    t.handle(jsonRequest(path, { ...init, headers: { ...headers, ...init.headers } }));
+  return { ...t, accountId, headers, call };
+}

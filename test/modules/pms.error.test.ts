@@ -1,20 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { clinicToken, createSandboxClinic, makeTestApp, type TestApp } from "../helpers/app";
+import { clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
 import { bearer, json, jsonRequest } from "../helpers/request";
 
-let t: TestApp;
+let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 let accountId: string;
 let headers: Record<string, string>;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  accountId = (await createSandboxClinic(t.deps)).id;
-  headers = bearer(await clinicToken(accountId));
+  t = await makeClinicTestApp();
+  ({ accountId, headers } = t);
 });
 afterEach(() => t.close());
 
-const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>
-  t.handle(jsonRequest(path, { ...init, headers: { ...headers, ...init.headers } }));
+const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) => t.call(path, init);
 
 async function expectError(res: Response, status: number, code: string) {
   const body = await json(res);
@@ -119,8 +117,8 @@ describe("idempotent writes on REST (Idempotency-Key)", () => {
 describe("rate limits (contract §5)", () => {
   test("a clinic over its per-minute budget gets 429 with Retry-After; another clinic is unaffected", async () => {
     t.close();
-    t = await makeTestApp({ env: { RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "2" } });
-    const a = await createSandboxClinic(t.deps, { name: "A" });
+    t = await makeClinicTestApp({ env: { RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "3", RATE_LIMIT_PER_IP_PER_MINUTE: "2" } });
+    const a = { id: t.accountId };
     const b = await createSandboxClinic(t.deps, { name: "B" });
     const hA = bearer(await clinicToken(a.id));
     for (let i = 0; i < 3; i++) expect((await t.handle(jsonRequest("/api/pms/patients/1", { headers: hA }))).status).toBe(200);
@@ -134,8 +132,8 @@ describe("rate limits (contract §5)", () => {
 
   test("failed authentications are limited per address and never spend a clinic's budget", async () => {
     t.close();
-    t = await makeTestApp({ env: { RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "2", RATE_LIMIT_PER_IP_PER_MINUTE: "3" } });
-    const a = await createSandboxClinic(t.deps);
+    t = await makeClinicTestApp({ env: { RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "2", RATE_LIMIT_PER_IP_PER_MINUTE: "3" } });
+    const a = { id: t.accountId };
     const attacker = { "x-test-client-ip": "203.0.113.9", "x-vapi-secret": "wrong" };
     for (let i = 0; i < 3; i++) {
       expect((await t.handle(jsonRequest("/api/pms/patients/search", { headers: attacker, body: { call: { metadata: { accountId: a.id } }, data: { query: "x" } } }))).status).toBe(401);

@@ -1,20 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { adminToken, clinicToken, createSandboxClinic, makeTestApp, type TestApp } from "../helpers/app";
+import { adminToken, clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
 import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/request";
 
-let t: TestApp;
+let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 let accountId: string;
 let headers: Record<string, string>;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  accountId = (await createSandboxClinic(t.deps)).id;
-  headers = bearer(await clinicToken(accountId));
+  t = await makeClinicTestApp();
+  ({ accountId, headers } = t);
 });
 afterEach(() => t.close());
 
-const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>
-  t.handle(jsonRequest(path, { ...init, headers: { ...headers, ...init.headers } }));
+const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) => t.call(path, init);
 
 async function findJane() {
   const res = await call("/api/pms/patients/search", { body: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });

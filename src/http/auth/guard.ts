@@ -38,33 +38,35 @@ function stateOf(deps: GuardDeps, request: Request): RequestState {
  */
 export async function authenticateBody(deps: GuardDeps, request: Request): Promise<unknown> {
   const state = stateOf(deps, request);
-  const blocked = deps.failedAuthByIp.check(state.clientIp);
-  if (!blocked.allowed) throw rateLimited(blocked.retryAfterSeconds);
+  refuseBlockedAddress(deps, state);
   const raw = await readBodyCapped(request);
-  const principal = await authenticate(
-    { headers: request.headers, method: request.method, pathAndQuery: pathAndQuery(request), body: raw },
-    deps.secrets,
-    deps.clock,
-  );
-  if (!principal) throw unauthorized();
-  state.principal = principal;
+  await authenticateInto(deps, state, request, raw);
   return parseJsonBody(raw);
 }
 
-/** Body-less requests (GET): the credential covers the method and the path with its query. */
-export async function authenticateBodyless(deps: GuardDeps, request: Request): Promise<Principal> {
-  const state = stateOf(deps, request);
-  if (state.principal) return state.principal;
+/** An address that keeps failing authentication is turned away before any work is done for it. */
+function refuseBlockedAddress(deps: GuardDeps, state: RequestState) {
   const blocked = deps.failedAuthByIp.check(state.clientIp);
   if (!blocked.allowed) throw rateLimited(blocked.retryAfterSeconds);
+}
+
+async function authenticateInto(deps: GuardDeps, state: RequestState, request: Request, body: Uint8Array | null): Promise<Principal> {
   const principal = await authenticate(
-    { headers: request.headers, method: request.method, pathAndQuery: pathAndQuery(request), body: null },
+    { headers: request.headers, method: request.method, pathAndQuery: pathAndQuery(request), body },
     deps.secrets,
     deps.clock,
   );
   if (!principal) throw unauthorized();
   state.principal = principal;
   return principal;
+}
+
+/** Body-less requests (GET): the credential covers the method and the path with its query. */
+export async function authenticateBodyless(deps: GuardDeps, request: Request): Promise<Principal> {
+  const state = stateOf(deps, request);
+  if (state.principal) return state.principal;
+  refuseBlockedAddress(deps, state);
+  return authenticateInto(deps, state, request, null);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);

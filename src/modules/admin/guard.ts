@@ -17,6 +17,13 @@ export function requireAdmin(principal: StaffPrincipal): void {
   if (principal.kind !== "admin") throw new AppError("FORBIDDEN", "This needs an admin token.");
 }
 
+/** The clinic a listing is scoped to: what an admin asked for, and always a clinic token's own clinic. */
+export function scopedAccountId(principal: StaffPrincipal, requested: string | undefined): string | undefined {
+  if (principal.kind !== "clinic") return requested;
+  requireAccountAccess(principal, requested ?? principal.accountId);
+  return principal.accountId;
+}
+
 /** Admins see every clinic; a clinic token sees only its own. */
 export function requireAccountAccess(principal: StaffPrincipal, accountId: string): void {
   if (principal.kind === "clinic" && principal.accountId !== accountId) {

@@ -7,7 +7,7 @@ import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/
 import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
 import { ErrorEnvelope } from "../pms/model";
 import type { CallReports } from "../vapi/call-reports";
-import { authenticateStaff, requireAccountAccess, requireAdmin } from "./guard";
+import { authenticateStaff, requireAccountAccess, requireAdmin, scopedAccountId } from "./guard";
 
 export type AdminModuleDeps = {
   accounts: AccountService;
@@ -142,11 +142,7 @@ export function adminModule(deps: AdminModuleDeps) {
     .get(
       "/call-reports",
       async ({ staff, query }) => {
-        let accountId = query.accountId;
-        if (staff.kind === "clinic") {
-          requireAccountAccess(staff, accountId ?? staff.accountId);
-          accountId = staff.accountId;
-        }
+        const accountId = scopedAccountId(staff, query.accountId);
         const rows = await deps.callReports.list({
           limit: query.limit ?? 100,
           ...(accountId ? { accountId } : {}),
@@ -186,11 +182,7 @@ export function adminModule(deps: AdminModuleDeps) {
     .get(
       "/audit-logs",
       async ({ staff, query }) => {
-        let accountId = query.accountId;
-        if (staff.kind === "clinic") {
-          requireAccountAccess(staff, accountId ?? staff.accountId);
-          accountId = staff.accountId;
-        }
+        const accountId = scopedAccountId(staff, query.accountId);
         const rows: AuditRow[] = await deps.audit.list({
           limit: query.limit ?? 100,
           ...(accountId ? { accountId } : {}),

@@ -8,7 +8,7 @@ import { unauthorized } from "../../http/errors";
 import type { Clock } from "../../lib/clock";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
-import { authenticateStaff, requireAccountAccess, requireAdmin } from "./guard";
+import { authenticateStaff, requireAdmin, scopedAccountId } from "./guard";
 
 export type MonitoringDeps = { db: Database; clock: Clock; chainKeys: ChainKeys; metrics: Metrics; jwtSecret: string; metricsToken?: string };
 
@@ -39,11 +39,7 @@ export function monitoringModule(deps: MonitoringDeps) {
       "/api/admin/metrics",
       async ({ request, query }) => {
         const staff = await authenticateStaff(request, deps.jwtSecret, deps.clock);
-        let accountId = query.accountId;
-        if (staff.kind === "clinic") {
-          requireAccountAccess(staff, accountId ?? staff.accountId);
-          accountId = staff.accountId;
-        }
+        const accountId = scopedAccountId(staff, query.accountId);
         return auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId);
       },
       {
