@@ -67,7 +67,7 @@ function done(summary, latency, requests)
 end
 `,
   );
-  const threads = 2;
+  const threads = Math.min(2, connections); // wrk needs at least one connection per thread
   const proc = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, baseUrl, "--", String(threads)], { stdout: "pipe", stderr: "pipe" });
   const out = await new Response(proc.stdout).text();
   await proc.exited;
