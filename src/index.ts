@@ -35,6 +35,24 @@ const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", max
 server = app.server ?? undefined;
 logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
 
+// Finishes PMS writes that were still pending when their call ended (Sikka writebacks).
+const poller = setInterval(() => {
+  deps.writebackPoller.pollOnce().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "writeback poll failed"));
+}, 15_000);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down: finishing in-flight requests");
+  clearInterval(poller);
+  await app.stop(false);
+  database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
 if (demo) {
   const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, { ttlSeconds: 12 * 3600, subject: "local-dev" });
   const body = JSON.stringify({ call: { id: "demo-call", metadata: { accountId: demo.id } }, data: { query: "Jane Doe" } });
@@ -60,20 +78,3 @@ pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.da
 `);
 }
 
-// Finishes PMS writes that were still pending when their call ended (Sikka writebacks).
-const poller = setInterval(() => {
-  deps.writebackPoller.pollOnce().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "writeback poll failed"));
-}, 15_000);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down: finishing in-flight requests");
-  clearInterval(poller);
-  await app.stop(false);
-  database.close();
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
