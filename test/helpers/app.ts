@@ -17,6 +17,9 @@ export const TEST_WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef";
 export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123";
 export const TEST_ENCRYPTION_KEY = "11".repeat(32);
 
+/** Every log line any test app wrote in this run, for the suite-wide canary check (test/setup/log-canary.ts). */
+export const allLogLines: string[] = [];
+
 /** Tuesday 2026-12-01 09:00 in New York: a working morning, so availability has something to offer. */
 export const TEST_NOW = new Date("2026-12-01T14:00:00Z");
 
@@ -69,7 +72,15 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   const database = await openDatabase(config.database);
   await applyMigrations(database.db);
   const logLines: string[] = [];
-  const logger = createLogger({ level: "debug", destination: { write: (line: string) => void logLines.push(line) } });
+  const logger = createLogger({
+    level: "debug",
+    destination: {
+      write: (line: string) => {
+        logLines.push(line);
+        allLogLines.push(line);
+      },
+    },
+  });
   const clock = options.clock ?? new TestClock();
   const deps = createDeps({
     config,
