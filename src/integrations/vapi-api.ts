@@ -53,6 +53,7 @@ export class VapiApi {
       headers: { authorization: `Bearer ${this.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: "error",
     });
     if (!res.ok) {
       // Vapi's error text names fields, not secrets; keep it short for the operator.

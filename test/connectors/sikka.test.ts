@@ -83,6 +83,28 @@ describe("reading Sikka's data", () => {
     }
   });
 
+  test("unsafe upstream answers (T26): a redirect is not followed, invalid JSON and oversized bodies are errors, not empty data", async () => {
+    await call("/api/pms/patients/7001");
+    let followed = 0;
+    const metadata = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => { followed++; return Response.json({ items: [] }); } });
+    try {
+      t.sikka.behaviour.rawResponse = () => new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${metadata.port}/latest/meta-data/` } });
+      const redirected = await call("/api/pms/patients/7001/balance");
+      expect(redirected.status).toBe(502);
+      expect(followed).toBe(0);
+      t.sikka.behaviour.rawResponse = () => new Response("{not json", { status: 200, headers: { "content-type": "application/json" } });
+      const invalid = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
+      expect(invalid.status).toBe(502);
+      expect((await json(invalid)).error.code).toBe("PMS_ERROR");
+      t.sikka.behaviour.rawResponse = () => new Response(`{"items":[],"pad":"${"x".repeat(9 * 1024 * 1024)}"}`, { status: 200 });
+      const huge = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
+      expect(huge.status).toBe(502);
+    } finally {
+      t.sikka.behaviour.rawResponse = null;
+      metadata.stop(true);
+    }
+  });
+
   test("balance and insurance expose only the minimum necessary", async () => {
     const balance = await json(await call("/api/pms/patients/7001/balance"));
     expect(balance.data.balance).toMatchObject({ patientId: "7001", total: 125.5, patientPortion: 85.5, insurancePortion: 40 });

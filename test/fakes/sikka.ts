@@ -50,6 +50,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     delayMs: 0,
     /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
     ignorePatientFilters: false,
+    /** Answer every data call with this raw response instead (hostile or broken upstream). */
+    rawResponse: null as null | (() => Response),
     /** Point `pagination.next` at another origin (a hostile or broken response). */
     nextLinkOrigin: null as string | null,
     /** Writeback_status answers 403 (some plans cannot call it). */
@@ -158,6 +160,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       if (!key) return sikkaError(400, "API1004", "Missing Parameter", "Requestkey is missing/invalid");
       if (key.expiresAt <= now()) return sikkaError(400, "API1025", "Invalid Parameter", "Request key expired");
       if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
+      if (behaviour.rawResponse) return behaviour.rawResponse();
       if (behaviour.rateLimitNext > 0) {
         behaviour.rateLimitNext--;
         return json(429, { http_code: "429", error_code: "API2012", short_message: "Too Many Requests", long_message: "Requests per practice per day exceeded" }, { "retry-after": s(behaviour.retryAfterSeconds) });

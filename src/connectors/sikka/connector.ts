@@ -11,7 +11,7 @@ import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDeps, type ConnectorError, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
-import { SikkaHttpError, SikkaNetworkError, SikkaTimeoutError } from "./errors";
+import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import { appointmentInterval, isCancelled, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
 import { awaitWriteback, writebackIdOf, writebackState } from "./writebacks";
@@ -34,6 +34,7 @@ const notFoundAppointment = () => err(connectorError("appointment_not_found", "N
 /** Maps every Sikka failure to a connector error whose message is safe to say and to log. */
 export function toConnectorError(e: unknown): ConnectorError {
   if (e instanceof BrokenCircuitError) return connectorError("unavailable", "The practice system is not responding right now; please try again in a minute.", true);
+  if (e instanceof SikkaProtocolError) return connectorError("upstream_error", "The practice system gave an answer we could not use.");
   if (e instanceof SikkaTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
   if (e instanceof SikkaNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
   if (e instanceof SikkaHttpError) {

@@ -18,6 +18,11 @@ export class SikkaHttpError extends Error {
   }
 }
 
+/** An answer we refuse to use: a redirect, unreadable JSON, an oversized body. Not retried. */
+export class SikkaProtocolError extends Error {
+  override name = "SikkaProtocolError";
+}
+
 export class SikkaTimeoutError extends Error {
   override name = "SikkaTimeoutError";
 }

@@ -1,9 +1,35 @@
-import { SikkaHttpError, SikkaNetworkError, SikkaTimeoutError } from "./errors";
+import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import type { SikkaRow } from "./values";
 
 export type SikkaAuth = { requestKey: string } | { appId: string; appKey: string } | null;
 
 export type SikkaResponse = { status: number; body: unknown };
+
+/** No Sikka answer a receptionist needs is anywhere near this; a larger one is refused, not buffered. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+async function readCapped(res: Response): Promise<string> {
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    await res.body?.cancel();
+    throw new SikkaProtocolError("Sikka answered with an oversized body");
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw new SikkaProtocolError("Sikka answered with an oversized body");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 /** The list envelope: `{offset, limit, total_count, pagination: {next}, items}`, sometimes wrapped in an array. */
 export type SikkaList = { items: SikkaRow[]; next: string | null };
@@ -39,17 +65,25 @@ export async function sikkaRequest(
       headers,
       ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
       signal: AbortSignal.timeout(input.timeoutMs),
+      // A redirect could point anywhere (cloud metadata, internal hosts): never follow one.
+      redirect: "manual",
     });
   } catch (e) {
     if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
     throw new SikkaNetworkError("Sikka could not be reached");
   }
   if (res.status === 204) return { status: 204, body: null };
-  const raw = await res.text();
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new SikkaProtocolError("Sikka answered with a redirect");
+  }
+  const raw = await readCapped(res);
   let body: unknown = null;
   try {
     body = raw ? JSON.parse(raw) : null;
   } catch {
+    // An unreadable success must not pass for "no data": that would turn an outage into "not found".
+    if (res.ok) throw new SikkaProtocolError("Sikka answered with unreadable JSON");
     body = null;
   }
   if (!res.ok) {
