@@ -1,3 +1,4 @@
+import { readCapped } from "../lib/read-capped";
 import { AppError } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -13,27 +14,7 @@ export function checkDeclaredLength(request: Request): void {
 /** Reads the raw body bytes, stopping as soon as they pass the cap (a chunked body declares no length). */
 export async function readBodyCapped(request: Request): Promise<Uint8Array> {
   checkDeclaredLength(request);
-  if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return readCapped(request.body, MAX_BODY_BYTES, tooLarge);
 }
 
 /** JSON from raw bytes; an empty body is an empty object, anything unparsable is a validation error. */

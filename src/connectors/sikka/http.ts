@@ -1,3 +1,4 @@
+import { readCapped } from "../../lib/read-capped";
 import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import type { SikkaRow } from "./values";
 
@@ -8,27 +9,14 @@ export type SikkaResponse = { status: number; body: unknown };
 /** No Sikka answer a receptionist needs is anywhere near this; a larger one is refused, not buffered. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-async function readCapped(res: Response): Promise<string> {
+async function readBody(res: Response): Promise<string> {
+  const tooLarge = () => new SikkaProtocolError("Sikka answered with an oversized body");
   const declared = Number(res.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
     await res.body?.cancel();
-    throw new SikkaProtocolError("Sikka answered with an oversized body");
+    throw tooLarge();
   }
-  if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new SikkaProtocolError("Sikka answered with an oversized body");
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, tooLarge));
 }
 
 /** The list envelope: `{offset, limit, total_count, pagination: {next}, items}`, sometimes wrapped in an array. */
@@ -77,7 +65,7 @@ export async function sikkaRequest(
     await res.body?.cancel();
     throw new SikkaProtocolError("Sikka answered with a redirect");
   }
-  const raw = await readCapped(res);
+  const raw = await readBody(res);
   let body: unknown = null;
   try {
     body = raw ? JSON.parse(raw) : null;
