@@ -21,6 +21,11 @@ export type ExecuteRequest = {
   toolCallId: string | null;
   /** `rest:<Idempotency-Key>` or `vapi:<toolCallId>`; null means no deduplication. */
   idempotencyKey: string | null;
+  /**
+   * The same intent asked again under a new key (a model re-asking "book 10:00 for Jane" with a new
+   * tool-call id): answered with the first outcome whatever the other arguments, never written twice.
+   */
+  intentKey?: string | null;
 };
 
 export type ExecuteOutcome =
@@ -39,7 +44,7 @@ export type ExecutorDeps = {
 };
 
 /** Failures worth retrying later: the key is released instead of remembering the failure. */
-const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["PMS_UNAVAILABLE", "PMS_TIMEOUT", "PMS_ERROR", "INTERNAL"]);
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["PMS_UNAVAILABLE", "PMS_TIMEOUT", "PMS_ERROR", "INTERNAL", "IDEMPOTENCY_IN_PROGRESS"]);
 
 /**
  * Runs one PMS operation for one clinic, the same way for every entry point: idempotency, the
@@ -53,15 +58,20 @@ export class OperationExecutor {
     const { operation, account } = req;
     let patientId = typeof req.args.patientId === "string" ? req.args.patientId : null;
 
-    const key = operation.write ? req.idempotencyKey : null;
-    const hash = key ? await requestHash(operation.name, req.args) : "";
-    if (key) {
-      const claim = await this.deps.idempotency.claim(account.id, key, operation.name, hash);
-      if (claim.kind !== "claimed") {
-        const outcome = this.fromClaim(claim);
-        await this.audit(req, outcome, patientId, started);
-        return outcome;
+    const keys: Array<{ key: string; hash: string }> = [];
+    if (operation.write && req.idempotencyKey) keys.push({ key: req.idempotencyKey, hash: await requestHash(operation.name, req.args) });
+    if (operation.write && req.intentKey) keys.push({ key: req.intentKey, hash: await requestHash(operation.name, req.intentKey) });
+    const claimed: typeof keys = [];
+    for (const k of keys) {
+      const claim = await this.deps.idempotency.claim(account.id, k.key, operation.name, k.hash);
+      if (claim.kind === "claimed") {
+        claimed.push(k);
+        continue;
       }
+      const outcome = this.fromClaim(claim);
+      await this.audit(req, outcome, patientId, started);
+      await this.settle(account.id, claimed, outcome);
+      return outcome;
     }
 
     let result: OperationResult;
@@ -80,14 +90,19 @@ export class OperationExecutor {
 
     // The audit row comes first: if it cannot be written the caller is told the operation failed.
     await this.audit(req, outcome, patientId, started);
-    if (key) {
-      if (!outcome.ok && TRANSIENT.has(outcome.code)) await this.deps.idempotency.release(account.id, key);
+    await this.settle(account.id, claimed, outcome);
+    return outcome;
+  }
+
+  /** Remembers the outcome under every key this request claimed, or frees them after a transient failure. */
+  private async settle(accountId: string, claimed: Array<{ key: string }>, outcome: ExecuteOutcome) {
+    for (const { key } of claimed) {
+      if (!outcome.ok && TRANSIENT.has(outcome.code)) await this.deps.idempotency.release(accountId, key);
       else {
         const { status, replayed: _replayed, ...body } = outcome;
-        await this.deps.idempotency.complete(account.id, key, { status, body });
+        await this.deps.idempotency.complete(accountId, key, { status, body });
       }
     }
-    return outcome;
   }
 
   /**

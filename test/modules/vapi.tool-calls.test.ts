@@ -123,6 +123,25 @@ describe("idempotent writes per tool-call id", () => {
     expect(reused.results[1].error).toContain("IDEMPOTENCY_KEY_REUSED");
   });
 
+  test("the model re-asking the same booking or payment under a new tool-call id writes once (T16)", async () => {
+    const callId = "reask-call";
+    const book = (id: string) => ({ id, name: "book_appointment", arguments: { patientId: "1", start: "2026-12-09T13:00:00", appointmentType: "exam" } });
+    const pay = (id: string) => ({ id, name: "process_payment", arguments: { patientId: "1", amount: 25, method: "cash" } });
+    const first = await send(toolCallsMessage([verifyJane, book("tc-a"), pay("tc-p1")], { callId }));
+    const again = await send(toolCallsMessage([book("tc-b"), pay("tc-p2")], { callId }));
+    expect(again.results[0].result).toBe(first.results[1].result);
+    expect(again.results[1].result).toBe(first.results[2].result);
+    const appts = await t.database.client.execute("select count(*) as n from sandbox_appointments where start_utc = '2026-12-09T18:00:00.000Z' and type = 'exam'");
+    expect(Number(appts.rows[0]!.n)).toBe(1);
+    const payments = await t.database.client.execute("select count(*) as n from sandbox_payments");
+    expect(Number(payments.rows[0]!.n)).toBe(1);
+    // in another call the same words are a new request (not a replay): here the slot is taken by now
+    const other = await send(toolCallsMessage([verifyJane, book("tc-c")], { callId: "another-call" }));
+    expect(other.results[1].error).toContain("SLOT_UNAVAILABLE");
+    const keys = await t.database.client.execute("select key from idempotency_keys");
+    expect(JSON.stringify(keys.rows)).not.toMatch(/Jane|cash|2026-12-09/);
+  });
+
   test("concurrent duplicate deliveries produce one appointment", async () => {
     t.close();
     t = await makeTestApp({ fileDatabase: true });

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { containsCardData } from "../../domain/card-data";
+import { parseInstant } from "../../domain/time";
 import type { Patient } from "../../domain/patient";
 import type { Principal } from "../../http/auth/principal";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
@@ -25,6 +27,30 @@ const PATIENT_GATED: ReadonlySet<ToolName> = new Set([
 const APPOINTMENT_GATED: ReadonlySet<ToolName> = new Set(["reschedule_appointment", "cancel_appointment"]);
 
 export const MAX_TOOL_CALLS_PER_MESSAGE = 20;
+
+/**
+ * What makes two writes in one call "the same request" even under different tool-call ids: the model
+ * re-asking after a slow answer must not book twice, charge twice or register a patient twice.
+ */
+function intentKey(name: ToolName, args: Record<string, unknown>, callId: string | null, timezone: string): string | null {
+  if (!callId) return null;
+  // Hashed: the key is stored, and a note's text or a patient's name must not sit in it in clear.
+  const hashed = (intent: string) => `vapi-intent:${createHash("sha256").update(intent).digest("hex")}`;
+  const at = (v: unknown) => (typeof v === "string" ? (parseInstant(v, timezone)?.toISOString() ?? v) : "");
+  const low = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : "");
+  switch (name) {
+    case "book_appointment":
+      return hashed(`${callId}:book:${args.patientId}:${at(args.start)}:${args.providerId ?? "any"}`);
+    case "process_payment":
+      return hashed(`${callId}:pay:${args.patientId}:${args.amount}:${args.method}`);
+    case "create_patient":
+      return hashed(`${callId}:create:${low(args.firstName)}:${low(args.lastName)}:${args.dateOfBirth}`);
+    case "add_patient_note":
+      return hashed(`${callId}:note:${args.patientId}:${low(args.text)}`);
+    default:
+      return null;
+  }
+}
 
 const VERIFY_FIRST =
   "Verify the caller first: ask for their first name, last name and date of birth, then call search_patients with firstName, lastName and dateOfBirth.";
@@ -97,6 +123,7 @@ export class ToolCallService {
       ...request,
       args,
       idempotencyKey: call.id ? `vapi:${call.id}` : null,
+      intentKey: intentKey(operation.name, args, ctx.callId, batch.account.timezone),
     });
     if (!outcome.ok) return outcomeText(outcome);
     if (operation.name === "search_patients") return this.searchResult(outcome, args, ctx, verified, batch.account.id);
