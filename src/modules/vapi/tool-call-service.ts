@@ -115,7 +115,10 @@ export class ToolCallService {
     if (!prepared.ok) return refuse("VALIDATION", prepared.message);
     const args = this.withCallerPhone(operation.name, prepared.args, ctx);
 
-    const verified = ctx.callId ? await this.deps.verifications.verifiedPatients(batch.account.id, ctx.callId) : new Set<string>();
+    // Only patient-facing tools need to know who is verified; availability skips the lookup.
+    const needsVerification = PATIENT_GATED.has(operation.name) || APPOINTMENT_GATED.has(operation.name) || operation.name === "search_patients";
+    const verified =
+      ctx.callId && needsVerification ? await this.deps.verifications.verifiedPatients(batch.account.id, ctx.callId) : new Set<string>();
     const gate = await this.checkGate(operation.name, args, verified, batch.account);
     if (gate) return refuse("VERIFICATION_REQUIRED", gate);
 
