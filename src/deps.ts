@@ -112,6 +112,7 @@ export function createDeps(input: DepsInput): AppDeps {
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),
     failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock),
-    clientIp: input.clientIp ?? ((request) => request.headers.get("x-test-client-ip") ?? "unknown"),
+    // Without a resolver every caller shares one address bucket (fails safe: limits apply to all).
+    clientIp: input.clientIp ?? (() => "unknown"),
   };
 }

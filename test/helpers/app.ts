@@ -89,6 +89,8 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     logger,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.connectors ? { connectors: options.connectors } : {}),
+    // Tests say which address a request comes from with a header (the service uses the socket).
+    clientIp: (request) => request.headers.get("x-test-client-ip") ?? "127.0.0.1",
   });
   const app = createApp(deps);
   return {

@@ -64,6 +64,7 @@ export class AccountService {
 
   async create(input: CreateAccountInput): Promise<AccountRecord> {
     checkSettings(input);
+    this.forget();
     const id = newId("account");
     await this.db.insert(accounts).values({
       id,
