@@ -70,7 +70,7 @@ export class OperationExecutor {
       }
       const outcome = this.fromClaim(claim);
       await this.audit(req, outcome, patientId, started);
-      await this.settle(account.id, claimed, outcome);
+      await this.settle(account.id, claimed, outcome, operation.write);
       return outcome;
     }
 
@@ -88,16 +88,25 @@ export class OperationExecutor {
       ? { ok: true, status: operation.successStatus, data: result.value.data, summary: result.value.summary, replayed: false }
       : { ok: false, status: errorStatus[result.error.code], code: result.error.code, message: result.error.message, replayed: false };
 
+    // A write that timed out may still have reached the PMS: say so, and never send it again.
+    if (!outcome.ok && outcome.code === "PMS_TIMEOUT" && operation.write) {
+      outcome.message = "The practice system did not confirm in time. The request may still have reached it, so it will not be sent again; the office will confirm.";
+    }
     // The audit row comes first: if it cannot be written the caller is told the operation failed.
     await this.audit(req, outcome, patientId, started);
-    await this.settle(account.id, claimed, outcome);
+    await this.settle(account.id, claimed, outcome, operation.write);
     return outcome;
   }
 
-  /** Remembers the outcome under every key this request claimed, or frees them after a transient failure. */
-  private async settle(accountId: string, claimed: Array<{ key: string }>, outcome: ExecuteOutcome) {
+  /**
+   * Remembers the outcome under every key this request claimed, or frees them after a failure that
+   * certainly changed nothing. A write that timed out has an unknown outcome: its keys are kept, so a
+   * retry cannot write twice.
+   */
+  private async settle(accountId: string, claimed: Array<{ key: string }>, outcome: ExecuteOutcome, write: boolean) {
+    const unknownOutcome = !outcome.ok && outcome.code === "PMS_TIMEOUT" && write;
     for (const { key } of claimed) {
-      if (!outcome.ok && TRANSIENT.has(outcome.code)) await this.deps.idempotency.release(accountId, key);
+      if (!outcome.ok && TRANSIENT.has(outcome.code) && !unknownOutcome) await this.deps.idempotency.release(accountId, key);
       else {
         const { status, replayed: _replayed, ...body } = outcome;
         await this.deps.idempotency.complete(accountId, key, { status, body });

@@ -215,6 +215,18 @@ describe("writebacks are asynchronous and reported honestly", () => {
     expect(writebackIds).not.toContain(res.data.patient.reference);
   });
 
+  test("a write that times out is never sent again: the retry gets the same honest answer (T19)", async () => {
+    t.sikka.behaviour.writeDelayMs = 6000;
+    const retry = () => call("/api/pms/appointments", { body: { patientId: "7001", start: "2026-12-03T14:00:00", durationMinutes: 30, providerId: "DDS1" }, headers: { "idempotency-key": "slow-1" } });
+    const first = await retry();
+    expect(first.status).toBe(504);
+    expect((await json(first)).error.message).toContain("will not be sent again");
+    t.sikka.behaviour.writeDelayMs = 0;
+    const second = await retry();
+    expect(second.status).toBe(504);
+    expect(t.sikka.calls.filter((c) => c.path === "/appointment")).toHaveLength(1);
+  }, 20_000);
+
   test("has_error is a clear PMS_ERROR, not a booking", async () => {
     t.sikka.behaviour.writebackError = "Provider is not available";
     const res = await book();

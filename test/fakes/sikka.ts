@@ -48,6 +48,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     failNext: 0,
     /** Delay every data response by this many ms (to trip timeouts). */
     delayMs: 0,
+    /** Delay only writes (POST/PUT/PATCH) by this many ms, after applying nothing: the write lands late. */
+    writeDelayMs: 0,
     /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
     ignorePatientFilters: false,
     /** Answer every data call with this raw response instead (hostile or broken upstream). */
@@ -160,6 +162,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       if (!key) return sikkaError(400, "API1004", "Missing Parameter", "Requestkey is missing/invalid");
       if (key.expiresAt <= now()) return sikkaError(400, "API1025", "Invalid Parameter", "Request key expired");
       if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
+      if (behaviour.writeDelayMs > 0 && req.method !== "GET") await Bun.sleep(behaviour.writeDelayMs);
       if (behaviour.rawResponse) return behaviour.rawResponse();
       if (behaviour.rateLimitNext > 0) {
         behaviour.rateLimitNext--;
