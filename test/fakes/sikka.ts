@@ -36,6 +36,9 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   const writebacks = new Map<string, Writeback>();
   const calls: Array<{ method: string; path: string; query: string; practiceId?: string; body?: Record<string, unknown> }> = [];
   const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0 };
+  /** Data requests in flight per practice right now, and the most ever seen at once. */
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
   const behaviour = {
     /** Polls of writeback_status before a writeback completes (0 = done at the first poll). */
     writebackPolls: 0,
@@ -161,7 +164,14 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       const key = requestKey ? keys.get(requestKey) : undefined;
       if (!key) return sikkaError(400, "API1004", "Missing Parameter", "Requestkey is missing/invalid");
       if (key.expiresAt <= now()) return sikkaError(400, "API1025", "Invalid Parameter", "Request key expired");
-      if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
+      const practiceKey = practiceParam ?? "?";
+      inFlight.set(practiceKey, (inFlight.get(practiceKey) ?? 0) + 1);
+      maxInFlight.set(practiceKey, Math.max(maxInFlight.get(practiceKey) ?? 0, inFlight.get(practiceKey)!));
+      try {
+        if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
+      } finally {
+        inFlight.set(practiceKey, inFlight.get(practiceKey)! - 1);
+      }
       if (behaviour.writeDelayMs > 0 && req.method !== "GET") await Bun.sleep(behaviour.writeDelayMs);
       if (behaviour.rawResponse) return behaviour.rawResponse();
       if (behaviour.rateLimitNext > 0) {
@@ -322,6 +332,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     practices,
     calls,
     counters,
+    maxInFlight,
     behaviour,
     writebacks,
     addPractice(p: Partial<FakePractice> & Pick<FakePractice, "officeId" | "secretKey" | "practiceId">) {

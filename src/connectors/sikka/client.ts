@@ -1,4 +1,4 @@
-import { BrokenCircuitError, type CircuitBreakerPolicy } from "cockatiel";
+import { BrokenCircuitError, type IPolicy } from "cockatiel";
 import type { Clock } from "../../lib/clock";
 import type { Logger } from "../../lib/logger";
 import type { SikkaAppConfig, SikkaCredentials } from "./credentials";
@@ -28,7 +28,8 @@ export class SikkaClient {
       credentials: SikkaCredentials;
       accountId: string;
       keys: RequestKeyManager;
-      breaker: CircuitBreakerPolicy;
+      /** The clinic's bulkhead around its circuit breaker. */
+      breaker: IPolicy;
       fetch: typeof fetch;
       clock: Clock;
       logger: Logger;

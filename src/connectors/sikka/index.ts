@@ -1,4 +1,4 @@
-import { circuitBreaker, ConsecutiveBreaker, type CircuitBreakerPolicy, handleWhen } from "cockatiel";
+import { bulkhead, circuitBreaker, ConsecutiveBreaker, type CircuitBreakerPolicy, handleWhen, type IPolicy, wrap } from "cockatiel";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import type { ConnectorDefinition, ConnectorDeps, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
@@ -15,6 +15,9 @@ export type { RequestKeyStore, StoredRequestKey } from "./request-keys";
 export const SIKKA_CALL_BUDGET_MS = 4_500;
 const FACTS_TTL_MS = 60 * 60_000;
 const BREAKER_FAILURES = 5;
+/** Sikka calls in flight per clinic, and how many more may wait: one clinic's burst cannot starve the rest. */
+const BULKHEAD_LIMIT = 10;
+const BULKHEAD_QUEUE = 64;
 const BREAKER_HALF_OPEN_MS = 15_000;
 
 export type SikkaDefinitionOptions = {
@@ -31,13 +34,14 @@ export type SikkaDefinitionOptions = {
  */
 export function createSikkaDefinition(options: SikkaDefinitionOptions): ConnectorDefinition<"sikka"> {
   let keys: RequestKeyManager | undefined;
-  const breakers = new Map<string, CircuitBreakerPolicy>();
+  const breakers = new Map<string, IPolicy>();
   const facts = new Map<string, { at: number; value: Promise<PracticeFacts> }>();
 
   const breakerFor = (accountId: string) => {
     let b = breakers.get(accountId);
     if (!b) {
-      b = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: BREAKER_HALF_OPEN_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) });
+      const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: BREAKER_HALF_OPEN_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) });
+      b = wrap(bulkhead(BULKHEAD_LIMIT, BULKHEAD_QUEUE), breaker);
       breakers.set(accountId, b);
     }
     return b;
