@@ -105,13 +105,12 @@ export class OperationExecutor {
    */
   private async settle(accountId: string, claimed: Array<{ key: string }>, outcome: ExecuteOutcome, write: boolean) {
     const unknownOutcome = !outcome.ok && outcome.code === "PMS_TIMEOUT" && write;
-    for (const { key } of claimed) {
-      if (!outcome.ok && TRANSIENT.has(outcome.code) && !unknownOutcome) await this.deps.idempotency.release(accountId, key);
-      else {
-        const { status, replayed: _replayed, ...body } = outcome;
-        await this.deps.idempotency.complete(accountId, key, { status, body });
-      }
+    if (!outcome.ok && TRANSIENT.has(outcome.code) && !unknownOutcome) {
+      for (const { key } of claimed) await this.deps.idempotency.release(accountId, key);
+      return;
     }
+    const { status, replayed: _replayed, ...body } = outcome;
+    await this.deps.idempotency.complete(accountId, claimed.map((c) => c.key), { status, body });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
@@ -67,11 +67,13 @@ export class IdempotencyStore {
     }
   }
 
-  async complete(accountId: string, key: string, outcome: StoredOutcome): Promise<void> {
+  /** Records the outcome under each key in one statement. */
+  async complete(accountId: string, keys: string[], outcome: StoredOutcome): Promise<void> {
+    if (keys.length === 0) return;
     await this.db
       .update(idempotencyKeys)
       .set({ state: "completed", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body) })
-      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+      .where(and(eq(idempotencyKeys.accountId, accountId), inArray(idempotencyKeys.key, keys)));
   }
 
   /** Forgets a claim whose operation failed transiently, so a retry may try the PMS again. */

@@ -100,14 +100,30 @@ export class SandboxStore {
     row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">,
   ): Promise<SandboxAppointmentRow | undefined> {
     const now = sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
-    const result = await this.db.run(sql`
+    const [id] = await this.db.all<{ id: number }>(sql`
       insert into sandbox_appointments
         (account_id, patient_id, provider_id, operatory_id, start_utc, end_utc, type, status, notes, created_at, updated_at)
       select ${row.accountId}, ${row.patientId}, ${row.providerId}, ${row.operatoryId}, ${row.startUtc}, ${row.endUtc},
              ${row.type}, 'scheduled', ${row.notes ?? null}, ${now}, ${now}
-      where not exists (${this.conflicts(row.accountId, row, null)})`);
-    if (result.rowsAffected === 0 || result.lastInsertRowid === undefined) return undefined;
-    return this.appointment(row.accountId, Number(result.lastInsertRowid));
+      where not exists (${this.conflicts(row.accountId, row, null)})
+      returning id`);
+    if (!id) return undefined;
+    // The row as inserted (RETURNING the id only saves reading it back; timestamps are not part of an Appointment).
+    return {
+      id: Number(id.id),
+      accountId: row.accountId,
+      patientId: row.patientId,
+      providerId: row.providerId,
+      operatoryId: row.operatoryId,
+      startUtc: row.startUtc,
+      endUtc: row.endUtc,
+      type: row.type,
+      status: "scheduled",
+      notes: row.notes ?? null,
+      cancelReason: null,
+      createdAt: "",
+      updatedAt: "",
+    };
   }
 
   /** Moves a scheduled appointment only if the new placement is free (excluding itself); atomic like booking. */
