@@ -8,7 +8,8 @@ export type LoadResult = { tool: "wrk" | "autocannon"; requests: number; rps: nu
 /** A response counts as an error when its status is not 2xx, or (Vapi always answers 200) it carries `"error"`. */
 const ERROR_MARKER = '"error"';
 
-export const hasWrk = () => Bun.which("wrk") !== null;
+/** wrk when installed (BENCH_LOAD=autocannon forces the npm fallback). */
+export const hasWrk = () => process.env.BENCH_LOAD !== "autocannon" && Bun.which("wrk") !== null;
 
 /**
  * Runs a closed-loop load on loopback for `seconds`, with `connections` concurrent connections. Each
