@@ -7,6 +7,7 @@ import { mintToken } from "../http/auth/jwt";
 import { AppError } from "../http/errors";
 import { createLogger } from "../lib/logger";
 import { exportAuditLines } from "../audit/export";
+import { purgeAuditLog } from "../audit/retention";
 import { verifyAuditChain } from "../audit/verify";
 import { rotateStoredSecrets } from "../integrations/key-rotation";
 import { VapiApi } from "../integrations/vapi-api";
@@ -24,7 +25,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   vapi:tools                                                      print the tool definitions and system-prompt addition
   audit:verify                                                    walk the audit hash chain; exit 1 at the first broken row
   audit:export [--from <UTC time>] [--to <UTC time>]              audit rows as JSON lines with their chain hashes
-  keys:rotate                                                     re-seal stored credentials with the first ENCRYPTION_KEY`;
+  keys:rotate                                                     re-seal stored credentials with the first ENCRYPTION_KEY
+  audit:purge --export <file>                                     export, checkpoint and purge audit rows older than 6 years`;
 
 /** Every CLI command, callable with explicit I/O so that tests run it in-process. */
 export async function runCli(
@@ -50,6 +52,7 @@ export async function runCli(
       provider: { type: "string" },
       assistant: { type: "string" },
       from: { type: "string" },
+      export: { type: "string" },
       to: { type: "string" },
     },
     strict: true,
@@ -145,6 +148,12 @@ export async function runCli(
           ...(values.to ? { to: values.to.replace("T", " ").replace(/Z$/, "") } : {}),
         };
         for await (const line of exportAuditLines(database.db, range)) io.out(line);
+        return 0;
+      }
+      case "audit:purge": {
+        if (!values.export) return fail(io, "audit:purge needs --export <file> (rows are exported before they are purged)");
+        const report = await purgeAuditLog(database.db, deps.chainKeys, deps.clock, values.export);
+        io.out(JSON.stringify(report));
         return 0;
       }
       case "keys:rotate": {

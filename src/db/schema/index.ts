@@ -5,3 +5,4 @@ export * from "./pms-integrations";
 export * from "./sandbox";
 export * from "./calls";
 export * from "./pms-writebacks";
+export * from "./audit-checkpoints";
