@@ -34,7 +34,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   const practices: FakePractice[] = [];
   const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
   const writebacks = new Map<string, Writeback>();
-  const calls: Array<{ method: string; path: string; query: string; practiceId?: string; body?: Record<string, unknown> }> = [];
+  const calls: Array<{ method: string; path: string; query: string; practiceId?: string; body?: Record<string, unknown>; keyOffice?: string }> = [];
   const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0 };
   /** Data requests in flight per practice right now, and the most ever seen at once. */
   const inFlight = new Map<string, number>();
@@ -130,6 +130,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         query: url.search,
         ...(practiceParam ? { practiceId: practiceParam } : {}),
         ...(req.method !== "GET" && path !== "/request_key" ? { body } : {}),
+        // Whose request key this call carried, to check that credentials never cross clinics.
+        ...(keys.get(req.headers.get("request-key") ?? "") ? { keyOffice: keys.get(req.headers.get("request-key")!)!.officeId } : {}),
       });
 
       if (path === "/request_key" && req.method === "POST") {
