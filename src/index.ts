@@ -4,6 +4,7 @@ import { ensureDemoClinic } from "./bootstrap/demo-clinic";
 import { configFromEnvironment } from "./bootstrap/environment";
 import { openDatabase } from "./db/client";
 import { applyMigrations } from "./db/migrate";
+import { missingAuditGuards } from "./db/readiness";
 import { createDeps } from "./deps";
 import { flyAwareClientIp } from "./http/client-ip";
 import { mintToken } from "./http/auth/jwt";
@@ -21,6 +22,12 @@ const config = result.config;
 const logger = createLogger({ level: config.logLevel });
 const database = await openDatabase(config.database);
 await applyMigrations(database.db);
+const missingGuards = await missingAuditGuards(database.db);
+if (missingGuards.length > 0) {
+  // Someone removed what keeps the audit log append-only: refuse to record PHI access without it.
+  console.error(`pms-gateway cannot start: audit log guards are missing (${missingGuards.join(", ")}); restore them from drizzle/ and run audit:verify`);
+  process.exit(1);
+}
 
 let server: Server<unknown> | undefined;
 const deps = createDeps({

@@ -30,6 +30,21 @@ async function tamper(statements: string[]) {
 }
 
 describe("the audit log is append-only and tamper-evident", () => {
+  test("a dropped guard is noticed: /ready reports not ready (T32)", async () => {
+    expect((await t.handle(jsonRequest("/ready"))).status).toBe(200);
+    await tamper([]);
+    const res = await t.handle(jsonRequest("/ready"));
+    expect(res.status).toBe(503);
+    // and the service refuses to start on such a database
+    const proc = Bun.spawn([process.execPath, "src/index.ts"], {
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", DATABASE_URL: dbUrl, VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ADMIN_JWT_SECRET: TEST_JWT_SECRET, PORT: "0", LOG_LEVEL: "silent" },
+      stdout: "ignore",
+      stderr: "pipe",
+    });
+    expect(await proc.exited).toBe(1);
+    expect(await new Response(proc.stderr).text()).toContain("audit log guards are missing");
+  });
+
   test("UPDATE and DELETE are refused by the database; an out-of-chain INSERT too", async () => {
     await expect(t.database.client.execute("update pms_audit_logs set success = 1")).rejects.toThrow(/append-only/);
     await expect(t.database.client.execute("delete from pms_audit_logs")).rejects.toThrow(/append-only/);
