@@ -16,7 +16,7 @@ const secrets = { VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef", 
 const encoder = new TextEncoder();
 const rows: Array<[string, string, string]> = [];
 const fmt = (n: number, d = 1) => n.toFixed(d);
-const line = (name: string, r: LoadResult) => `${fmt(r.rps, 0)} req/s, p50 ${fmt(r.p50ms, 2)} ms, p99 ${fmt(r.p99ms, 2)} ms, ${r.errors} errors of ${r.requests}`;
+const line = (_name: string, r: LoadResult) => `${fmt(r.rps, 0)} req/s, p50 ${fmt(r.p50ms, 2)} ms, p99 ${fmt(r.p99ms, 2)} ms, ${r.errors} errors of ${r.requests}`;
 const record = (name: string, value: string, target: string) => {
   rows.push([name, value, target]);
   console.log(`${name.padEnd(58)} ${value}${target ? `   (target ${target})` : ""}`);

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { adminToken, clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
+import { adminToken, makeClinicTestApp } from "../helpers/app";
 import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/request";
 
 let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 let accountId: string;
-let headers: Record<string, string>;
 
 beforeEach(async () => {
   t = await makeClinicTestApp();
-  ({ accountId, headers } = t);
+  ({ accountId } = t);
 });
 afterEach(() => t.close());
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pickPaymentType } from "../../src/connectors/sikka/connector";
+import { pickPaymentType } from "../../src/connectors/sikka/payments";
 import { readList } from "../../src/connectors/sikka/http";
 import { isCancelled, toAppointment, toInsurancePlan, toPatient } from "../../src/connectors/sikka/mappers";
 import { expiryOf } from "../../src/connectors/sikka/request-keys";

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
+import { clinicToken, createSandboxClinic, makeClinicTestApp } from "../helpers/app";
 import { bearer, json, jsonRequest } from "../helpers/request";
 
 let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
-let accountId: string;
-let headers: Record<string, string>;
 
 beforeEach(async () => {
   t = await makeClinicTestApp();
-  ({ accountId, headers } = t);
 });
 afterEach(() => t.close());
 

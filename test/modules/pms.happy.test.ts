@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { adminToken, clinicToken, createSandboxClinic, makeClinicTestApp, makeTestApp } from "../helpers/app";
+import { adminToken, makeClinicTestApp } from "../helpers/app";
 import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/request";
 
 let t: Awaited<ReturnType<typeof makeClinicTestApp>>;

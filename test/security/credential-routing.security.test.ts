@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, test } from "bun:test";
 import fc from "fast-check";
 import { seedPractice } from "../fakes/sikka";
 import { json, jsonRequest } from "../helpers/request";

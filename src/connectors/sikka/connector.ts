@@ -1,18 +1,18 @@
-import { BrokenCircuitError, BulkheadRejectedError } from "cockatiel";
 import { DateTime } from "luxon";
 import type { Appointment } from "../../domain/appointment";
-import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
 import { fromCents } from "../../domain/billing";
 import { MAX_SEARCH_RESULTS, type Patient } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
-import type { Slot, SlotQuery } from "../../domain/slot";
+import type { SlotQuery } from "../../domain/slot";
 import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
-import { type ConnectorDeps, type ConnectorError, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
+import { type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
-import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
-import { appointmentInterval, isCancelled, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
+import { toConnectorError } from "./error-mapping";
+import { phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
+import { pickPaymentType } from "./payments";
+import { SikkaSchedule } from "./schedule";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
 import { awaitWriteback, writebackIdOf, writebackState } from "./writebacks";
 
@@ -31,23 +31,6 @@ const SLOT_API_PMS = /orthotrac|dolphin/i;
 const notFoundPatient = () => err(connectorError("patient_not_found", "No patient with that id at this practice."));
 const notFoundAppointment = () => err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
 
-/** Maps every Sikka failure to a connector error whose message is safe to say and to log. */
-export function toConnectorError(e: unknown): ConnectorError {
-  if (e instanceof BrokenCircuitError) return connectorError("unavailable", "The practice system is not responding right now; please try again in a minute.", true);
-  if (e instanceof BulkheadRejectedError) return connectorError("unavailable", "The practice system is busy with this clinic's other requests; please try again shortly.", true);
-  if (e instanceof SikkaProtocolError) return connectorError("upstream_error", "The practice system gave an answer we could not use.");
-  if (e instanceof SikkaTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
-  if (e instanceof SikkaNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
-  if (e instanceof SikkaHttpError) {
-    if (e.spuOffline) return connectorError("unavailable", "The office's server is offline, so the practice system cannot take changes right now.", true);
-    if (e.status === 429) return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
-    if (e.status === 401 || e.status === 403) return connectorError("auth_failed", "The practice system refused this clinic's credentials.");
-    if (e.status === 409) return connectorError("slot_unavailable", "That time is no longer free.");
-    if (e.status >= 500) return connectorError("unavailable", "The practice system is having trouble right now.", true);
-    return connectorError("upstream_error", "The practice system rejected the request.");
-  }
-  return connectorError("upstream_error", "The practice system gave an answer we could not read.");
-}
 
 /**
  * Sikka's v4 API behind the PmsConnector interface. Reads come from Sikka's synced copy of the PMS;
@@ -62,7 +45,11 @@ export class SikkaConnector implements PmsConnector {
     private readonly tracker: WritebackTracker,
     /** When the in-call wait for a writeback ends (`performance.now()` time). */
     private readonly writebackBudgetEnd: number,
-  ) {}
+  ) {
+    this.schedule = new SikkaSchedule(client, practice, deps.clock, facts);
+  }
+
+  private readonly schedule: SikkaSchedule;
 
   private get zone() {
     return this.practice.timezone;
@@ -83,8 +70,8 @@ export class SikkaConnector implements PmsConnector {
   findSlots(query: SlotQuery) {
     return this.guard(async () => {
       const facts = await this.facts();
-      if (SLOT_API_PMS.test(facts.pms)) return ok(await this.vendorSlots(query));
-      return ok(await this.computedSlots(query));
+      if (SLOT_API_PMS.test(facts.pms)) return ok(await this.schedule.vendorSlots(query));
+      return ok(await this.schedule.computedSlots(query));
     });
   }
 
@@ -178,7 +165,7 @@ export class SikkaConnector implements PmsConnector {
   bookAppointment(request: Parameters<PmsConnector["bookAppointment"]>[0]) {
     return this.guard(async () => {
       if (!(await this.patientRow(request.patientId))) return notFoundPatient();
-      const placement = await this.freePlacement(request.start, request.durationMinutes, request.providerId, null);
+      const placement = await this.schedule.freePlacement(request.start, request.durationMinutes, request.providerId, null);
       if (!placement.ok) return placement;
       const local = DateTime.fromJSDate(request.start, { zone: this.zone });
       const res = await this.client.write("POST", "/appointment", {
@@ -215,7 +202,7 @@ export class SikkaConnector implements PmsConnector {
       if (!row || !current) return notFoundAppointment();
       if (current.status === "cancelled") return err(connectorError("invalid_request", "That appointment is cancelled; book a new one instead."));
       const minutes = request.durationMinutes ?? current.durationMinutes;
-      const placement = await this.freePlacement(request.start, minutes, request.providerId ?? current.providerId ?? undefined, request.appointmentId);
+      const placement = await this.schedule.freePlacement(request.start, minutes, request.providerId ?? current.providerId ?? undefined, request.appointmentId);
       if (!placement.ok) return placement;
       const local = DateTime.fromJSDate(request.start, { zone: this.zone });
       const res = await this.client.write("PUT", `/appointments/${encodeURIComponent(request.appointmentId)}`, {
@@ -261,7 +248,7 @@ export class SikkaConnector implements PmsConnector {
     return this.guard(async () => {
       const phone = toE164(patient.phone);
       if (!phone) return err(connectorError("invalid_request", "That phone number is not valid."));
-      const provider = (await this.activeProviders())[0];
+      const provider = (await this.schedule.activeProviders())[0];
       if (!provider) return err(connectorError("upstream_error", "The practice has no active provider to assign."));
       const res = await this.client.write("POST", "/patient", {
         firstname: sanitizeText(patient.firstName, 40),
@@ -282,7 +269,7 @@ export class SikkaConnector implements PmsConnector {
       if (!patient) return notFoundPatient();
       const facts = await this.facts();
       const limit = NOTE_LIMITS.find(([re]) => re.test(facts.pms))?.[1] ?? 2000;
-      const providerId = text(patient, "provider_id") || text((await this.activeProviders())[0] ?? {}, "provider_id");
+      const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");
       const res = await this.client.write("POST", "/medical_notes", {
         date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
         patient_id: note.patientId,
@@ -302,7 +289,7 @@ export class SikkaConnector implements PmsConnector {
       const { paymentTypes } = await this.facts();
       const code = pickPaymentType(paymentTypes, payment.method);
       if (!code) return err(connectorError("unsupported", "This practice has no payment type for that payment method."));
-      const providerId = text(patient, "provider_id") || text((await this.activeProviders())[0] ?? {}, "provider_id");
+      const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");
       const res = await this.client.write("POST", "/transaction", {
         patient_id: payment.patientId,
         guarantor_id: text(patient, "guarantor_id") || payment.patientId,
@@ -362,104 +349,4 @@ export class SikkaConnector implements PmsConnector {
     return rows.find((r) => text(r, "appointment_sr_no") === appointmentId && (!text(r, "practice_id") || text(r, "practice_id") === this.client.practiceId)) ?? null;
   }
 
-  private async activeProviders(): Promise<SikkaRow[]> {
-    const rows = await this.client.get("/providers", { status: "active", provider_type: "Provider" });
-    return rows.filter((r) => /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
-  }
-
-  private async schedule(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
-    const facts = await this.facts();
-    const [providers, operatories, appointments] = await Promise.all([
-      this.activeProviders(),
-      facts.custId ? this.client.get("/operatories", { cust_id: facts.custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
-      this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
-    ]);
-    const chairs = operatories.filter((o) => text(o, "is_hidden") !== "T").map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
-    const schedule: ScheduleProvider[] = providers.map((p) => {
-      const id = text(p, "provider_id");
-      const own = chairs.filter((c) => c.providers.includes(id)).map((c) => c.id);
-      return {
-        id,
-        name: [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ") || id,
-        operatoryIds: own.length > 0 ? own : chairs.filter((c) => c.providers.length === 0).map((c) => c.id),
-        appointmentTypes: null,
-      };
-    });
-    const busy: BusyInterval[] = [];
-    for (const row of appointments.rows) {
-      if (isCancelled(row) || text(row, "appointment_sr_no") === excludeAppointmentId) continue;
-      const interval = appointmentInterval(row, this.zone);
-      if (!interval) continue;
-      busy.push({ providerId: text(row, "provider_id") || null, operatoryId: text(row, "operatory") || null, start: interval.start.getTime(), end: interval.end.getTime() });
-    }
-    return { schedule, busy };
-  }
-
-  private async computedSlots(query: SlotQuery): Promise<Slot[]> {
-    const { schedule, busy } = await this.schedule(query.startDate, query.endDate, null);
-    return freeSlots({ practice: this.practice, providers: schedule, busy, query: { ...query, appointmentType: null }, now: this.deps.clock.now() });
-  }
-
-  /** OrthoTrac and Dolphin publish their own open slots; use them as they are. */
-  private async vendorSlots(query: SlotQuery): Promise<Slot[]> {
-    const [{ rows }, providers] = await Promise.all([
-      this.client.getAll("/appointments_available_slots", { startdate: query.startDate, enddate: query.endDate, ...(query.providerId ? { provider_id: query.providerId } : {}) }),
-      this.activeProviders(),
-    ]);
-    const names = new Map(providers.map((p) => [text(p, "provider_id"), [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ")]));
-    const now = this.deps.clock.now().getTime();
-    const slots: Slot[] = [];
-    for (const row of rows) {
-      const date = datePart(row, "date");
-      const start = date ? DateTime.fromISO(`${date}T${text(row, "time").padStart(5, "0")}`, { zone: this.zone }) : null;
-      if (!start?.isValid || start.toMillis() < now) continue;
-      const endText = text(row, "end_time");
-      const end = endText ? DateTime.fromISO(`${date}T${endText.padStart(5, "0")}`, { zone: this.zone }) : start.plus({ minutes: query.durationMinutes });
-      if (end.diff(start, "minutes").minutes < query.durationMinutes) continue;
-      const hour = start.hour;
-      if (query.partOfDay === "morning" && hour >= 12) continue;
-      if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
-      if (query.partOfDay === "evening" && hour < 17) continue;
-      const providerId = text(row, "provider_id");
-      slots.push({
-        start: start.toISO({ suppressMilliseconds: true })!,
-        end: start.plus({ minutes: query.durationMinutes }).toISO({ suppressMilliseconds: true })!,
-        providerId,
-        providerName: names.get(providerId) || providerId,
-        operatoryId: text(row, "operatory") || null,
-      });
-    }
-    return slots.sort((a, b) => a.start.localeCompare(b.start));
-  }
-
-  /**
-   * Re-checks the requested time against current appointments right before writing (reads lag the
-   * PMS), and picks the provider and chair.
-   */
-  private async freePlacement(start: Date, minutes: number, providerId: string | undefined, excludeAppointmentId: string | null) {
-    if (start.getTime() < this.deps.clock.now().getTime()) return err(connectorError("slot_unavailable", "That time is in the past."));
-    if (!withinOfficeHours(this.practice, start, minutes)) return err(connectorError("slot_unavailable", "That time is outside office hours."));
-    const day = DateTime.fromJSDate(start, { zone: this.zone }).toISODate()!;
-    const { schedule, busy } = await this.schedule(day, day, excludeAppointmentId);
-    const candidates = schedule.filter((p) => !providerId || p.id === providerId);
-    if (providerId && candidates.length === 0) return err(connectorError("invalid_request", "No active provider with that id at this practice."));
-    const s = start.getTime();
-    const e = s + minutes * 60_000;
-    const overlaps = (b: BusyInterval) => b.start < e && s < b.end;
-    for (const p of candidates) {
-      if (busy.some((b) => b.providerId === p.id && overlaps(b))) continue;
-      const chair = p.operatoryIds.find((o) => !busy.some((b) => b.operatoryId === o && overlaps(b)));
-      if (p.operatoryIds.length > 0 && !chair) continue;
-      return ok({ providerId: p.id, operatoryId: chair ?? null });
-    }
-    return err(connectorError("slot_unavailable", "That time is no longer free."));
-  }
 }
-
-/** A non-insurance, non-adjustment payment code matching the method (cash, check, card). */
-export function pickPaymentType(types: SikkaRow[], method: string): SikkaRow | undefined {
-  const usable = types.filter((t) => !/^(true|t)$/i.test(text(t, "is_insurance_type")) && !/^(true|t)$/i.test(text(t, "is_adjustment_type")) && text(t, "procedure_code"));
-  const pattern = method === "card" ? /card|credit|visa/i : method === "cash" ? /cash/i : method === "check" ? /check|cheque/i : /other|misc/i;
-  return usable.find((t) => pattern.test(text(t, "description"))) ?? (method === "other" ? usable[0] : undefined);
-}
-

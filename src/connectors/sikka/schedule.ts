@@ -1,0 +1,122 @@
+import { DateTime } from "luxon";
+import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
+import type { PracticeSettings } from "../../domain/practice";
+import type { Slot, SlotQuery } from "../../domain/slot";
+import type { Clock } from "../../lib/clock";
+import { err, ok } from "../../lib/result";
+import { connectorError } from "../types";
+import type { SikkaClient } from "./client";
+import type { PracticeFacts } from "./connector";
+import { appointmentInterval, isCancelled } from "./mappers";
+import { datePart, type SikkaRow, text } from "./values";
+
+/**
+ * A Sikka practice's schedule: its active providers, its chairs and its booked appointments, and from
+ * them free slots and the placement of a new booking (Sikka has no slot API for most PMSs).
+ */
+export class SikkaSchedule {
+  constructor(
+    private readonly client: SikkaClient,
+    private readonly practice: PracticeSettings,
+    private readonly clock: Clock,
+    private readonly facts: () => Promise<PracticeFacts>,
+  ) {}
+
+  private get zone() {
+    return this.practice.timezone;
+  }
+
+  async activeProviders(): Promise<SikkaRow[]> {
+    const rows = await this.client.get("/providers", { status: "active", provider_type: "Provider" });
+    return rows.filter((r) => /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
+  }
+
+  /** Active providers with the chairs they may use, and every booked interval between two days. */
+  private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
+    const facts = await this.facts();
+    const [providers, operatories, appointments] = await Promise.all([
+      this.activeProviders(),
+      facts.custId ? this.client.get("/operatories", { cust_id: facts.custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
+      this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
+    ]);
+    const chairs = operatories.filter((o) => text(o, "is_hidden") !== "T").map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
+    const schedule: ScheduleProvider[] = providers.map((p) => {
+      const id = text(p, "provider_id");
+      const own = chairs.filter((c) => c.providers.includes(id)).map((c) => c.id);
+      return {
+        id,
+        name: [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ") || id,
+        operatoryIds: own.length > 0 ? own : chairs.filter((c) => c.providers.length === 0).map((c) => c.id),
+        appointmentTypes: null,
+      };
+    });
+    const busy: BusyInterval[] = [];
+    for (const row of appointments.rows) {
+      if (isCancelled(row) || text(row, "appointment_sr_no") === excludeAppointmentId) continue;
+      const interval = appointmentInterval(row, this.zone);
+      if (!interval) continue;
+      busy.push({ providerId: text(row, "provider_id") || null, operatoryId: text(row, "operatory") || null, start: interval.start.getTime(), end: interval.end.getTime() });
+    }
+    return { schedule, busy };
+  }
+
+  async computedSlots(query: SlotQuery): Promise<Slot[]> {
+    const { schedule, busy } = await this.load(query.startDate, query.endDate, null);
+    return freeSlots({ practice: this.practice, providers: schedule, busy, query: { ...query, appointmentType: null }, now: this.clock.now() });
+  }
+
+  /** OrthoTrac and Dolphin publish their own open slots; use them as they are. */
+  async vendorSlots(query: SlotQuery): Promise<Slot[]> {
+    const [{ rows }, providers] = await Promise.all([
+      this.client.getAll("/appointments_available_slots", { startdate: query.startDate, enddate: query.endDate, ...(query.providerId ? { provider_id: query.providerId } : {}) }),
+      this.activeProviders(),
+    ]);
+    const names = new Map(providers.map((p) => [text(p, "provider_id"), [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ")]));
+    const now = this.clock.now().getTime();
+    const slots: Slot[] = [];
+    for (const row of rows) {
+      const date = datePart(row, "date");
+      const start = date ? DateTime.fromISO(`${date}T${text(row, "time").padStart(5, "0")}`, { zone: this.zone }) : null;
+      if (!start?.isValid || start.toMillis() < now) continue;
+      const endText = text(row, "end_time");
+      const end = endText ? DateTime.fromISO(`${date}T${endText.padStart(5, "0")}`, { zone: this.zone }) : start.plus({ minutes: query.durationMinutes });
+      if (end.diff(start, "minutes").minutes < query.durationMinutes) continue;
+      const hour = start.hour;
+      if (query.partOfDay === "morning" && hour >= 12) continue;
+      if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
+      if (query.partOfDay === "evening" && hour < 17) continue;
+      const providerId = text(row, "provider_id");
+      slots.push({
+        start: start.toISO({ suppressMilliseconds: true })!,
+        end: start.plus({ minutes: query.durationMinutes }).toISO({ suppressMilliseconds: true })!,
+        providerId,
+        providerName: names.get(providerId) || providerId,
+        operatoryId: text(row, "operatory") || null,
+      });
+    }
+    return slots.sort((a, b) => a.start.localeCompare(b.start));
+  }
+
+  /**
+   * Re-checks the requested time against current appointments right before writing (reads lag the
+   * PMS), and picks the provider and chair.
+   */
+  async freePlacement(start: Date, minutes: number, providerId: string | undefined, excludeAppointmentId: string | null) {
+    if (start.getTime() < this.clock.now().getTime()) return err(connectorError("slot_unavailable", "That time is in the past."));
+    if (!withinOfficeHours(this.practice, start, minutes)) return err(connectorError("slot_unavailable", "That time is outside office hours."));
+    const day = DateTime.fromJSDate(start, { zone: this.zone }).toISODate()!;
+    const { schedule, busy } = await this.load(day, day, excludeAppointmentId);
+    const candidates = schedule.filter((p) => !providerId || p.id === providerId);
+    if (providerId && candidates.length === 0) return err(connectorError("invalid_request", "No active provider with that id at this practice."));
+    const s = start.getTime();
+    const e = s + minutes * 60_000;
+    const overlaps = (b: BusyInterval) => b.start < e && s < b.end;
+    for (const p of candidates) {
+      if (busy.some((b) => b.providerId === p.id && overlaps(b))) continue;
+      const chair = p.operatoryIds.find((o) => !busy.some((b) => b.operatoryId === o && overlaps(b)));
+      if (p.operatoryIds.length > 0 && !chair) continue;
+      return ok({ providerId: p.id, operatoryId: chair ?? null });
+    }
+    return err(connectorError("slot_unavailable", "That time is no longer free."));
+  }
+}
