@@ -44,3 +44,10 @@ test("/health and /ready", async () => {
   expect(await json(await t.handle(jsonRequest("/health")))).toEqual({ status: "ok" });
   expect(await json(await t.handle(jsonRequest("/ready")))).toEqual({ status: "ready" });
 });
+
+test("every response carries an x-request-id header (contract preamble)", async () => {
+  for (const path of ["/health", "/ready", "/docs", "/docs/json", "/docs/assets/swagger-ui.css", "/nope", "/api/pms/patients/1"]) {
+    const res = await t.handle(jsonRequest(path));
+    expect({ path, id: res.headers.get("x-request-id")?.startsWith("req_") }).toEqual({ path, id: true });
+  }
+});
