@@ -7,9 +7,11 @@ const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
  * (contract: "A local time without an offset is read in the clinic's time zone"). Null when invalid.
  */
 export function parseInstant(input: string, timezone: string): Date | null {
-  const dt = HAS_OFFSET.test(input)
-    ? DateTime.fromISO(input, { setZone: true })
-    : DateTime.fromISO(input, { zone: timezone });
+  // Models often write "2026-12-03 10:00"; read the space as ISO's "T".
+  const iso = input.trim().replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, "$1T$2");
+  const dt = HAS_OFFSET.test(iso)
+    ? DateTime.fromISO(iso, { setZone: true })
+    : DateTime.fromISO(iso, { zone: timezone });
   return dt.isValid ? dt.toJSDate() : null;
 }
 
