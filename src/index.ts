@@ -72,6 +72,9 @@ pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.da
   Admin token (12 h):       ${adminToken}
   Explorer:                 ${config.publicUrl}/docs
 
+  For the README's tour:
+  export ADMIN_TOKEN=${adminToken} ACCOUNT_ID=${demo.id}
+
   A signed Vapi-style request (valid for 5 minutes):
   curl -s ${config.publicUrl}/api/pms/patients/search \\
     -H 'content-type: application/json' \\
