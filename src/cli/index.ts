@@ -11,7 +11,9 @@ import { purgeAuditLog } from "../audit/retention";
 import { verifyAuditChain } from "../audit/verify";
 import { rotateStoredSecrets } from "../integrations/key-rotation";
 import { VapiApi } from "../integrations/vapi-api";
+import { toSqlTimestamp } from "../lib/clock";
 import { practiceOf } from "../modules/accounts/service";
+import { reconcileCallReports } from "../modules/vapi/reconcile";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "../modules/vapi/tools/definitions";
 import { syncAssistantTools } from "../modules/vapi/tools/sync";
 
@@ -23,6 +25,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   pms:set --account <id> --provider sandbox|sikka               credentials JSON on stdin
   vapi:sync --assistant <id>                                      create/update the PMS tools on a Vapi assistant
   vapi:tools                                                      print the tool definitions and system-prompt addition
+  vapi:reconcile [--since <UTC time>]                             fetch end-of-call reports that never arrived (default: last 24 h)
   audit:verify                                                    walk the audit hash chain; exit 1 at the first broken row
   audit:export [--from <UTC time>] [--to <UTC time>]              audit rows as JSON lines with their chain hashes
   keys:rotate                                                     re-seal stored credentials with the first ENCRYPTION_KEY
@@ -53,6 +56,7 @@ export async function runCli(
       assistant: { type: "string" },
       from: { type: "string" },
       export: { type: "string" },
+      since: { type: "string" },
       to: { type: "string" },
     },
     strict: true,
@@ -148,6 +152,15 @@ export async function runCli(
           ...(values.to ? { to: values.to.replace("T", " ").replace(/Z$/, "") } : {}),
         };
         for await (const line of exportAuditLines(database.db, range)) io.out(line);
+        return 0;
+      }
+      case "vapi:reconcile": {
+        if (!config.vapiApiKey) return fail(io, "vapi:reconcile needs VAPI_API_KEY");
+        const since = values.since
+          ? values.since.replace("T", " ").replace(/Z$/, "")
+          : toSqlTimestamp(new Date(deps.clock.now().getTime() - 24 * 3600_000));
+        const api = new VapiApi(config.vapiApiUrl, config.vapiApiKey, io.fetch ?? fetch);
+        io.out(JSON.stringify(await reconcileCallReports(api, deps.callReports, since)));
         return 0;
       }
       case "audit:purge": {

@@ -29,6 +29,16 @@ export class VapiApi {
     return this.request<VapiAssistant>("PATCH", `/assistant/${encodeURIComponent(id)}`, patch);
   }
 
+  /** A call with its end state (`status`, `endedReason`, `startedAt`, `endedAt`, `analysis`); null if unknown. */
+  async getCall(id: string): Promise<Record<string, unknown> | null> {
+    try {
+      return await this.request<Record<string, unknown>>("GET", `/call/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e instanceof VapiApiError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
   /** Null when the tool no longer exists (an assistant can keep a stale tool id). */
   async getTool(id: string): Promise<VapiTool | null> {
     try {

@@ -107,3 +107,38 @@ describe("vapi:sync against a local fake Vapi API", () => {
     }
   });
 });
+
+describe("vapi:reconcile", () => {
+  test("fetches the end-of-call reports that never arrived, once, and only for ended calls (T20)", async () => {
+    const { makeTestApp, createSandboxClinic } = await import("../helpers/app");
+    const { webhook, toolCallsMessage, CLINIC_PHONE_NUMBER_ID } = await import("../helpers/vapi");
+    const app = await makeTestApp({ env: { DATABASE_URL: env.DATABASE_URL! } });
+    await createSandboxClinic(app.deps, { vapiPhoneNumberIds: [CLINIC_PHONE_NUMBER_ID] });
+    for (const callId of ["call-delivered", "call-missed", "call-live"]) {
+      await app.handle(webhook(toolCallsMessage([{ id: `s-${callId}`, name: "check_availability", arguments: { date: "2026-12-02" } }], { callId })));
+    }
+    await app.handle(webhook({ message: { type: "end-of-call-report", endedReason: "customer-ended-call", call: { id: "call-delivered", phoneNumberId: CLINIC_PHONE_NUMBER_ID } } }));
+    app.close();
+
+    const vapi = startFakeVapiApi("vapi-key");
+    try {
+      vapi.calls.set("call-missed", { id: "call-missed", status: "ended", endedReason: "assistant-ended-call", startedAt: "2026-12-01T14:00:00.000Z", endedAt: "2026-12-01T14:03:00.000Z", analysis: { summary: "Asked about openings." } });
+      vapi.calls.set("call-live", { id: "call-live", status: "in-progress" });
+      const vapiEnv = { VAPI_API_KEY: "vapi-key", VAPI_API_URL: vapi.url };
+      const first = await cli(["vapi:reconcile", "--since", "2026-12-01T00:00:00Z"], "", vapiEnv);
+      expect(JSON.parse(first.out)).toEqual({ checked: 2, stored: 1, notEnded: 1, unknown: 0 });
+      const second = await cli(["vapi:reconcile", "--since", "2026-12-01T00:00:00Z"], "", vapiEnv);
+      expect(JSON.parse(second.out)).toEqual({ checked: 1, stored: 0, notEnded: 1, unknown: 0 });
+      const { createClient } = await import("@libsql/client");
+      const raw = createClient({ url: env.DATABASE_URL! });
+      const rows = (await raw.execute("select call_id, ended_reason, duration_seconds, summary from call_reports order by id")).rows;
+      raw.close();
+      expect(rows.map((r) => [r.call_id, r.ended_reason, r.duration_seconds, r.summary])).toEqual([
+        ["call-delivered", "customer-ended-call", null, null],
+        ["call-missed", "assistant-ended-call", 180, "Asked about openings."],
+      ]);
+    } finally {
+      vapi.stop();
+    }
+  });
+});

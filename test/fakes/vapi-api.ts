@@ -10,6 +10,7 @@ const TOOL_FIELDS = new Set(["type", "async", "function", "server", "messages", 
 export function startFakeVapiApi(apiKey: string) {
   const assistants = new Map<string, Assistant>();
   const tools = new Map<string, Tool>();
+  const calls = new Map<string, Record<string, unknown>>();
   const log: Array<{ method: string; path: string }> = [];
   let seq = 0;
   const now = () => new Date().toISOString();
@@ -33,6 +34,10 @@ export function startFakeVapiApi(apiKey: string) {
           Object.assign(assistant, body, { updatedAt: now() });
           return json(200, assistant);
         }
+      }
+      if (resource === "call" && id && req.method === "GET") {
+        const call = calls.get(id);
+        return call ? json(200, call) : json(404, { message: "Couldn't Get Call. `call` Not Found.", statusCode: 404 });
       }
       if (resource === "tool") {
         if (req.method === "POST" && !id) {
@@ -58,6 +63,7 @@ export function startFakeVapiApi(apiKey: string) {
     url: `http://127.0.0.1:${server.port}`,
     assistants,
     tools,
+    calls,
     log,
     addAssistant(a: Assistant) {
       assistants.set(a.id, a);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { type Clock, toSqlTimestamp } from "../../lib/clock";
 import { callReports, pmsAuditLogs } from "../../db/schema";
@@ -50,6 +50,15 @@ export class CallReports {
       .onConflictDoNothing()
       .returning({ id: callReports.id });
     return { stored: inserted.length > 0, patientIds };
+  }
+
+  /** Calls that touched the PMS since a time but have no stored report (a report that never arrived). */
+  async callsWithoutReport(since: string): Promise<Array<{ accountId: string; callId: string }>> {
+    const rows = await this.db.all<{ account_id: string; call_id: string }>(sql`
+      select distinct a.account_id, a.call_id from pms_audit_logs a
+       where a.call_id is not null and a.account_id is not null and a.created_at >= ${since}
+         and not exists (select 1 from call_reports r where r.account_id = a.account_id and r.call_id = a.call_id)`);
+    return rows.map((r) => ({ accountId: r.account_id, callId: r.call_id }));
   }
 
   async recordSummaryNote(accountId: string, callId: string, noteId: string): Promise<void> {
