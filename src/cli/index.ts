@@ -11,7 +11,7 @@ import { purgeAuditLog } from "../audit/retention";
 import { verifyAuditChain } from "../audit/verify";
 import { rotateStoredSecrets } from "../integrations/key-rotation";
 import { VapiApi } from "../integrations/vapi-api";
-import { toSqlTimestamp } from "../lib/clock";
+import { sqlTimeFromIso, toSqlTimestamp } from "../lib/clock";
 import { practiceOf } from "../modules/accounts/service";
 import { reconcileCallReports } from "../modules/vapi/reconcile";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "../modules/vapi/tools/definitions";
@@ -148,8 +148,8 @@ export async function runCli(
       }
       case "audit:export": {
         const range = {
-          ...(values.from ? { from: values.from.replace("T", " ").replace(/Z$/, "") } : {}),
-          ...(values.to ? { to: values.to.replace("T", " ").replace(/Z$/, "") } : {}),
+          ...(values.from ? { from: sqlTimeFromIso(values.from) } : {}),
+          ...(values.to ? { to: sqlTimeFromIso(values.to) } : {}),
         };
         for await (const line of exportAuditLines(database.db, range)) io.out(line);
         return 0;
@@ -157,7 +157,7 @@ export async function runCli(
       case "vapi:reconcile": {
         if (!config.vapiApiKey) return fail(io, "vapi:reconcile needs VAPI_API_KEY");
         const since = values.since
-          ? values.since.replace("T", " ").replace(/Z$/, "")
+          ? sqlTimeFromIso(values.since)
           : toSqlTimestamp(new Date(deps.clock.now().getTime() - 24 * 3600_000));
         const api = new VapiApi(config.vapiApiUrl, config.vapiApiKey, io.fetch ?? fetch);
         io.out(JSON.stringify(await reconcileCallReports(api, deps.callReports, since)));

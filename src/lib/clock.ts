@@ -7,5 +7,8 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** `YYYY-MM-DD HH:MM:SS.SSS` in UTC, the audit log's `created_at` format. */
 export function toSqlTimestamp(date: Date): string {
-  return date.toISOString().replace("T", " ").replace("Z", "");
+  return sqlTimeFromIso(date.toISOString());
 }
+
+/** A UTC ISO time as given by an operator (`2026-11-25T14:00:00Z`) → the audit tables' `created_at` form. */
+export const sqlTimeFromIso = (iso: string): string => iso.replace("T", " ").replace(/Z$/, "");

@@ -45,13 +45,17 @@ export class RequestKeyManager {
     if (current && current.requestKey !== rejected && current.expiresAt - now > REFRESH_MARGIN_MS) return current.requestKey;
     let pending = this.inflight.get(accountId);
     if (!pending) {
-      pending = this.obtain(credentials, current).finally(() => this.inflight.delete(accountId));
+      // One grant, remembered and stored once, however many callers are waiting for it.
+      pending = this.obtain(credentials, current)
+        .then(async (key) => {
+          this.memory.set(accountId, key);
+          await this.store.save(accountId, key);
+          return key;
+        })
+        .finally(() => this.inflight.delete(accountId));
       this.inflight.set(accountId, pending);
     }
-    current = await pending;
-    this.memory.set(accountId, current);
-    await this.store.save(accountId, current);
-    return current.requestKey;
+    return (await pending).requestKey;
   }
 
   private async obtain(credentials: SikkaCredentials, stale: StoredRequestKey | undefined): Promise<StoredRequestKey> {

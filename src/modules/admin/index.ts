@@ -2,7 +2,7 @@ import { Elysia, t } from "elysia";
 import type { AuditLog, AuditRow } from "../../audit/audit-log";
 import { AppError } from "../../http/errors";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
-import type { Clock } from "../../lib/clock";
+import { type Clock, sqlTimeFromIso } from "../../lib/clock";
 import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
 import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
 import { ErrorEnvelope } from "../pms/model";
@@ -42,8 +42,6 @@ const AuditLogModel = t.Object({
   createdAt: t.String(),
 });
 
-/** `2026-11-25T14:00:00Z` → `2026-11-25 14:00:00`, the audit table's `created_at` format. */
-const toSqlTime = (v: string | undefined) => v?.replace("T", " ").replace(/Z$/, "");
 
 /** Admin and clinic-IT routes (contract §4). */
 export function adminModule(deps: AdminModuleDeps) {
@@ -146,8 +144,8 @@ export function adminModule(deps: AdminModuleDeps) {
         const rows = await deps.callReports.list({
           limit: query.limit ?? 100,
           ...(accountId ? { accountId } : {}),
-          ...(query.from ? { from: toSqlTime(query.from)! } : {}),
-          ...(query.to ? { to: toSqlTime(query.to)! } : {}),
+          ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
+          ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
         });
         return { callReports: rows };
       },
@@ -187,8 +185,8 @@ export function adminModule(deps: AdminModuleDeps) {
           limit: query.limit ?? 100,
           ...(accountId ? { accountId } : {}),
           ...(query.action ? { action: query.action } : {}),
-          ...(query.from ? { from: toSqlTime(query.from)! } : {}),
-          ...(query.to ? { to: toSqlTime(query.to)! } : {}),
+          ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
+          ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
         });
         return { auditLogs: rows };
       },
