@@ -25,6 +25,14 @@ const SqlTime = t.String({
   description: "UTC, e.g. 2026-11-25 or 2026-11-25T14:00:00",
 });
 
+/** The filters every admin listing takes (a clinic token is always scoped to its own clinic). */
+const listingQuery = {
+  accountId: t.Optional(t.String({ maxLength: 200 })),
+  from: t.Optional(SqlTime),
+  to: t.Optional(SqlTime),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+};
+
 const AuditLogModel = t.Object({
   id: t.Integer(),
   accountId: t.Union([t.String(), t.Null()]),
@@ -150,12 +158,7 @@ export function adminModule(deps: AdminModuleDeps) {
         return { callReports: rows };
       },
       {
-        query: t.Object({
-          accountId: t.Optional(t.String({ maxLength: 200 })),
-          from: t.Optional(SqlTime),
-          to: t.Optional(SqlTime),
-          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        }),
+        query: t.Object(listingQuery),
         response: {
           200: t.Object({
             callReports: t.Array(
@@ -191,13 +194,7 @@ export function adminModule(deps: AdminModuleDeps) {
         return { auditLogs: rows };
       },
       {
-        query: t.Object({
-          accountId: t.Optional(t.String({ maxLength: 200 })),
-          from: t.Optional(SqlTime),
-          to: t.Optional(SqlTime),
-          action: t.Optional(t.String({ maxLength: 40 })),
-          limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-        }),
+        query: t.Object({ ...listingQuery, action: t.Optional(t.String({ maxLength: 40 })) }),
         response: { 200: t.Object({ auditLogs: t.Array(AuditLogModel) }), ...errors },
         detail: { summary: "List audit-log rows, newest first (no bodies, ids only)", tags: ["Admin"], security },
       },
