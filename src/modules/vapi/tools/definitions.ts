@@ -1,5 +1,6 @@
 import { type AnyOperation, operations } from "../../../operations";
 import type { ToolName } from "../../../operations/operation";
+import { toVapiParameters } from "./vapi-schema";
 
 /** What the assistant says while a tool runs, per tool (reads vs writes sound different on the phone). */
 const START_MESSAGES: Record<ToolName, string> = {
@@ -34,13 +35,9 @@ const MODEL_NOTES: Partial<Record<ToolName, string>> = {
 export const WEBHOOK_PATH = "/api/vapi/webhook";
 export const DEFAULT_PUBLIC_URL = "http://localhost:3000";
 
-/** A JSON-schema copy of a TypeBox schema (TypeBox's own markers are symbols and do not survive JSON). */
-const jsonSchema = (schema: unknown) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-
 export type VapiFunctionTool = ReturnType<typeof toolFor>;
 
 function toolFor(op: AnyOperation, serverUrl: string) {
-  const parameters = jsonSchema(op.input);
   return {
     type: "function" as const,
     async: false,
@@ -48,7 +45,7 @@ function toolFor(op: AnyOperation, serverUrl: string) {
       name: op.name,
       description: [op.description, MODEL_NOTES[op.name]].filter(Boolean).join(" "),
       strict: false,
-      parameters: { type: "object", properties: parameters.properties ?? {}, required: (parameters.required as string[] | undefined) ?? [] },
+      parameters: toVapiParameters(op.input),
     },
     server: { url: serverUrl, timeoutSeconds: 20 },
     messages: [
