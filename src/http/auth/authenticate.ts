@@ -42,7 +42,9 @@ export async function authenticate(
       secrets.webhookSecrets,
       clock.now().getTime(),
     );
-    return ok ? { kind: "vapi", scheme: "hmac" } : null;
+    if (ok) return { kind: "vapi", scheme: "hmac" };
+    // Vapi's older scheme puts the plain webhook secret in x-vapi-signature; still judged by that header alone.
+    return matchesWebhookSecret(signature.trim(), secrets.webhookSecrets) ? { kind: "vapi", scheme: "secret" } : null;
   }
   const vapiSecret = header(h, "x-vapi-secret");
   if (vapiSecret !== null) {

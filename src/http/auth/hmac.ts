@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const TIMESTAMP_TOLERANCE_SECONDS = 300;
 
-const HEX_SIGNATURE = /^(?:sha256=)?([0-9a-fA-F]{64})$/;
+const HEX_SIGNATURE = /^(?:sha(?:256|512)=)?([0-9a-fA-F]{64}|[0-9a-fA-F]{128})$/;
+const BASE64_SIGNATURE = /^(?:sha(?:256|512)=)?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)$/;
 const TIMESTAMP = /^[0-9]{9,16}$/;
 const encoder = new TextEncoder();
 
@@ -33,8 +34,8 @@ export function signedBytes(req: Omit<SignedRequest, "signature">): Uint8Array |
   return out;
 }
 
-export function sign(secret: string, bytes: Uint8Array): string {
-  return createHmac("sha256", secret).update(bytes).digest("hex");
+export function sign(secret: string, bytes: Uint8Array, algorithm: "sha256" | "sha512" = "sha256", encoding: "hex" | "base64" = "hex"): string {
+  return createHmac(algorithm, secret).update(bytes).digest(encoding);
 }
 
 /** Seconds, accepting a Unix timestamp in seconds or milliseconds. */
@@ -44,24 +45,46 @@ export function timestampSeconds(raw: string): number | null {
   return n > 1e11 ? n / 1000 : n;
 }
 
+type Digest = { algorithm: "sha256" | "sha512"; bytes: Buffer };
+
+/**
+ * Vapi's HMAC credential can encode the digest as hex or base64 and use SHA-256 or SHA-512; the length
+ * tells them apart. Base64 must be canonical (re-encoding gives the same text), so two different
+ * strings never verify as the same signature.
+ */
+export function parseDigest(signature: string): Digest | null {
+  const text = signature.trim();
+  const hex = HEX_SIGNATURE.exec(text);
+  if (hex) {
+    const bytes = Buffer.from(hex[1]!.toLowerCase(), "hex");
+    return { algorithm: bytes.length === 64 ? "sha512" : "sha256", bytes };
+  }
+  const b64 = BASE64_SIGNATURE.exec(text);
+  if (b64) {
+    const bytes = Buffer.from(b64[1]!, "base64");
+    if (bytes.toString("base64") !== b64[1]) return null;
+    return { algorithm: bytes.length === 64 ? "sha512" : "sha256", bytes };
+  }
+  return null;
+}
+
 /**
  * Verifies against every active secret without stopping at the first match, comparing fixed-length
  * digests in constant time. Any malformed part is simply "not verified", never an exception.
  */
 export function verifyHmac(req: SignedRequest, secrets: string[], nowMs: number): boolean {
-  const match = HEX_SIGNATURE.exec(req.signature.trim());
-  if (!match) return false;
+  const digest = parseDigest(req.signature);
+  if (!digest) return false;
   if (req.timestamp !== null) {
     const seconds = timestampSeconds(req.timestamp);
     if (seconds === null || Math.abs(nowMs / 1000 - seconds) > TIMESTAMP_TOLERANCE_SECONDS) return false;
   }
   const bytes = signedBytes(req);
   if (bytes === null) return false;
-  const presented = Buffer.from(match[1]!.toLowerCase(), "hex");
   let verified = false;
   for (const secret of secrets) {
-    const expected = createHmac("sha256", secret).update(bytes).digest();
-    if (timingSafeEqual(expected, presented)) verified = true;
+    const expected = createHmac(digest.algorithm, secret).update(bytes).digest();
+    if (timingSafeEqual(expected, digest.bytes)) verified = true;
   }
   return verified;
 }
