@@ -4,14 +4,16 @@ import { parseInstant } from "../domain/time";
 import { resolveAppointmentType } from "./appointment-settings";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDateTime, PatientId, ProviderId } from "./schema-parts";
-import { spokenTime } from "./speech";
+import { spokenTime, spokenVisit } from "./speech";
 
 export const AppointmentResult = t.Object({ appointment: AppointmentSchema });
 
-export const bookingSummary = (verb: string, a: { start: string; confirmation: string; type: string | null }) =>
-  a.confirmation === "pending"
-    ? `The request to ${verb} the ${a.type ?? "appointment"} for ${spokenTime(a.start)} was sent; the office will confirm it.`
-    : `The ${a.type ?? "appointment"} is ${verb === "book" ? "booked" : "moved"} for ${spokenTime(a.start)}.`;
+export const bookingSummary = (verb: string, a: { start: string; confirmation: string; type: string | null }) => {
+  const visit = spokenVisit(a.type);
+  return a.confirmation === "pending"
+    ? `The request to ${verb} ${visit} for ${spokenTime(a.start)} was sent; the office will confirm it.`
+    : `${visit[0]!.toUpperCase()}${visit.slice(1)} is ${verb === "book" ? "booked" : "moved"} for ${spokenTime(a.start)}.`;
+};
 
 export const bookAppointment = defineOperation({
   name: "book_appointment",

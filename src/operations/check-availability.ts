@@ -6,7 +6,7 @@ import { clinicToday } from "../domain/time";
 import { resolveAppointmentType } from "./appointment-settings";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
-import { listOf, spokenDay, spokenTime } from "./speech";
+import { listOf, spokenDay, spokenSlot } from "./speech";
 
 export const MAX_RANGE_DAYS = 14;
 
@@ -65,7 +65,7 @@ export const checkAvailability = defineOperation({
       slots.length === 0
         ? `There are no openings ${range}.`
         : `I found ${slots.length} opening${slots.length === 1 ? "" : "s"} ${range}, including ${listOf(
-            slots.slice(0, 3).map((s) => `${spokenTime(s.start)} with ${s.providerName}`),
+            slots.slice(0, 3).map((s) => spokenSlot(s.start, s.providerName)),
           )}.`;
     return { ok: true, value: { data: { slots }, summary, patientId: null } };
   },

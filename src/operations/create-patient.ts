@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { clinicToday } from "../domain/time";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { IsoDate } from "./schema-parts";
+import { spokenName } from "./speech";
 
 const Name = t.String({ minLength: 1, maxLength: 80, pattern: "\\S" });
 
@@ -32,7 +33,7 @@ export const createPatient = defineOperation({
       ok: true,
       value: {
         data: { patient },
-        summary: `${patient.firstName} ${patient.lastName} is now registered as a patient.`,
+        summary: `${spokenName(patient.firstName, patient.lastName)} is now registered as a patient.`,
         patientId: patient.id,
       },
     };

@@ -2,6 +2,7 @@ import { t } from "elysia";
 import { PatientSchema } from "../domain/patient";
 import { defineOperation, fromConnector } from "./operation";
 import { PatientId } from "./schema-parts";
+import { spokenName } from "./speech";
 
 export const PatientResult = t.Object({ patient: PatientSchema });
 
@@ -19,7 +20,7 @@ export const getPatient = defineOperation({
     const patient = found.value;
     return {
       ok: true,
-      value: { data: { patient }, summary: `This is ${patient.firstName} ${patient.lastName}'s record.`, patientId: patient.id },
+      value: { data: { patient }, summary: `This is ${spokenName(patient.firstName, patient.lastName)}'s record.`, patientId: patient.id },
     };
   },
 });

@@ -2,6 +2,7 @@ import { t } from "elysia";
 import { PatientSchema } from "../domain/patient";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { IsoDate } from "./schema-parts";
+import { spokenName } from "./speech";
 
 const Name = t.String({ minLength: 1, maxLength: 80 });
 
@@ -32,7 +33,7 @@ export const searchPatients = defineOperation({
       patients.length === 0
         ? "No patient matches that."
         : patients.length === 1
-          ? `Found one patient: ${patients[0]!.firstName} ${patients[0]!.lastName}.`
+          ? `Found one patient: ${spokenName(patients[0]?.firstName, patients[0]?.lastName)}.`
           : `Found ${patients.length} patients that match.`;
     return {
       ok: true,

@@ -51,10 +51,10 @@ describe("Vapi HMAC credential options", () => {
           const req = { signature, timestamp: ts, method: "POST", pathAndQuery: "/x", body: bytes };
           if (!verifyHmac(req, [TEST_WEBHOOK_SECRET], now)) return false;
           const mutated = bytes.slice();
-          mutated[where % mutated.length] ^= 1;
+          mutated[where % mutated.length] = mutated[where % mutated.length]! ^ 1;
           if (verifyHmac({ ...req, body: mutated }, [TEST_WEBHOOK_SECRET], now)) return false;
           const digest = parseDigest(signature)!;
-          digest.bytes[where % digest.bytes.length]! ^= 1;
+          digest.bytes[where % digest.bytes.length] = digest.bytes[where % digest.bytes.length]! ^ 1;
           const tampered = encoding === "hex" ? digest.bytes.toString("hex") : digest.bytes.toString("base64");
           return !verifyHmac({ ...req, signature: tampered }, [TEST_WEBHOOK_SECRET], now);
         },

@@ -156,9 +156,10 @@ describe("idempotent writes per tool-call id", () => {
 });
 
 describe("other server messages", () => {
-  test("status-update and unknown types answer {} quickly", async () => {
+  test("status-update and unknown types answer {} quickly; assistant-request is answered, never {}", async () => {
     expect(await send(fixture("status-update"))).toEqual({});
-    expect(await send(fixture("assistant-request"))).toEqual({});
+    // This clinic registered its number but no assistant: Vapi gets an error it can log, not silence.
+    expect(await send(fixture("assistant-request"))).toEqual({ error: "The clinic has no assistant registered for this number." });
     expect(await send({ message: { type: "speech-update", status: "started" } })).toEqual({});
   });
 

@@ -1,4 +1,5 @@
 import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import { toE164 } from "../../domain/phone";
 import { AppError } from "../errors";
 import type { Principal } from "./principal";
 
@@ -15,13 +16,16 @@ export type AccountHints = {
 };
 
 /** Account ids named explicitly in a Vapi message or the seed envelope (contract §1, in its order). */
-export function payloadAccountIds(payload: unknown): { explicit: string[]; phoneNumberIds: string[]; assistantIds: string[] } {
+export function payloadAccountIds(payload: unknown): { explicit: string[]; phoneNumberIds: string[]; phoneNumbers: string[]; assistantIds: string[] } {
   const root = obj(payload);
   const message = obj(root?.message);
   const calls = [obj(message?.call), obj(root?.call)].filter((c): c is Json => c !== undefined);
   const explicit: string[] = [];
   const phoneNumberIds: string[] = [];
   const assistantIds: string[] = [];
+  const phoneNumbers: string[] = [];
+  const assistantAccountId = str(obj(obj(message?.assistant)?.metadata)?.accountId);
+  if (assistantAccountId) explicit.push(assistantAccountId);
   for (const call of calls) {
     const overrides = obj(call.assistantOverrides);
     for (const id of [
@@ -37,10 +41,14 @@ export function payloadAccountIds(payload: unknown): { explicit: string[]; phone
     if (assistantId) assistantIds.push(assistantId);
   }
   for (const holder of [message, root]) {
-    const phoneId = str(obj(holder?.phoneNumber)?.id);
+    const phone = obj(holder?.phoneNumber);
+    const phoneId = str(phone?.id);
     if (phoneId) phoneNumberIds.push(phoneId);
+    // A number given without its id (imported numbers, SIP trunks) is found by its E.164 form.
+    const e164 = !phoneId && str(phone?.number) ? toE164(str(phone?.number)!) : null;
+    if (e164) phoneNumbers.push(e164);
   }
-  return { explicit, phoneNumberIds, assistantIds };
+  return { explicit, phoneNumberIds, phoneNumbers, assistantIds };
 }
 
 /** The Vapi call id of the request, if it carries one (for the audit row). */
@@ -58,7 +66,7 @@ export async function resolveAccount(
   hints: AccountHints,
   accounts: AccountService,
 ): Promise<AccountRecord> {
-  const { explicit, phoneNumberIds, assistantIds } = payloadAccountIds(hints.payload);
+  const { explicit, phoneNumberIds, phoneNumbers, assistantIds } = payloadAccountIds(hints.payload);
   const named = [...explicit, hints.headerAccountId, hints.queryAccountId].filter((v): v is string => !!v);
 
   let accountId: string;
@@ -72,6 +80,10 @@ export async function resolveAccount(
     if (principal.kind === "vapi") {
       for (const id of phoneNumberIds) {
         const owner = await accounts.accountIdForBinding("phone_number", id);
+        if (owner) bound.push(owner);
+      }
+      for (const number of phoneNumbers) {
+        const owner = await accounts.accountIdForBinding("phone_e164", number);
         if (owner) bound.push(owner);
       }
       for (const id of assistantIds) {

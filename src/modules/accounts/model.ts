@@ -23,6 +23,7 @@ const AppointmentTypeModel = t.Object({
 });
 
 const VapiId = t.String({ minLength: 1, maxLength: 100 });
+const E164 = t.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164, e.g. +12025550100", examples: ["+12025550100"] });
 
 const accountFields = {
   name: t.String({ minLength: 1, maxLength: 200 }),
@@ -34,8 +35,13 @@ const accountFields = {
   appointmentTypes: t.Array(AppointmentTypeModel, { minItems: 1, maxItems: 50 }),
   vapiPhoneNumberIds: t.Array(VapiId, { maxItems: 50 }),
   vapiAssistantIds: t.Array(VapiId, { maxItems: 50 }),
+  vapiPhoneNumbers: t.Array(E164, { maxItems: 50, description: "E.164 numbers of the clinic's Vapi lines (calls naming only the number)" }),
+  frontDeskNumber: t.Union([E164, t.Null()], { description: "Where the assistant transfers a caller who asks for a person" }),
   enabled: t.Boolean(),
   callSummaryNotes: t.Boolean({ description: "Write each call's summary as a PMS note on the verified patient" }),
+  phonePayments: t.Boolean({ description: "Allow process_payment on the Vapi server URL (card payments need a payment token)" }),
+  allowPrepayment: t.Boolean({ description: "Allow a phone payment above the patient's current balance due" }),
+  restCallerGate: t.Boolean({ description: "Apply the caller-verification gate to REST requests made with a Vapi credential" }),
 };
 
 export const CreateAccountBody = t.Object(
@@ -49,7 +55,12 @@ export const CreateAccountBody = t.Object(
     appointmentTypes: t.Optional(accountFields.appointmentTypes),
     vapiPhoneNumberIds: t.Optional(accountFields.vapiPhoneNumberIds),
     vapiAssistantIds: t.Optional(accountFields.vapiAssistantIds),
+    vapiPhoneNumbers: t.Optional(accountFields.vapiPhoneNumbers),
+    frontDeskNumber: t.Optional(accountFields.frontDeskNumber),
     callSummaryNotes: t.Optional(accountFields.callSummaryNotes),
+    phonePayments: t.Optional(accountFields.phonePayments),
+    allowPrepayment: t.Optional(accountFields.allowPrepayment),
+    restCallerGate: t.Optional(accountFields.restCallerGate),
   },
   { additionalProperties: false },
 );

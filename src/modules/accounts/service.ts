@@ -9,7 +9,10 @@ import { newId } from "../../lib/ids";
 import type { CreateAccountInput, UpdateAccountInput } from "./model";
 
 export type AccountRow = typeof accounts.$inferSelect;
-export type AccountRecord = AccountRow & { vapiPhoneNumberIds: string[]; vapiAssistantIds: string[] };
+export type AccountRecord = AccountRow & { vapiPhoneNumberIds: string[]; vapiPhoneNumbers: string[]; vapiAssistantIds: string[] };
+export type BindingKind = "phone_number" | "phone_e164" | "assistant";
+type BindingLists = { phone_number?: string[] | undefined; phone_e164?: string[] | undefined; assistant?: string[] | undefined };
+const BINDING_FIELDS: Record<BindingKind, string> = { phone_number: "vapiPhoneNumberIds", phone_e164: "vapiPhoneNumbers", assistant: "vapiAssistantIds" };
 
 export const practiceOf = (a: AccountRow): PracticeSettings => ({
   accountId: a.id,
@@ -76,20 +79,24 @@ export class AccountService {
       slotStepMinutes: input.slotStepMinutes ?? 15,
       appointmentTypes: input.appointmentTypes ?? DEFAULT_APPOINTMENT_TYPES,
       callSummaryNotes: input.callSummaryNotes ?? false,
+      frontDeskNumber: input.frontDeskNumber ?? null,
+      phonePayments: input.phonePayments ?? false,
+      allowPrepayment: input.allowPrepayment ?? false,
+      restCallerGate: input.restCallerGate ?? true,
     });
-    await this.replaceBindings(id, input.vapiPhoneNumberIds, input.vapiAssistantIds);
+    await this.replaceBindings(id, { phone_number: input.vapiPhoneNumberIds, phone_e164: input.vapiPhoneNumbers, assistant: input.vapiAssistantIds });
     return (await this.get(id))!;
   }
 
   async update(id: string, input: UpdateAccountInput): Promise<AccountRecord | undefined> {
     checkSettings(input);
     this.forget();
-    const { vapiPhoneNumberIds, vapiAssistantIds, ...fields } = input;
+    const { vapiPhoneNumberIds, vapiPhoneNumbers, vapiAssistantIds, ...fields } = input;
     if (!(await this.get(id))) return undefined;
     if (Object.keys(fields).length > 0) {
       await this.db.update(accounts).set({ ...fields, updatedAt: sqlNow }).where(eq(accounts.id, id));
     }
-    await this.replaceBindings(id, vapiPhoneNumberIds, vapiAssistantIds);
+    await this.replaceBindings(id, { phone_number: vapiPhoneNumberIds, phone_e164: vapiPhoneNumbers, assistant: vapiAssistantIds });
     return this.get(id);
   }
 
@@ -104,7 +111,7 @@ export class AccountService {
   }
 
   /** The account that registered a Vapi phone-number or assistant id, if any. */
-  async accountIdForBinding(kind: "phone_number" | "assistant", externalId: string): Promise<string | undefined> {
+  async accountIdForBinding(kind: BindingKind, externalId: string): Promise<string | undefined> {
     const key = `${kind}:${externalId}`;
     const hit = this.bindingCache.get(key);
     if (hit && performance.now() - hit.at < CACHE_MS) return hit.value;
@@ -114,7 +121,7 @@ export class AccountService {
     return value;
   }
 
-  private async lookupBinding(kind: "phone_number" | "assistant", externalId: string): Promise<string | undefined> {
+  private async lookupBinding(kind: BindingKind, externalId: string): Promise<string | undefined> {
     const [row] = await this.db
       .select({ accountId: vapiBindings.accountId })
       .from(vapiBindings)
@@ -122,17 +129,14 @@ export class AccountService {
     return row?.accountId;
   }
 
-  private async replaceBindings(accountId: string, phoneNumberIds?: string[], assistantIds?: string[]) {
+  private async replaceBindings(accountId: string, lists: BindingLists) {
     this.forget();
-    for (const [kind, ids] of [
-      ["phone_number", phoneNumberIds],
-      ["assistant", assistantIds],
-    ] as const) {
+    for (const kind of Object.keys(BINDING_FIELDS) as BindingKind[]) {
+      const ids = lists[kind];
       if (ids === undefined) continue;
       const unique = [...new Set(ids)];
       if (unique.length > 0 && (await this.ownersOtherThan(accountId, kind, unique)).length > 0) {
-        const field = kind === "phone_number" ? "vapiPhoneNumberIds" : "vapiAssistantIds";
-        throw new AppError("VALIDATION", `${field}: already registered by another account`);
+        throw new AppError("VALIDATION", `${BINDING_FIELDS[kind]}: already registered by another account`);
       }
       await this.db.batch([
         this.db.delete(vapiBindings).where(and(eq(vapiBindings.accountId, accountId), eq(vapiBindings.kind, kind))),
@@ -141,7 +145,7 @@ export class AccountService {
     }
   }
 
-  private async ownersOtherThan(accountId: string, kind: "phone_number" | "assistant", ids: string[]) {
+  private async ownersOtherThan(accountId: string, kind: BindingKind, ids: string[]) {
     const rows = await this.db
       .select({ accountId: vapiBindings.accountId })
       .from(vapiBindings)
@@ -158,6 +162,7 @@ export class AccountService {
     return rows.map((r) => ({
       ...r,
       vapiPhoneNumberIds: bindings.filter((b) => b.accountId === r.id && b.kind === "phone_number").map((b) => b.externalId),
+      vapiPhoneNumbers: bindings.filter((b) => b.accountId === r.id && b.kind === "phone_e164").map((b) => b.externalId),
       vapiAssistantIds: bindings.filter((b) => b.accountId === r.id && b.kind === "assistant").map((b) => b.externalId),
     }));
   }

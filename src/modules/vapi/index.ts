@@ -72,6 +72,22 @@ export function vapiModule(deps: VapiModuleDeps) {
             const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: state.principal!, requestId: state.requestId });
             return { result: only!.result ?? only!.error ?? "" };
           }
+          case "assistant-request": {
+            // Vapi waits at most 7.5 s for this answer before the call fails: one indexed lookup, no PMS call.
+            const account = await accountFor(request, body);
+            if (account instanceof AppError) return { error: "This phone number is not connected to a clinic on the gateway." };
+            const assistantId = account.vapiAssistantIds[0];
+            return assistantId ? { assistantId } : { error: "The clinic has no assistant registered for this number." };
+          }
+          case "transfer-destination-request": {
+            const account = await accountFor(request, body);
+            if (account instanceof AppError) return { error: "This call is not connected to a clinic on the gateway." };
+            if (!account.frontDeskNumber) return { error: "The clinic has no front-desk number to transfer to." };
+            return {
+              destination: { type: "number" as const, number: account.frontDeskNumber },
+              message: "Let me get you to the front desk. One moment.",
+            };
+          }
           case "end-of-call-report": {
             const account = await accountFor(request, body);
             if (!(account instanceof AppError)) await deps.endOfCall.handle(message, account, state.requestId);

@@ -27,6 +27,12 @@ export const ToolCallResult = t.Object({
 export const WebhookResponse = t.Union([
   t.Object({ results: t.Array(ToolCallResult) }, { description: "tool-calls" }),
   t.Object({ result: t.String() }, { description: "legacy function-call" }),
+  t.Object({ assistantId: t.String() }, { description: "assistant-request: the clinic's assistant" }),
+  t.Object(
+    { destination: t.Object({ type: t.Literal("number"), number: t.String() }), message: t.String() },
+    { description: "transfer-destination-request: the clinic's front desk" },
+  ),
+  t.Object({ error: t.String() }, { description: "assistant-request or transfer-destination-request that cannot be served" }),
   t.Object({}, { description: "every other message type" }),
 ]);
 
