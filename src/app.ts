@@ -14,11 +14,11 @@ export function createApp(deps: AppDeps) {
   return new Elysia({ name: "pms-gateway" })
     .use(requestContext(deps))
     .use(healthModule(deps.db))
-    .use(docsModule(deps.config.publicUrl))
     .use(pmsModule({ ...deps, secrets }))
     .use(vapiModule({ ...deps, secrets, publicUrl: deps.config.publicUrl }))
     .use(monitoringModule({ ...deps, jwtSecret: deps.config.adminJwtSecret, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))
-    .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }));
+    .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }))
+    .use(docsModule(deps.config.publicUrl));
 }
 
 export type App = ReturnType<typeof createApp>;

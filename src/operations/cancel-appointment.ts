@@ -14,6 +14,7 @@ export const cancelAppointment = defineOperation({
   write: true,
   phi: true,
   successStatus: 200,
+  example: { appointmentId: "17", reason: "Caller is travelling" },
   async run({ connector }, args) {
     const cancelled = await connector.cancelAppointment({
       appointmentId: args.appointmentId,

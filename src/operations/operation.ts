@@ -47,6 +47,8 @@ export interface Operation<Input extends TObject = TObject> {
   /** Reads or changes patient data (PHI) when it succeeds. */
   phi: boolean;
   successStatus: 200 | 201;
+  /** Example arguments, shown in the OpenAPI document (request body or parameters). */
+  example: Input["static"];
   run(ctx: OperationContext, args: Input["static"]): Promise<OperationResult>;
 }
 

@@ -22,6 +22,7 @@ export const processPayment = defineOperation({
   write: true,
   phi: true,
   successStatus: 201,
+  example: { patientId: "1", amount: 25, method: "card", paymentToken: "tok_visa_4242" },
   async run({ connector }, args) {
     const cents = toCents(args.amount);
     if (Math.abs(cents - args.amount * 100) > 1e-6) return invalid("amount: at most 2 decimals");

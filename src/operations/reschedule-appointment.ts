@@ -17,6 +17,7 @@ export const rescheduleAppointment = defineOperation({
   write: true,
   phi: true,
   successStatus: 200,
+  example: { appointmentId: "17", start: "2026-12-03T10:30:00" },
   async run({ practice, connector }, args) {
     const start = parseInstant(args.start, practice.timezone);
     if (!start) return invalid("start: not a valid ISO 8601 date-time");

@@ -64,7 +64,7 @@ describe("clinic resolution from the message", () => {
   test("message.assistant.metadata.accountId names the clinic", async () => {
     const answer = await send(toolCall({ assistant: { metadata: { accountId: clinicId } }, call: { id: "c-r1" } }));
     expect(answer.results[0].result).toBeDefined();
-    const audit = await t.deps.audit.list({ accountId: clinicId });
+    const audit = await t.deps.audit.list({ accountId: clinicId, limit: 100 });
     expect(audit.some((row: { toolCallId: string | null }) => row.toolCallId === "r1")).toBe(true);
   });
 

@@ -50,7 +50,9 @@ describe("tool definitions", () => {
     for (const tool of buildPmsTools("https://x")) {
       const route = routes[tool.function.name]!;
       const op = doc.paths[route.path][route.method];
-      const schema = op.requestBody?.content?.["application/json"]?.schema;
+      // The body is the bare arguments or the seed envelope around them: the first form is the arguments.
+      const body = op.requestBody?.content?.["application/json"]?.schema;
+      const schema = body?.anyOf?.[0] ?? body;
       const routeProps = new Set<string>(Object.keys(schema?.properties ?? {}));
       const routeRequired = new Set<string>(schema?.required ?? []);
       for (const p of op.parameters ?? []) {

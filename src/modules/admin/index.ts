@@ -91,6 +91,7 @@ export function adminModule(deps: AdminModuleDeps) {
         return { account: await present(await deps.accounts.create(body)) };
       },
       {
+        parse: "json",
         body: CreateAccountBody,
         response: { 201: t.Object({ account: AccountModel }), ...errors },
         detail: { summary: "Create a clinic account", tags: ["Admin"], security },
@@ -121,6 +122,7 @@ export function adminModule(deps: AdminModuleDeps) {
         return { account: await present(updated) };
       },
       {
+        parse: "json",
         body: UpdateAccountBody,
         response: { 200: t.Object({ account: AccountModel }), ...errors },
         detail: { summary: "Update a clinic account (settings, Vapi ids, enabled)", tags: ["Admin"], security },
@@ -134,6 +136,7 @@ export function adminModule(deps: AdminModuleDeps) {
         return { pms: await deps.integrations.configure(practiceOf(account), body.provider, body.credentials) };
       },
       {
+        parse: "json",
         body: t.Object({
           provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
           credentials: t.Record(t.String({ maxLength: 64 }), t.String({ maxLength: 2000 }), {

@@ -1,5 +1,5 @@
 import { Elysia, t } from "elysia";
-import { auditMetrics, WINDOWS } from "../../audit/metrics";
+import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import type { ChainKeys } from "../../audit/chain";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
@@ -14,6 +14,18 @@ export type MonitoringDeps = { db: Database; clock: Clock; chainKeys: ChainKeys;
 
 const security = [{ bearer: [] }];
 const errors = { 401: ErrorEnvelope, 403: ErrorEnvelope };
+
+const AuditMetricsModel = t.Object({
+  window: t.UnionEnum(Object.keys(WINDOWS) as [MetricsWindow, ...MetricsWindow[]]),
+  since: t.String({ description: "Start of the window (UTC)" }),
+  requests: t.Integer(),
+  errorRate: t.Number({ minimum: 0, maximum: 100, description: "Percent of requests that failed" }),
+  perAction: t.Array(
+    t.Object({ action: t.String(), count: t.Integer(), avgResponseMs: t.Number(), maxResponseMs: t.Number(), errors: t.Integer() }),
+  ),
+  phi: t.Object({ accesses: t.Integer(), distinctPatients: t.Integer() }),
+  pmsErrorsByCode: t.Record(t.String(), t.Integer()),
+});
 
 /** Audit-chain verification, the seed's monitoring figures, and a Prometheus endpoint for Fly. */
 export function monitoringModule(deps: MonitoringDeps) {
@@ -47,6 +59,7 @@ export function monitoringModule(deps: MonitoringDeps) {
           accountId: t.Optional(t.String({ maxLength: 200 })),
           window: t.Optional(t.Union(Object.keys(WINDOWS).map((w) => t.Literal(w as keyof typeof WINDOWS)))),
         }),
+        response: { 200: AuditMetricsModel },
         detail: { summary: "Per-action response times, error rate, PHI accesses and distinct patients", tags: ["Admin"], security },
       },
     )
@@ -64,6 +77,9 @@ export function monitoringModule(deps: MonitoringDeps) {
         set.headers["content-type"] = "text/plain; version=0.0.4";
         return deps.metrics.render();
       },
-      { detail: { summary: "Prometheus metrics (admin token or METRICS_TOKEN)", tags: ["Operations"], security } },
+      {
+        response: { 200: t.String({ description: "Prometheus text exposition format 0.0.4" }) },
+        detail: { summary: "Prometheus metrics (admin token or METRICS_TOKEN)", tags: ["Operations"], security },
+      },
     );
 }

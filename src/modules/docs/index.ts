@@ -1,6 +1,7 @@
-import { openapi } from "@elysiajs/openapi";
+import { toOpenAPISchema } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { fileURLToPath } from "node:url";
+import { refineDocument } from "./refine";
 
 const asset = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
 const ASSETS: Record<string, { path: string; type: string }> = {
@@ -8,12 +9,73 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   "swagger-ui-bundle.js": { path: asset("swagger-ui-bundle.js"), type: "text/javascript; charset=utf-8" },
 };
 
+const SPEC_PATH = "/docs/json";
+const hidden = { detail: { hide: true } };
+
+const documentation = (publicUrl: string) => ({
+  openapi: "3.1.0",
+  info: {
+    title: "pms-gateway",
+    version: "0.1.0",
+    description:
+      "Lets a voice-AI dental receptionist (Vapi) work in a clinic's practice-management system. " +
+      "Every success is `{data, summary}`; every failure is `{error: {code, message, requestId}}`.",
+  },
+  servers: [{ url: publicUrl }],
+  tags: [
+    { name: "Appointments", description: "Availability, booking, moving and cancelling" },
+    { name: "Patients", description: "Lookup, registration, notes, balance, insurance, payments" },
+    { name: "Vapi", description: "The server URL for Vapi function tools, and the tool definitions" },
+    { name: "Admin", description: "Clinic accounts, PMS credentials, audit log" },
+    { name: "Operations", description: "Health and readiness" },
+  ],
+});
+
+const securitySchemes = {
+  bearer: { type: "http", scheme: "bearer", description: "Clinic/admin JWT (HS256) or the Vapi bearer credential" },
+  vapiSecret: { type: "apiKey", in: "header", name: "x-vapi-secret" },
+  vapiSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "x-vapi-signature",
+    description: "HMAC-SHA256 or -SHA512 (hex or base64) of `{x-vapi-timestamp}.{raw body}` (GET: `{timestamp}.{METHOD}.{path?query}`)",
+  },
+};
+
 /**
- * The OpenAPI explorer for clinic IT at /docs and the document at /docs/json. Swagger UI's assets are
- * served from node_modules, so the explorer works on a machine with no internet access.
+ * The explorer page. The document URL is absolute, so `/docs` and `/docs/` both load it; the assets
+ * come from node_modules, so it works on a machine with no internet access.
  */
-export const docsModule = (publicUrl: string) =>
-  new Elysia({ name: "modules/docs" })
+const page = () => `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8" />
+  <meta name="viewport" content="width=device-width, initial-scale=1" />
+  <title>pms-gateway API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css" />
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script>
+    window.onload = () => {
+      window.ui = SwaggerUIBundle({ url: "${SPEC_PATH}", dom_id: "#swagger-ui", persistAuthorization: false, tryItOutEnabled: false });
+    };
+  </script>
+</body>
+</html>`;
+
+/**
+ * The OpenAPI explorer for clinic IT at /docs and the document at /docs/json, generated from the routes
+ * of the whole app (a functional plugin sees the app it is mounted on) and refined once.
+ */
+export const docsModule = (publicUrl: string) => (app: Elysia) => {
+  let cached: { routes: number; document: Record<string, unknown> } | null = null;
+  const html = page();
+  const servePage = () => new Response(html, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return app
+    .get("/docs", servePage, hidden)
+    .get("/docs/", servePage, hidden)
     .get(
       "/docs/assets/:file",
       ({ params, set }) => {
@@ -26,48 +88,25 @@ export const docsModule = (publicUrl: string) =>
         set.headers["cache-control"] = "public, max-age=86400";
         return Bun.file(found.path);
       },
-      { detail: { hide: true } },
+      hidden,
     )
-    .use(
-      openapi({
-        path: "/docs",
-        specPath: "/docs/json",
-        provider: "swagger-ui",
-        swagger: {
-          cdn: "/docs/assets/swagger-ui-bundle.js",
-          theme: "/docs/assets/swagger-ui.css",
-          autoDarkMode: false,
-          persistAuthorization: false,
-        },
-        exclude: { paths: ["/docs/assets/:file"] },
-        documentation: {
-          info: {
-            title: "pms-gateway",
-            version: "0.1.0",
-            description:
-              "Lets a voice-AI dental receptionist (Vapi) work in a clinic's practice-management system. " +
-              "Every success is `{data, summary}`; every failure is `{error: {code, message, requestId}}`.",
-          },
-          servers: [{ url: publicUrl }],
-          tags: [
-            { name: "Appointments", description: "Availability, booking, moving and cancelling" },
-            { name: "Patients", description: "Lookup, registration, notes, balance, insurance, payments" },
-            { name: "Vapi", description: "The server URL for Vapi function tools, and the tool definitions" },
-            { name: "Admin", description: "Clinic accounts, PMS credentials, audit log" },
-            { name: "Operations", description: "Health and readiness" },
-          ],
-          components: {
-            securitySchemes: {
-              bearer: { type: "http", scheme: "bearer", description: "Clinic/admin JWT (HS256) or the Vapi bearer credential" },
-              vapiSecret: { type: "apiKey", in: "header", name: "x-vapi-secret" },
-              vapiSignature: {
-                type: "apiKey",
-                in: "header",
-                name: "x-vapi-signature",
-                description: "Hex HMAC-SHA256 of `{x-vapi-timestamp}.{raw body}` (GET: `{timestamp}.{METHOD}.{path?query}`)",
-              },
-            },
-          },
-        },
-      }),
+    .get(
+      SPEC_PATH,
+      () => {
+        if (cached?.routes === app.routes.length) return cached.document;
+        const generated = toOpenAPISchema(app as never, {}, undefined, undefined, "3.1.0") as {
+          paths: Record<string, unknown>;
+          components: { schemas: Record<string, unknown> };
+        };
+        const base = documentation(publicUrl);
+        const document = refineDocument({
+          ...base,
+          paths: generated.paths,
+          components: { schemas: generated.components?.schemas ?? {}, securitySchemes },
+        });
+        cached = { routes: app.routes.length, document };
+        return document;
+      },
+      hidden,
     );
+};

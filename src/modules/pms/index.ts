@@ -27,14 +27,13 @@ const envelopeNote =
   "Body: the arguments object, or the seed envelope `{\"call\": {\"id\", \"metadata\": {\"accountId\"}}, \"data\": {…}}`. " +
   "Writes are idempotent with an `Idempotency-Key` header.";
 
-function detail(op: AnyOperation, example?: Record<string, unknown>) {
+function detail(op: AnyOperation) {
   return {
     summary: op.title,
     description: `${op.description}${op.write ? `\n\n${envelopeNote}` : ""}`,
     tags: [op.name.includes("appointment") || op.name === "check_availability" ? "Appointments" : "Patients"],
     operationId: op.name,
     security: [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as Array<Record<string, string[]>>,
-    ...(example ? { "x-example": example } : {}),
   };
 }
 
