@@ -137,7 +137,11 @@ export function refineDocument(raw: Json): Json {
       if (operation && body?.schema) {
         body.schema = { anyOf: [body.schema, envelopeOf(body.schema)] };
       }
-      if (operation && body && operation.example) body.example = operation.example;
+      if (operation && body && operation.example) {
+        // A patient named in the path is not repeated in the body.
+        const { patientId, ...rest } = operation.example as Record<string, unknown>;
+        body.example = path.includes("{id}") ? rest : { ...(patientId === undefined ? {} : { patientId }), ...rest };
+      }
       if (operation?.example && !body) {
         const example = operation.example as Record<string, unknown>;
         for (const p of op.parameters as Json[]) {
