@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import type { Actor } from "../http/auth/principal";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
+import { textHasCardData } from "../domain/card-data";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 
 export type AuditEntry = Omit<ChainedContent, "responseTime" | "createdAt" | "actor"> & {
@@ -13,6 +14,21 @@ export type AuditEntry = Omit<ChainedContent, "responseTime" | "createdAt" | "ac
 export type AuditRow = typeof pmsAuditLogs.$inferSelect;
 
 export type AuditFilter = { accountId?: string; from?: string; to?: string; action?: string; limit: number };
+
+const ID_MAX = 128;
+
+/**
+ * Exactly the text that will be stored, so the chain hashes the bytes the database keeps: well-formed
+ * UTF-16 (a lone surrogate would be stored as U+FFFD), no control characters (NUL may end the stored
+ * string early), at most 128 characters, and never card data (an id field is not a place for it).
+ */
+export function storableText(value: string | null): string | null {
+  if (value === null) return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
+  const clean = value.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
+  const bounded = [...clean].slice(0, ID_MAX).join("");
+  return textHasCardData(bounded) ? "[card data removed]" : bounded;
+}
 
 type Pending = { content: ChainedContent; resolve: () => void; reject: (e: unknown) => void };
 
@@ -42,6 +58,13 @@ export class AuditLog {
     const { responseTimeMs, ...rest } = entry;
     const content: ChainedContent = {
       ...rest,
+      accountId: storableText(rest.accountId),
+      callId: storableText(rest.callId),
+      toolCallId: storableText(rest.toolCallId),
+      patientId: storableText(rest.patientId),
+      requestId: storableText(rest.requestId) ?? "",
+      action: storableText(rest.action) ?? "unknown",
+      errorCode: storableText(rest.errorCode),
       responseTime: Math.max(0, Math.round(responseTimeMs)),
       createdAt: toSqlTimestamp(this.clock.now()),
     };

@@ -1,6 +1,57 @@
+/**
+ * Payment card data (numbers and security codes) must never be stored, logged, returned or forwarded.
+ * Requests that carry it are refused; free text the gateway receives but does not own (call summaries,
+ * transcripts) is redacted instead.
+ *
+ * Detection works on a normalized copy of the text: NFKC (full-width and styled digits become ASCII),
+ * then every other Unicode decimal digit (Arabic-Indic, Devanagari, …) read as its ASCII value. A card
+ * number is a Luhn-valid run of 13–19 digits with any separators between them (spaces, dots, slashes,
+ * newlines, underscores…); a security code is a CVV/CVC/security-code mention followed by 3–4 digits.
+ */
+
 /** Keys that only ever hold raw card data; their presence alone is refused. */
-const CARD_KEYS = /^(cvv2?|cvc2?|cid|securitycode|cardsecuritycode|cardnumber|cardno|pan|creditcard(number)?)$/i;
-const DIGIT_RUN = /\d(?:[ -]?\d){12,18}/g;
+const CARD_KEYS = /^(cvv2?|cvc2?|cvn|csc|cid|securitycode|cardsecuritycode|cardnumber|cardno|pan|creditcard(number)?)$/i;
+
+/** At most this many separator characters between two digits of one card number. */
+const MAX_SEPARATOR = 4;
+
+/** Calendar dates and clock times: digit groups a card number is never written as; masked before scanning. */
+const DATE_TIME = /\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g;
+
+const SECURITY_CODE =
+  /\b(?:cvv2?|cvc2?|cvn|csc|cid|security[\s_-]*code|card[\s_-]*(?:verification[\s_-]*)?code)\b[^0-9\p{L}]{0,12}(?:(?:is|was|=|:)[^0-9\p{L}]{0,6})?(\d{3,4})(?!\d)/giu;
+
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+/** Each Unicode decimal digit as its ASCII digit (decimal digit blocks are runs of ten from zero). */
+function asciiDigit(char: string): string {
+  const cp = char.codePointAt(0)!;
+  if (cp >= 48 && cp <= 57) return char;
+  let start = cp;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+  return String((cp - start) % 10);
+}
+
+/**
+ * The text as detection reads it, with a map from each normalized character back to the original
+ * index range it came from (NFKC can change lengths), so redaction can cut the original.
+ */
+function normalize(text: string): { value: string; origin: number[] } {
+  let value = "";
+  const origin: number[] = [];
+  let index = 0;
+  for (const char of text) {
+    const folded = char.normalize("NFKC");
+    for (const part of folded) {
+      const out = DECIMAL_DIGIT.test(part) ? asciiDigit(part) : part;
+      value += out;
+      for (let k = 0; k < out.length; k++) origin.push(index);
+    }
+    index += char.length;
+  }
+  origin.push(text.length);
+  return { value, origin };
+}
 
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -17,27 +68,118 @@ export function passesLuhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-function stringHasCardNumber(value: string): boolean {
-  for (const match of value.matchAll(DIGIT_RUN)) {
-    const digits = match[0].replace(/[ -]/g, "");
-    if (digits.length >= 13 && digits.length <= 19 && passesLuhn(digits)) return true;
+type Span = { start: number; end: number };
+
+/** Spans (in normalized text) of Luhn-valid 13–19-digit numbers, separators allowed between digits. */
+function cardNumberSpans(text: string): Span[] {
+  const masked = text.replace(DATE_TIME, (m) => "#".repeat(m.length));
+  const spans: Span[] = [];
+  // Digit positions of the current run, and where each group (digits between separators) starts.
+  let digits: number[] = [];
+  let groupStarts: number[] = [];
+  const flush = () => {
+    if (digits.length >= 13) {
+      // Windows from a group start to a group end: how numbers are written, without testing every
+      // substring of a long run (which would find a Luhn match by chance in any long digit string).
+      const ends = groupStarts.slice(1).map((g) => g - 1).concat(digits.length - 1);
+      for (const from of groupStarts) {
+        for (const to of ends) {
+          const length = to - from + 1;
+          if (length < 13 || length > 19) continue;
+          const run = digits.slice(from, to + 1).map((p) => masked[p]).join("");
+          if (passesLuhn(run)) spans.push({ start: digits[from]!, end: digits[to]! + 1 });
+        }
+      }
+    }
+    digits = [];
+    groupStarts = [];
+  };
+  let gap = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits.length === 0 || gap > 0) groupStarts.push(digits.length);
+      digits.push(i);
+      gap = 0;
+    } else if (/[\p{L}#]/u.test(masked[i]!)) {
+      flush();
+      gap = 0;
+    } else if (digits.length > 0) {
+      gap++;
+      if (gap > MAX_SEPARATOR) {
+        flush();
+        gap = 0;
+      }
+    }
+  }
+  flush();
+  return spans;
+}
+
+function securityCodeSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of text.matchAll(SECURITY_CODE)) {
+    const code = match[1]!;
+    const end = match.index + match[0].length;
+    spans.push({ start: end - code.length, end });
+  }
+  return spans;
+}
+
+/** True when the text holds a card number or a security code. */
+export function textHasCardData(text: string): boolean {
+  if (!/\d|\p{Nd}/u.test(text)) return false;
+  const { value } = normalize(text);
+  return cardNumberSpans(value).length > 0 || securityCodeSpans(value).length > 0;
+}
+
+const REDACTED = "[card data removed]";
+
+/** The text with every card number and security code replaced; other text is left as it was. */
+export function redactCardData(text: string): string {
+  if (!/\d|\p{Nd}/u.test(text)) return text;
+  const { value, origin } = normalize(text);
+  const spans = [...cardNumberSpans(value), ...securityCodeSpans(value)]
+    .map((s) => ({ start: origin[s.start]!, end: origin[s.end]! }))
+    .sort((a, b) => a.start - b.start);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    if (span.end <= at) continue;
+    out += text.slice(at, Math.max(at, span.start)) + REDACTED;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * True when any string in the value (keys included) holds card data, or any key names a card field
+ * with a value. Walks every nesting level a parsed JSON body can have.
+ */
+export function containsCardData(value: unknown, depth = 0): boolean {
+  if (depth > 64) return true; // deeper than any request we accept: refuse rather than pass it unread
+  if (typeof value === "string") return textHasCardData(value);
+  if (typeof value === "number") return Number.isInteger(value) && textHasCardData(String(value));
+  if (Array.isArray(value)) return value.some((v) => containsCardData(v, depth + 1));
+  if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      if (CARD_KEYS.test(key.replace(/[\s_-]/g, "")) && v !== null && v !== "") return true;
+      if (textHasCardData(key) || containsCardData(v, depth + 1)) return true;
+    }
   }
   return false;
 }
 
-/**
- * True when any string in the value looks like a payment card number (13–19 digits passing Luhn)
- * or any key names a CVV or card number. Card data must never be stored or forwarded.
- */
-export function containsCardData(value: unknown, depth = 0): boolean {
-  if (depth > 8) return false;
-  if (typeof value === "string") return stringHasCardNumber(value);
-  if (Array.isArray(value)) return value.some((v) => containsCardData(v, depth + 1));
+/** A copy of the value with card data redacted from every string (for free text the gateway does not own). */
+export function redactCardDataDeep<T>(value: T, depth = 0): T {
+  if (depth > 64) return value;
+  if (typeof value === "string") return redactCardData(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactCardDataDeep(v, depth + 1)) as T;
   if (value && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) {
-      if (CARD_KEYS.test(key.replace(/[_-]/g, "")) && v !== null && v !== "") return true;
-      if (containsCardData(v, depth + 1)) return true;
-    }
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, CARD_KEYS.test(k.replace(/[\s_-]/g, "")) ? REDACTED : redactCardDataDeep(v, depth + 1)]),
+    ) as T;
   }
-  return false;
+  return value;
 }

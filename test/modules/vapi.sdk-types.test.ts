@@ -44,7 +44,7 @@ describe("Vapi's SDK and schema subset", () => {
     expect(byName.process_payment!.properties.amount!.description).toContain("More than 0, at most 100000.");
     expect(byName.check_availability!.properties.limit).toMatchObject({ type: "integer" });
     expect(byName.check_availability!.properties.limit!.description).toContain("Default: 5.");
-    expect(byName.book_appointment!.properties.patientId!.description).toContain("At most 64 characters.");
+    expect(byName.book_appointment!.properties.patientId!.description).toContain("At most 128 characters.");
   });
 
   test("the conversion handles nested objects, arrays, nullable unions, numeric constants and unknown formats", () => {

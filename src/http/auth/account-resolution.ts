@@ -1,11 +1,13 @@
 import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import { isIdentifier } from "../../domain/identifiers";
 import { toE164 } from "../../domain/phone";
 import { AppError } from "../errors";
 import type { Principal } from "./principal";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined);
+/** An id as sent, or undefined when it is not a well-formed identifier (never stored or compared). */
+const str = (v: unknown): string | undefined => (isIdentifier(v) ? v : undefined);
 
 /** Where a request may name its clinic, besides a clinic token's own claim. */
 export type AccountHints = {
@@ -67,6 +69,9 @@ export async function resolveAccount(
   accounts: AccountService,
 ): Promise<AccountRecord> {
   const { explicit, phoneNumberIds, phoneNumbers, assistantIds } = payloadAccountIds(hints.payload);
+  for (const given of [hints.headerAccountId, hints.queryAccountId]) {
+    if (given && !isIdentifier(given)) throw new AppError("VALIDATION", "accountId: 1 to 128 printable characters");
+  }
   const named = [...explicit, hints.headerAccountId, hints.queryAccountId].filter((v): v is string => !!v);
 
   let accountId: string;

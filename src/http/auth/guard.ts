@@ -1,4 +1,5 @@
 import { containsCardData } from "../../domain/card-data";
+import { containsNul } from "../../domain/identifiers";
 import type { Clock } from "../../lib/clock";
 import type { AccountRecord, AccountService } from "../../modules/accounts/service";
 import { parseJsonBody, readBodyCapped } from "../body";
@@ -101,7 +102,15 @@ export async function admitPmsRequest(
   state.callId = payloadCallId(input.payload);
   const budget = deps.perAccount.hit(account.id);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
-  if (containsCardData(input.args) || containsCardData(input.query)) {
+  if (containsNul(input.payload) || containsNul(input.query)) {
+    throw new AppError("VALIDATION", "Text must not contain NUL characters.");
+  }
+  if (
+    containsCardData(input.payload) ||
+    containsCardData(input.args) ||
+    containsCardData(input.query) ||
+    containsCardData(input.request.headers.get("idempotency-key") ?? "")
+  ) {
     throw new AppError("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must not be sent; use a payment token.");
   }
   return { principal, account, callId: state.callId };

@@ -17,8 +17,8 @@ import { ErrorEnvelope, success } from "./model";
 
 export type PmsModuleDeps = GuardDeps & { states: RequestStates; executor: OperationExecutor };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-const AccountQuery = { accountId: t.Optional(t.String({ maxLength: 200, description: "Clinic id (Vapi credentials on GET)" })) };
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+const AccountQuery = { accountId: t.Optional(t.String({ maxLength: 128, description: "Clinic id (Vapi credentials on GET)" })) };
 const PatientParams = t.Object({ id: PatientId });
 
 const errorResponses = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope };
@@ -58,7 +58,7 @@ export function pmsModule(deps: PmsModuleDeps) {
     const state = deps.states.get(request)!;
     const headerKey = request.headers.get("idempotency-key");
     if (headerKey !== null && !IDEMPOTENCY_KEY.test(headerKey)) {
-      throw new AppError("VALIDATION", "Idempotency-Key: 1 to 200 visible ASCII characters");
+      throw new AppError("VALIDATION", "Idempotency-Key: 1 to 128 visible ASCII characters");
     }
     const outcome = await deps.executor.execute({
       operation: op,

@@ -1,11 +1,15 @@
 import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { redactCardData } from "../../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../../lib/clock";
 import { callReports, pmsAuditLogs } from "../../db/schema";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const str = (v: unknown, max: number) => (typeof v === "string" && v.length > 0 ? v.slice(0, max) : null);
+
+/** Redacted before it is cut to length, so a number split by the cut cannot survive in part. */
+const redactOrNull = (text: unknown) => (typeof text === "string" && text.length > 0 ? redactCardData(text).slice(0, 4000) : null);
 
 export type EndOfCallFacts = { callId: string; endedReason: string | null; durationSeconds: number | null; summary: string | null };
 
@@ -26,7 +30,8 @@ export function endOfCallFacts(message: Json): EndOfCallFacts | null {
     callId,
     endedReason: str(message.endedReason, 120),
     durationSeconds: duration,
-    summary: str(analysis?.summary ?? message.summary, 4000),
+    // The summary is Vapi's free text: a caller may have read out a card number. Redact, never refuse.
+    summary: redactOrNull(analysis?.summary ?? message.summary),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { containsCardData } from "../../domain/card-data";
+import { containsNul, isIdentifier } from "../../domain/identifiers";
 import { parseInstant } from "../../domain/time";
 import type { Patient } from "../../domain/patient";
 import type { Principal } from "../../http/auth/principal";
@@ -110,6 +111,8 @@ export class ToolCallService {
       outcomeText(await this.deps.executor.refuse(request, code, message, started));
 
     if (!parsed.ok) return refuse("VALIDATION", "The tool arguments are not a JSON object.");
+    if (call.id && !isIdentifier(call.id)) return refuse("VALIDATION", "The tool-call id must be 1 to 128 printable characters.");
+    if (containsNul(rawArgs)) return refuse("VALIDATION", "Text must not contain NUL characters.");
     if (containsCardData(rawArgs)) return refuse("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must never be taken over the phone line; use a payment token.");
     const prepared = prepareArguments(operation.input, rawArgs);
     if (!prepared.ok) return refuse("VALIDATION", prepared.message);
