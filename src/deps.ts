@@ -19,6 +19,7 @@ import { WritebackPoller, WritebackStore } from "./integrations/writebacks";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { AccountService } from "./modules/accounts/service";
+import { CallerGate } from "./modules/vapi/caller-gate";
 import { CallReports } from "./modules/vapi/call-reports";
 import { EndOfCallService } from "./modules/vapi/end-of-call-service";
 import { ToolCallService } from "./modules/vapi/tool-call-service";
@@ -40,6 +41,7 @@ export type AppDeps = {
   failedAuthByIp: RateLimiter;
   clientIp: ClientIpResolver;
   toolCalls: ToolCallService;
+  gate: CallerGate;
   endOfCall: EndOfCallService;
   callReports: CallReports;
   writebackPoller: WritebackPoller;
@@ -91,6 +93,7 @@ export function createDeps(input: DepsInput): AppDeps {
   const metrics = new Metrics();
   const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger, metrics });
   const verifications = new CallVerifications(db);
+  const gate = new CallerGate({ integrations, verifications });
   const callReports = new CallReports(db, clock);
   const accounts = new AccountService(db);
   return {
@@ -102,7 +105,8 @@ export function createDeps(input: DepsInput): AppDeps {
     integrations,
     audit,
     executor,
-    toolCalls: new ToolCallService({ executor, integrations, verifications }),
+    toolCalls: new ToolCallService({ executor, gate, verifications }),
+    gate,
     endOfCall: new EndOfCallService({ reports: callReports, verifications, executor, logger }),
     callReports,
     chainKeys,

@@ -17,6 +17,7 @@ export const addPatientNote = defineOperation({
   write: true,
   phi: true,
   successStatus: 201,
+  gate: "patient",
   example: { patientId: "1", text: "Prefers morning appointments." },
   async run({ connector }, args) {
     const added = await connector.addNote({ patientId: args.patientId, text: args.text.trim(), type: args.type ?? "general" });

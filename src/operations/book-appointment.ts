@@ -32,6 +32,7 @@ export const bookAppointment = defineOperation({
   write: true,
   phi: true,
   successStatus: 201,
+  gate: "patient",
   example: { patientId: "1", start: "2026-12-02T09:00:00", appointmentType: "cleaning", notes: "Six-month cleaning" },
   async run({ practice, connector }, args) {
     const start = parseInstant(args.start, practice.timezone);

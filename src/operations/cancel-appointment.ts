@@ -14,6 +14,7 @@ export const cancelAppointment = defineOperation({
   write: true,
   phi: true,
   successStatus: 200,
+  gate: "appointment",
   example: { appointmentId: "17", reason: "Caller is travelling" },
   async run({ connector }, args) {
     const cancelled = await connector.cancelAppointment({

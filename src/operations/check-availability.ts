@@ -31,6 +31,7 @@ export const checkAvailability = defineOperation({
   write: false,
   phi: false,
   successStatus: 200,
+  gate: "none",
   example: { date: "2026-12-02", appointmentType: "cleaning", partOfDay: "morning", limit: 3 },
   async run({ practice, connector, clock }, args) {
     const zone = practice.timezone;

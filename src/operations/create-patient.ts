@@ -21,6 +21,7 @@ export const createPatient = defineOperation({
   write: true,
   phi: true,
   successStatus: 201,
+  gate: "none",
   example: { firstName: "Sam", lastName: "Lee", dateOfBirth: "1990-02-03", phone: "+12025550144", email: "sam@example.org" },
   async run({ practice, connector, clock }, args) {
     const dob = DateTime.fromISO(args.dateOfBirth);

@@ -124,6 +124,35 @@ export class OperationExecutor {
     return outcome;
   }
 
+  /**
+   * Records a tool call that names no operation, or that could not be tied to a clinic, with its own
+   * audit row (action `unknown_tool` or the tool's name; no account when none could be resolved).
+   */
+  async refuseUnknown(
+    req: { account: AccountRecord | null; action: string; actor: Actor; requestId: string; callId: string | null; toolCallId: string | null },
+    code: ErrorCode,
+    message: string,
+    startedAt = performance.now(),
+  ): Promise<ExecuteOutcome> {
+    const outcome: ExecuteOutcome = { ok: false, status: errorStatus[code], code, message, replayed: false };
+    this.deps.metrics.observeOperation(req.action, code);
+    await this.deps.audit.record({
+      accountId: req.account?.id ?? null,
+      callId: req.callId,
+      toolCallId: req.toolCallId,
+      action: req.action,
+      patientId: null,
+      phiAccessed: false,
+      success: false,
+      statusCode: outcome.status,
+      errorCode: code,
+      responseTimeMs: performance.now() - startedAt,
+      requestId: req.requestId,
+      actor: req.actor,
+    });
+    return outcome;
+  }
+
   private fromClaim(claim: Exclude<Awaited<ReturnType<IdempotencyStore["claim"]>>, { kind: "claimed" }>): ExecuteOutcome {
     if (claim.kind === "replay") {
       const body = claim.outcome.body as StoredBody;

@@ -14,6 +14,7 @@ export const getPatientBalance = defineOperation({
   write: false,
   phi: true,
   successStatus: 200,
+  gate: "patient",
   example: { patientId: "1" },
   async run({ connector }, args) {
     const found = await connector.getBalance(args.patientId);

@@ -47,6 +47,11 @@ export interface Operation<Input extends TObject = TObject> {
   /** Reads or changes patient data (PHI) when it succeeds. */
   phi: boolean;
   successStatus: 200 | 201;
+  /**
+   * What a caller on a Vapi call must have proved before this runs: that the patient is them
+   * (`patient`, from `patientId`), that the appointment is theirs (`appointment`), or nothing.
+   */
+  gate: "patient" | "appointment" | "none";
   /** Example arguments, shown in the OpenAPI document (request body or parameters). */
   example: Input["static"];
   run(ctx: OperationContext, args: Input["static"]): Promise<OperationResult>;

@@ -22,6 +22,7 @@ export const processPayment = defineOperation({
   write: true,
   phi: true,
   successStatus: 201,
+  gate: "patient",
   example: { patientId: "1", amount: 25, method: "card", paymentToken: "tok_visa_4242" },
   async run({ connector }, args) {
     const cents = toCents(args.amount);

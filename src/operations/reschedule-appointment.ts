@@ -17,6 +17,7 @@ export const rescheduleAppointment = defineOperation({
   write: true,
   phi: true,
   successStatus: 200,
+  gate: "appointment",
   example: { appointmentId: "17", start: "2026-12-03T10:30:00" },
   async run({ practice, connector }, args) {
     const start = parseInstant(args.start, practice.timezone);

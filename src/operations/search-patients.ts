@@ -22,6 +22,7 @@ export const searchPatients = defineOperation({
   write: false,
   phi: true,
   successStatus: 200,
+  gate: "none",
   example: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" },
   async run({ connector }, args) {
     if (!args.query && !args.phone && !args.dateOfBirth && !args.firstName && !args.lastName) {

@@ -81,7 +81,7 @@ describe("POST /api/vapi/webhook — tool-calls", () => {
   test("the whole booking conversation: verify, find a slot, book, and the booking is audited per tool call", async () => {
     const callId = "conversation-1";
     const verify = await send(toolCallsMessage([verifyJane], { callId }));
-    expect(splitResult(verify.results[0].result).data).toMatchObject({ matchFound: true, verified: true, patients: [{ id: "1" }] });
+    expect(splitResult(verify.results[0].result).data).toMatchObject({ verified: true, patients: [{ id: "1" }] });
     const slots = splitResult((await send(toolCallsMessage([{ id: "tc-slots", name: "check_availability", arguments: { date: "2026-12-03", appointmentType: "cleaning" } }], { callId }))).results[0].result).data.slots;
     const booked = await send(
       toolCallsMessage([{ id: "tc-book", name: "book_appointment", arguments: { patientId: "1", start: slots[0].start, appointmentType: "cleaning", providerId: slots[0].providerId } }], { callId }),
@@ -124,6 +124,7 @@ describe("idempotent writes per tool-call id", () => {
   });
 
   test("the model re-asking the same booking or payment under a new tool-call id writes once (T16)", async () => {
+    await t.deps.accounts.update(accountId, { phonePayments: true, allowPrepayment: true });
     const callId = "reask-call";
     const book = (id: string) => ({ id, name: "book_appointment", arguments: { patientId: "1", start: "2026-12-09T13:00:00", appointmentType: "exam" } });
     const pay = (id: string) => ({ id, name: "process_payment", arguments: { patientId: "1", amount: 25, method: "cash" } });

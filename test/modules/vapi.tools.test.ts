@@ -22,10 +22,8 @@ describe("tool definitions", () => {
       expect(tool.function.name).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
       expect(tool.function.parameters.type).toBe("object");
       expect(tool.messages.map((m: any) => m.type)).toEqual(["request-start", "request-response-delayed", "request-failed"]);
-      expect(tool.parameters).toEqual([
-        { key: "callerNumber", value: "{{ customer.number }}" },
-        { key: "vapiCallId", value: "{{ call.id }}" },
-      ]);
+      // The caller's number and the call id come only from Vapi's message, never from tool parameters.
+      expect(tool.parameters).toBeUndefined();
     }
     expect(body.systemPromptAddition).toBe(PMS_SYSTEM_PROMPT_ADDITION);
     expect((await t.handle(signedRequest("/api/vapi/tools"))).status).toBe(200);

@@ -42,14 +42,15 @@ describe("no PHI for an unverified caller (contract §3, T11–T14)", () => {
     expect(Number(audit.rows[0]!.n)).toBe(6);
   });
 
-  test("an unverified search reveals only whether a match exists", async () => {
+  test("before verification, partial details only ask for what is missing: a match and no match read the same", async () => {
     const [byName] = await run("unverified-2", [search({ query: "Jane" })]);
-    const { sentence, data } = splitResult(byName!.result!);
-    expect(data).toEqual({ matchFound: true, verified: false, patients: [] });
-    expect(sentence).not.toContain("Jane");
-    expect(byName!.result).not.toMatch(/1985|5550101|Doe|"id"/);
+    expect(byName!.error).toContain("VERIFICATION_REQUIRED");
+    expect(byName!.error).toContain("first name, last name, date of birth");
+    expect(byName!.error).not.toMatch(/Jane|1985|5550101|Doe|"id"/);
     const [none] = await run("unverified-2", [search({ lastName: "Nobody" })]);
-    expect(splitResult(none!.result!).data).toEqual({ matchFound: false, verified: false, patients: [] });
+    const [exists] = await run("unverified-2", [search({ lastName: "Doe" })]);
+    expect(none!.error).toBe(exists!.error!);
+    expect(none!.error).toContain("first name, date of birth");
   });
 
   test("a wrong date of birth does not verify", async () => {

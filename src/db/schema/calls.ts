@@ -17,6 +17,21 @@ export const callVerifications = sqliteTable(
   (t) => [primaryKey({ columns: [t.accountId, t.callId, t.patientId] })],
 );
 
+/**
+ * Failed verification attempts per call, counted in the database so every instance sees the same count
+ * and a caller cannot keep guessing dates of birth by being routed to another machine.
+ */
+export const callVerificationAttempts = sqliteTable(
+  "call_verification_attempts",
+  {
+    accountId: text("account_id").notNull(),
+    callId: text("call_id").notNull(),
+    failures: integer("failures").notNull().default(0),
+    updatedAt: text("updated_at").notNull().default(sqlNow),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.callId] })],
+);
+
 /** One row per finished Vapi call (end-of-call-report), stored once; no transcript text. */
 export const callReports = sqliteTable(
   "call_reports",

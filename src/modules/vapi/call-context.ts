@@ -4,19 +4,16 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined);
 
-/** Keys our tool definitions fill from server-trusted variables (static `parameters`), not from the model. */
-export const STATIC_PARAMETER_KEYS = ["callerNumber", "vapiCallId"] as const;
-
 export type CallContext = { callId: string | null; callerNumber: string | null };
 
 /**
- * The call id and the caller's number, from the envelope first. The static tool parameters
- * (`{{ call.id }}`, `{{ customer.number }}`) are used only where the envelope lacks them: Vapi merges
- * them over whatever the model wrote, so the model cannot invent them.
+ * The call id and the caller's number, only from what Vapi puts in the message (`call.id`,
+ * `customer.number`, `call.customer.number`): never from tool arguments, which the model writes. A
+ * web call has no number, so only name + date of birth can verify there.
  */
-export function callContext(message: Json, staticArgs: Json = {}): CallContext {
+export function callContext(message: Json): CallContext {
   const call = obj(message.call);
-  const callId = str(call?.id) ?? str(staticArgs.vapiCallId) ?? null;
-  const number = str(obj(message.customer)?.number) ?? str(obj(call?.customer)?.number) ?? str(staticArgs.callerNumber);
+  const callId = str(call?.id) ?? null;
+  const number = str(obj(message.customer)?.number) ?? str(obj(call?.customer)?.number);
   return { callId, callerNumber: number ? toE164(number) : null };
 }

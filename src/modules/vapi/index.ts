@@ -7,12 +7,16 @@ import type { AccountRecord } from "../accounts/service";
 import { ErrorEnvelope } from "../pms/model";
 import type { EndOfCallService } from "./end-of-call-service";
 import { ServerMessageBody, WebhookResponse } from "./model";
+import { operations } from "../../operations";
+import type { OperationExecutor } from "../../operations/execute";
+import { callContext } from "./call-context";
 import { errorText } from "./result-text";
 import type { ToolCallService } from "./tool-call-service";
 import { extractFunctionCall, extractToolCalls, type IncomingToolCall } from "./tool-calls";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "./tools/definitions";
 
 export type VapiModuleDeps = GuardDeps & {
+  executor: OperationExecutor;
   states: RequestStates;
   toolCalls: ToolCallService;
   endOfCall: EndOfCallService;
@@ -28,7 +32,8 @@ const security = [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as 
 export function vapiModule(deps: VapiModuleDeps) {
   const tools = buildPmsTools(deps.publicUrl);
 
-  async function accountFor(request: Request, body: unknown): Promise<AccountRecord | AppError> {
+  /** The clinic of the message, or why not (with the clinic when it is known but over its rate budget). */
+  async function resolve(request: Request, body: unknown): Promise<{ account: AccountRecord | null; error: AppError | null }> {
     const state = deps.states.get(request)!;
     try {
       const account = await resolveAccount(
@@ -38,16 +43,40 @@ export function vapiModule(deps: VapiModuleDeps) {
       );
       state.account = account;
       const budget = deps.perAccount.hit(account.id);
-      if (!budget.allowed) return new AppError("RATE_LIMITED", "Too many requests for this clinic; try again shortly.");
-      return account;
+      if (!budget.allowed) return { account, error: new AppError("RATE_LIMITED", "Too many requests for this clinic; try again shortly.") };
+      return { account, error: null };
     } catch (e) {
-      if (e instanceof AppError) return e;
+      if (e instanceof AppError) return { account: null, error: e };
       throw e;
     }
   }
+  const accountFor = async (request: Request, body: unknown): Promise<AccountRecord | AppError> => {
+    const { account, error } = await resolve(request, body);
+    return error ?? account!;
+  };
 
-  const failAll = (calls: IncomingToolCall[], e: AppError) =>
-    calls.map((c) => ({ toolCallId: c.id, name: c.name, error: errorText(e.code, e.message) }));
+  /** Every tool call of a message that cannot run still leaves its own audit row. */
+  const failAll = async (request: Request, message: Record<string, unknown>, calls: IncomingToolCall[], account: AccountRecord | null, e: AppError) => {
+    const state = deps.states.get(request)!;
+    const callId = callContext(message).callId;
+    const results = [];
+    for (const c of calls) {
+      const outcome = await deps.executor.refuseUnknown(
+        {
+          account,
+          action: c.name in operations ? c.name : "unknown_tool",
+          actor: state.principal?.kind ?? "vapi",
+          requestId: state.requestId,
+          callId,
+          toolCallId: c.id || null,
+        },
+        e.code,
+        e.message,
+      );
+      results.push({ toolCallId: c.id, name: c.name, ...(outcome.ok ? { result: "" } : { error: errorText(outcome.code, outcome.message) }) });
+    }
+    return results;
+  };
 
   return new Elysia({ name: "modules/vapi", prefix: "/api/vapi" })
     .onParse(({ request }) => authenticateBody(deps, request))
@@ -59,16 +88,19 @@ export function vapiModule(deps: VapiModuleDeps) {
         switch (message.type) {
           case "tool-calls": {
             const calls = extractToolCalls(message);
-            const account = await accountFor(request, body);
-            if (account instanceof AppError) return { results: failAll(calls, account) };
+            const { account, error } = await resolve(request, body);
+            if (error || !account) return { results: await failAll(request, message, calls, account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic.")) };
             state.audited = true;
             return { results: await deps.toolCalls.run({ calls, message, account, principal: state.principal!, requestId: state.requestId }) };
           }
           case "function-call": {
             const call = extractFunctionCall(message);
             if (!call) return { result: errorText("VALIDATION", "functionCall.name is missing.") };
-            const account = await accountFor(request, body);
-            if (account instanceof AppError) return { result: errorText(account.code, account.message) };
+            const { account, error } = await resolve(request, body);
+            if (error || !account) {
+              const [failed] = await failAll(request, message, [call], account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic."));
+              return { result: failed && "error" in failed ? failed.error : "" };
+            }
             const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: state.principal!, requestId: state.requestId });
             return { result: only!.result ?? only!.error ?? "" };
           }

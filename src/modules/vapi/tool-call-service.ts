@@ -4,28 +4,17 @@ import { containsNul, isIdentifier } from "../../domain/identifiers";
 import { parseInstant } from "../../domain/time";
 import type { Patient } from "../../domain/patient";
 import type { Principal } from "../../http/auth/principal";
-import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import { type AnyOperation, operations } from "../../operations";
-import type { ExecuteOutcome, OperationExecutor } from "../../operations/execute";
+import type { OperationExecutor } from "../../operations/execute";
 import type { ToolName } from "../../operations/operation";
-import { type AccountRecord, practiceOf } from "../accounts/service";
+import type { AccountRecord } from "../accounts/service";
 import { prepareArguments } from "./arguments";
-import { type CallContext, callContext, STATIC_PARAMETER_KEYS } from "./call-context";
+import { callContext } from "./call-context";
+import type { CallerGate } from "./caller-gate";
 import type { ToolCallResultValue } from "./model";
-import { errorText, outcomeText, resultText } from "./result-text";
+import { outcomeText, resultText } from "./result-text";
 import { type IncomingToolCall, parseArguments } from "./tool-calls";
 import type { CallVerifications } from "./verifications";
-
-/** Tools that reveal or change one patient's data: only for a patient verified in this call. */
-const PATIENT_GATED: ReadonlySet<ToolName> = new Set([
-  "get_patient",
-  "get_patient_balance",
-  "get_patient_insurance",
-  "add_patient_note",
-  "process_payment",
-  "book_appointment",
-]);
-const APPOINTMENT_GATED: ReadonlySet<ToolName> = new Set(["reschedule_appointment", "cancel_appointment"]);
 
 export const MAX_TOOL_CALLS_PER_MESSAGE = 20;
 
@@ -53,11 +42,6 @@ function intentKey(name: ToolName, args: Record<string, unknown>, callId: string
   }
 }
 
-const VERIFY_FIRST =
-  "Verify the caller first: ask for their first name, last name and date of birth, then call search_patients with firstName, lastName and dateOfBirth.";
-
-const sameName = (a: string, b: string) => a.trim().localeCompare(b.trim(), "en", { sensitivity: "base" }) === 0;
-
 export type ToolCallBatch = {
   calls: IncomingToolCall[];
   message: Record<string, unknown>;
@@ -73,14 +57,26 @@ export type ToolCallBatch = {
  */
 export class ToolCallService {
   constructor(
-    private readonly deps: { executor: OperationExecutor; integrations: PmsIntegrations; verifications: CallVerifications },
+    private readonly deps: { executor: OperationExecutor; gate: CallerGate; verifications: CallVerifications },
   ) {}
 
   async run(batch: ToolCallBatch): Promise<ToolCallResultValue[]> {
     const results: ToolCallResultValue[] = [];
     for (const [index, call] of batch.calls.entries()) {
       if (index >= MAX_TOOL_CALLS_PER_MESSAGE) {
-        results.push({ toolCallId: call.id, name: call.name, error: errorText("VALIDATION", `At most ${MAX_TOOL_CALLS_PER_MESSAGE} tool calls per message.`) });
+        const outcome = await this.deps.executor.refuseUnknown(
+          {
+            account: batch.account,
+            action: call.name in operations ? call.name : "unknown_tool",
+            actor: batch.principal.kind,
+            requestId: batch.requestId,
+            callId: callContext(batch.message).callId,
+            toolCallId: call.id || null,
+          },
+          "VALIDATION",
+          `At most ${MAX_TOOL_CALLS_PER_MESSAGE} tool calls per message.`,
+        );
+        results.push({ toolCallId: call.id, name: call.name, ...outcomeText(outcome) });
         continue;
       }
       results.push({ toolCallId: call.id, name: call.name, ...(await this.runOne(call, batch)) });
@@ -90,23 +86,22 @@ export class ToolCallService {
 
   private async runOne(call: IncomingToolCall, batch: ToolCallBatch): Promise<{ result: string } | { error: string }> {
     const started = performance.now();
+    const ctx = callContext(batch.message);
     const operation = (operations as Record<string, AnyOperation>)[call.name];
+    const refusal = { account: batch.account, actor: batch.principal.kind, requestId: batch.requestId, callId: ctx.callId, toolCallId: call.id || null };
     if (!operation) {
-      return { error: errorText("UNKNOWN_TOOL", `There is no tool named "${call.name.slice(0, 80)}". Known tools: ${Object.keys(operations).join(", ")}.`) };
+      const known = Object.keys(operations).join(", ");
+      const outcome = await this.deps.executor.refuseUnknown(
+        { ...refusal, action: "unknown_tool" },
+        "UNKNOWN_TOOL",
+        `There is no tool named "${call.name.slice(0, 80)}". Known tools: ${known}.`,
+        started,
+      );
+      return outcomeText(outcome);
     }
     const parsed = parseArguments(call.rawArguments);
     const rawArgs = parsed.ok ? parsed.args : {};
-    const staticArgs = Object.fromEntries(STATIC_PARAMETER_KEYS.filter((k) => k in rawArgs).map((k) => [k, rawArgs[k]]));
-    const ctx = callContext(batch.message, staticArgs);
-    const request = {
-      operation,
-      args: rawArgs,
-      account: batch.account,
-      actor: batch.principal.kind,
-      requestId: batch.requestId,
-      callId: ctx.callId,
-      toolCallId: call.id || null,
-    };
+    const request = { operation, args: rawArgs, ...refusal };
     const refuse = async (code: Parameters<OperationExecutor["refuse"]>[1], message: string) =>
       outcomeText(await this.deps.executor.refuse(request, code, message, started));
 
@@ -116,91 +111,27 @@ export class ToolCallService {
     if (containsCardData(rawArgs)) return refuse("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must never be taken over the phone line; use a payment token.");
     const prepared = prepareArguments(operation.input, rawArgs);
     if (!prepared.ok) return refuse("VALIDATION", prepared.message);
-    const args = this.withCallerPhone(operation.name, prepared.args, ctx);
 
-    // Only patient-facing tools need to know who is verified; availability skips the lookup.
-    const needsVerification = PATIENT_GATED.has(operation.name) || APPOINTMENT_GATED.has(operation.name) || operation.name === "search_patients";
-    const verified =
-      ctx.callId && needsVerification ? await this.deps.verifications.verifiedPatients(batch.account.id, ctx.callId) : new Set<string>();
-    const gate = await this.checkGate(operation.name, args, verified, batch.account);
-    if (gate) return refuse("VERIFICATION_REQUIRED", gate);
+    const scope = { account: batch.account, callId: ctx.callId, callerNumber: ctx.callerNumber };
+    const admission = await this.deps.gate.admit(operation, prepared.args, scope);
+    if (!admission.ok) return refuse(admission.code, admission.message);
 
     const outcome = await this.deps.executor.execute({
       ...request,
-      args,
+      args: admission.args,
       idempotencyKey: call.id ? `vapi:${call.id}` : null,
-      intentKey: intentKey(operation.name, args, ctx.callId, batch.account.timezone),
+      intentKey: intentKey(operation.name, admission.args, ctx.callId, batch.account.timezone),
     });
     if (!outcome.ok) return outcomeText(outcome);
-    if (operation.name === "search_patients") return this.searchResult(outcome, args, ctx, verified, batch.account.id);
+    if (operation.name === "search_patients") {
+      const answer = await this.deps.gate.searchAnswer((outcome.data as { patients: Patient[] }).patients, admission, scope);
+      return { result: resultText(answer.summary, answer.data) };
+    }
     if (operation.name === "create_patient" && ctx.callId) {
       const patient = (outcome.data as { patient: Patient }).patient;
       // A patient still pending in the PMS has no id yet; there is nothing to unlock until it exists.
       if (patient.id) await this.deps.verifications.verify(batch.account.id, ctx.callId, patient.id, "created");
     }
     return outcomeText(outcome);
-  }
-
-  /** "Caller number + date of birth": a DOB-only search in a call looks among the caller's own number. */
-  private withCallerPhone(name: ToolName, args: Record<string, unknown>, ctx: CallContext) {
-    if (name !== "search_patients" || !ctx.callerNumber || !args.dateOfBirth) return args;
-    if (args.query || args.phone || args.firstName || args.lastName) return args;
-    return { ...args, phone: ctx.callerNumber };
-  }
-
-  /** Null when the call may go ahead; otherwise what to tell the assistant. */
-  private async checkGate(name: ToolName, args: Record<string, unknown>, verified: Set<string>, account: AccountRecord) {
-    if (PATIENT_GATED.has(name)) return verified.has(String(args.patientId)) ? null : VERIFY_FIRST;
-    if (!APPOINTMENT_GATED.has(name)) return null;
-    if (verified.size === 0) return VERIFY_FIRST;
-    try {
-      const connector = await this.deps.integrations.connectorFor(practiceOf(account));
-      const found = await connector.getAppointment(String(args.appointmentId));
-      // A missing appointment is reported by the operation itself (with its own audit row).
-      if (!found.ok) return null;
-      return verified.has(found.value.patientId) ? null : `That appointment is not the verified caller's. ${VERIFY_FIRST}`;
-    } catch {
-      return null; // the operation will report the PMS problem
-    }
-  }
-
-  /**
-   * A search in a call verifies the caller when exactly one patient matches first name + last name +
-   * date of birth, or the caller's own number + date of birth. Unverified, it says only whether a match
-   * exists; verified, it shows the verified patient(s) and nobody else.
-   */
-  private async searchResult(
-    outcome: Extract<ExecuteOutcome, { ok: true }>,
-    args: Record<string, unknown>,
-    ctx: CallContext,
-    alreadyVerified: Set<string>,
-    accountId: string,
-  ) {
-    const patients = (outcome.data as { patients: Patient[] }).patients;
-    let method: "name_dob" | "phone_dob" | null = null;
-    let candidates: Patient[] = [];
-    if (typeof args.firstName === "string" && typeof args.lastName === "string" && typeof args.dateOfBirth === "string") {
-      candidates = patients.filter(
-        (p) => sameName(p.firstName, args.firstName as string) && sameName(p.lastName, args.lastName as string) && p.dateOfBirth === args.dateOfBirth,
-      );
-      method = "name_dob";
-    } else if (ctx.callerNumber && typeof args.dateOfBirth === "string" && args.phone === ctx.callerNumber) {
-      candidates = patients.filter((p) => p.phone === ctx.callerNumber && p.dateOfBirth === args.dateOfBirth);
-      method = "phone_dob";
-    }
-    const verifiedNow = candidates.length === 1 && method && ctx.callId && candidates[0]!.id ? candidates[0]! : null;
-    if (verifiedNow?.id && ctx.callId && method) await this.deps.verifications.verify(accountId, ctx.callId, verifiedNow.id, method);
-    const visible = patients.filter((p) => p.id !== null && (p.id === verifiedNow?.id || alreadyVerified.has(p.id)));
-    const data = { matchFound: patients.length > 0, verified: visible.length > 0, patients: visible };
-    const summary = verifiedNow
-      ? `Verified: ${verifiedNow.firstName} ${verifiedNow.lastName}.`
-      : visible.length > 0
-        ? `Found ${visible.length === 1 ? "the verified patient" : "the verified patients"}.`
-        : patients.length > 0
-          ? candidates.length > 1
-            ? "More than one patient matches; ask for another detail such as the phone number on file."
-            : "A matching record exists, but details can only be shared once the caller gives their full name and date of birth."
-          : "No patient matches that.";
-    return { result: resultText(summary, data) };
   }
 }

@@ -1,8 +1,11 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
-import { callVerifications } from "../../db/schema";
+import { callVerificationAttempts, callVerifications } from "../../db/schema";
 
 export type VerificationMethod = "name_dob" | "phone_dob" | "created";
+
+/** Failed attempts after which a call may not try to verify again. */
+export const MAX_FAILED_VERIFICATIONS = 5;
 
 /** Which patients a caller has proved to be, per Vapi call; persisted so a restart mid-call forgets nothing. */
 export class CallVerifications {
@@ -18,5 +21,26 @@ export class CallVerifications {
       .from(callVerifications)
       .where(and(eq(callVerifications.accountId, accountId), eq(callVerifications.callId, callId)));
     return new Set(rows.map((r) => r.patientId));
+  }
+
+  /** Counts one failed attempt (a full set of details that matched nobody uniquely); returns the new count. */
+  async recordFailure(accountId: string, callId: string): Promise<number> {
+    const [row] = await this.db
+      .insert(callVerificationAttempts)
+      .values({ accountId, callId, failures: 1 })
+      .onConflictDoUpdate({
+        target: [callVerificationAttempts.accountId, callVerificationAttempts.callId],
+        set: { failures: sql`${callVerificationAttempts.failures} + 1`, updatedAt: sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))` },
+      })
+      .returning({ failures: callVerificationAttempts.failures });
+    return row?.failures ?? MAX_FAILED_VERIFICATIONS;
+  }
+
+  async failures(accountId: string, callId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ failures: callVerificationAttempts.failures })
+      .from(callVerificationAttempts)
+      .where(and(eq(callVerificationAttempts.accountId, accountId), eq(callVerificationAttempts.callId, callId)));
+    return row?.failures ?? 0;
   }
 }

@@ -53,11 +53,6 @@ function toolFor(op: AnyOperation, serverUrl: string) {
       { type: "request-response-delayed" as const, timingMilliseconds: 3000, content: "Still working on it, thanks for your patience." },
       { type: "request-failed" as const, content: "Sorry, I couldn't reach the office system just now." },
     ],
-    // Filled by Vapi from server-trusted variables and merged over the model's arguments.
-    parameters: [
-      { key: "callerNumber", value: "{{ customer.number }}" },
-      { key: "vapiCallId", value: "{{ call.id }}" },
-    ],
   };
 }
 
