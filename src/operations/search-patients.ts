@@ -44,4 +44,7 @@ export const searchPatients = defineOperation({
   },
 });
 
-export const PatientsResult = t.Object({ patients: t.Array(PatientSchema) });
+export const PatientsResult = t.Object({
+  patients: t.Array(PatientSchema),
+  verified: t.Optional(t.Boolean({ description: "With a Vapi credential: whether the caller is verified in this call" })),
+});

@@ -505,6 +505,7 @@ export interface operations {
                 /** @example 3 */
                 limit?: number;
                 accountId?: string;
+                callId?: string;
             };
             header?: {
                 /** @description The clinic (admin and Vapi credentials; a clinic token acts for its own clinic) */
@@ -1309,6 +1310,7 @@ export interface operations {
             query?: {
                 query?: string;
                 accountId?: string;
+                callId?: string;
             };
             header?: {
                 /** @description The clinic (admin and Vapi credentials; a clinic token acts for its own clinic) */
@@ -1382,6 +1384,8 @@ export interface operations {
                                 /** @description Gateway tracking id while pending */
                                 reference?: string;
                             }[];
+                            /** @description With a Vapi credential: whether the caller is verified in this call */
+                            verified?: boolean;
                         };
                         /** @description One short sentence a voice agent can say */
                         summary: string;
@@ -1513,6 +1517,7 @@ export interface operations {
         parameters: {
             query?: {
                 accountId?: string;
+                callId?: string;
             };
             header?: {
                 /** @description The clinic (admin and Vapi credentials; a clinic token acts for its own clinic) */
@@ -2073,6 +2078,7 @@ export interface operations {
         parameters: {
             query?: {
                 accountId?: string;
+                callId?: string;
             };
             header?: {
                 /** @description The clinic (admin and Vapi credentials; a clinic token acts for its own clinic) */
@@ -2235,6 +2241,7 @@ export interface operations {
         parameters: {
             query?: {
                 accountId?: string;
+                callId?: string;
             };
             header?: {
                 /** @description The clinic (admin and Vapi credentials; a clinic token acts for its own clinic) */

@@ -121,9 +121,9 @@ export const clinicToken = (accountId: string, ttlSeconds = 3600, now = TEST_NOW
   mintToken(TEST_JWT_SECRET, { role: "clinic", accountId }, { ttlSeconds, now });
 
 /** The app with one sandbox clinic, its clinic token, and `call(path, init)` sending requests as that clinic. */
-export async function makeClinicTestApp(options: TestAppOptions = {}) {
+export async function makeClinicTestApp(options: TestAppOptions & { account?: Partial<CreateAccountInput> } = {}) {
   const t = await makeTestApp(options);
-  const accountId = (await createSandboxClinic(t.deps)).id;
+  const accountId = (await createSandboxClinic(t.deps, options.account)).id;
   const headers = { authorization: `Bearer ${await clinicToken(accountId)}` };
   const { jsonRequest } = await import("./request");
   const call = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>

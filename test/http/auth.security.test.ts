@@ -9,7 +9,8 @@ const SEARCH = "/api/pms/patients/search";
 
 beforeAll(async () => {
   t = await makeTestApp({ env: { VAPI_WEBHOOK_SECRET: `${TEST_WEBHOOK_SECRET},second-secret-for-rotation-000000000` } });
-  accountId = (await createSandboxClinic(t.deps)).id;
+  // These tests are about credentials, not the caller gate (it has its own tests): REST with a Vapi credential is ungated here.
+  accountId = (await createSandboxClinic(t.deps, { restCallerGate: false })).id;
 });
 afterAll(() => t.close());
 

@@ -88,14 +88,14 @@ describe("account resolution for Vapi credentials (contract §1)", () => {
   const search = (payload: unknown) => t.handle(signedRequest("/api/pms/patients/search", { body: payload }));
 
   test("from the phone-number or assistant id a clinic registered, when the call has no metadata", async () => {
-    const byPhone = await search({ message: { call: { id: "c1", phoneNumberId: "pn-a" } }, data: { query: "Jane" } });
+    const byPhone = await search({ message: { call: { id: "c1", phoneNumberId: "pn-a" } }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
     expect(byPhone.status).toBe(200);
-    const byAssistant = await search({ call: { id: "c2", assistantId: "as-a" }, data: { query: "Jane" } });
+    const byAssistant = await search({ call: { id: "c2", assistantId: "as-a" }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
     expect(byAssistant.status).toBe(200);
   });
 
   test("from assistantOverrides metadata or variableValues", async () => {
-    const res = await search({ call: { id: "c3", assistantOverrides: { variableValues: { accountId: clinicA } } }, data: { query: "Jane" } });
+    const res = await search({ call: { id: "c3", assistantOverrides: { variableValues: { accountId: clinicA } } }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
     expect(res.status).toBe(200);
   });
 

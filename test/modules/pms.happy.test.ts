@@ -7,7 +7,8 @@ let accountId: string;
 let headers: Record<string, string>;
 
 beforeEach(async () => {
-  t = await makeClinicTestApp();
+  // These tests are about credentials, not the caller gate (it has its own tests): REST with a Vapi credential is ungated here.
+  t = await makeClinicTestApp({ account: { restCallerGate: false } });
   ({ accountId, headers } = t);
 });
 afterEach(() => t.close());

@@ -4,7 +4,8 @@ import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/r
 
 let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 beforeAll(async () => {
-  t = await makeClinicTestApp();
+  // These tests are about credentials, not the caller gate (it has its own tests): REST with a Vapi credential is ungated here.
+  t = await makeClinicTestApp({ account: { restCallerGate: false } });
 });
 afterAll(() => t.close());
 

@@ -54,8 +54,9 @@ describe("tool definitions", () => {
       const routeProps = new Set<string>(Object.keys(schema?.properties ?? {}));
       const routeRequired = new Set<string>(schema?.required ?? []);
       for (const p of op.parameters ?? []) {
-        if (p.in === "query" && p.name !== "accountId") routeProps.add(p.name);
-        if (p.in === "query" && p.required && p.name !== "accountId") routeRequired.add(p.name);
+        const routing = p.name === "accountId" || p.name === "callId";
+        if (p.in === "query" && !routing) routeProps.add(p.name);
+        if (p.in === "query" && p.required && !routing) routeRequired.add(p.name);
       }
       if (route.pathParam) {
         routeProps.add(route.pathParam);

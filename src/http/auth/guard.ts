@@ -1,5 +1,5 @@
 import { containsCardData } from "../../domain/card-data";
-import { containsNul } from "../../domain/identifiers";
+import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Clock } from "../../lib/clock";
 import type { AccountRecord, AccountService } from "../../modules/accounts/service";
 import { parseJsonBody, readBodyCapped } from "../body";
@@ -79,7 +79,7 @@ export function unwrapEnvelope(body: unknown): { args: unknown; payload: unknown
   return { args: body, payload: body };
 }
 
-export type GatewayContext = { principal: Principal; account: AccountRecord; callId: string | null };
+export type GatewayContext = { principal: Principal; account: AccountRecord; callId: string | null; payload: unknown };
 
 /**
  * Everything a PMS route needs before its arguments are validated: who is calling, for which clinic,
@@ -99,7 +99,9 @@ export async function admitPmsRequest(
     deps.accounts,
   );
   state.account = account;
-  state.callId = payloadCallId(input.payload);
+  // A GET names its call with X-Vapi-Call-Id or ?callId (it has no envelope); ill-formed ids are ignored.
+  const namedCallId = input.request.headers.get("x-vapi-call-id") ?? (typeof input.query.callId === "string" ? input.query.callId : null);
+  state.callId = payloadCallId(input.payload) ?? (isIdentifier(namedCallId) ? namedCallId : null);
   const budget = deps.perAccount.hit(account.id);
   if (!budget.allowed) throw rateLimited(budget.retryAfterSeconds);
   if (containsNul(input.payload) || containsNul(input.query)) {
@@ -113,5 +115,5 @@ export async function admitPmsRequest(
   ) {
     throw new AppError("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must not be sent; use a payment token.");
   }
-  return { principal, account, callId: state.callId };
+  return { principal, account, callId: state.callId, payload: input.payload };
 }

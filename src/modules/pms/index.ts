@@ -13,12 +13,24 @@ import { type AnyOperation, operations } from "../../operations";
 import { PaymentResult } from "../../operations/process-payment";
 import { PatientId } from "../../operations/schema-parts";
 import { PatientsResult } from "../../operations/search-patients";
+import type { Patient } from "../../domain/patient";
+import { callContext } from "../vapi/call-context";
+import type { CallerGate } from "../vapi/caller-gate";
 import { ErrorEnvelope, success } from "./model";
 
-export type PmsModuleDeps = GuardDeps & { states: RequestStates; executor: OperationExecutor };
+const messageOf = (payload: unknown): Record<string, unknown> => {
+  const root = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
+  const message = root.message && typeof root.message === "object" ? (root.message as Record<string, unknown>) : null;
+  return message ?? root;
+};
+
+export type PmsModuleDeps = GuardDeps & { states: RequestStates; executor: OperationExecutor; gate: CallerGate };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const AccountQuery = { accountId: t.Optional(t.String({ maxLength: 128, description: "Clinic id (Vapi credentials on GET)" })) };
+const AccountQuery = {
+  accountId: t.Optional(t.String({ maxLength: 128, description: "Clinic id (Vapi credentials on GET)" })),
+  callId: t.Optional(t.String({ maxLength: 128, description: "The Vapi call this request belongs to (caller gate for Vapi credentials)" })),
+};
 const PatientParams = t.Object({ id: PatientId });
 
 const errorResponses = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope };
@@ -60,19 +72,28 @@ export function pmsModule(deps: PmsModuleDeps) {
     if (headerKey !== null && !IDEMPOTENCY_KEY.test(headerKey)) {
       throw new AppError("VALIDATION", "Idempotency-Key: 1 to 128 visible ASCII characters");
     }
+    const request_ = { operation: op, args, account: gateway.account, actor: gateway.principal.kind, requestId: state.requestId, callId: gateway.callId, toolCallId: null };
+    // The model drives REST requests made with a Vapi credential too: the same call-scoped gate applies,
+    // unless the clinic switched it off for REST.
+    const gated = gateway.principal.kind === "vapi" && gateway.account.restCallerGate;
+    const scope = { account: gateway.account, callId: gateway.callId, callerNumber: callContext(messageOf(gateway.payload)).callerNumber };
+    const admission = gated ? await deps.gate.admit(op, args, scope) : null;
+    if (admission && !admission.ok) {
+      await deps.executor.refuse(request_, admission.code, admission.message);
+      state.audited = true;
+      throw new AppError(admission.code, admission.message);
+    }
     const outcome = await deps.executor.execute({
-      operation: op,
-      args,
-      account: gateway.account,
-      actor: gateway.principal.kind,
-      requestId: state.requestId,
-      callId: gateway.callId,
-      toolCallId: null,
+      ...request_,
+      args: admission?.args ?? args,
       idempotencyKey: headerKey ? `rest:${headerKey}` : null,
     });
     state.audited = true;
     if (!outcome.ok) throw new AppError(outcome.code, outcome.message);
     set.status = outcome.status;
+    if (admission && op.name === "search_patients") {
+      return deps.gate.searchAnswer((outcome.data as { patients: Patient[] }).patients, admission, scope);
+    }
     return { data: outcome.data, summary: outcome.summary };
   };
 
@@ -109,7 +130,7 @@ export function pmsModule(deps: PmsModuleDeps) {
       return { gateway };
     })
     .get("/appointments/availability", ({ gateway, request, query, set }) => {
-      const { accountId: _accountId, ...args } = query;
+      const { accountId: _accountId, callId: _callId, ...args } = query;
       return run(o.check_availability, gateway, request, args, set);
     }, {
       query: t.Composite([o.check_availability.input, t.Object(AccountQuery)]),
