@@ -5,6 +5,7 @@ import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import { type Clock, sqlTimeFromIso } from "../../lib/clock";
 import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
 import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
+import type { RequestStates } from "../../http/request-state";
 import { ErrorEnvelope } from "../pms/model";
 import type { CallReports } from "../vapi/call-reports";
 import { authenticateStaff, requireAccountAccess, requireAdmin, scopedAccountId } from "./guard";
@@ -15,6 +16,7 @@ export type AdminModuleDeps = {
   integrations: PmsIntegrations;
   audit: AuditLog;
   clock: Clock;
+  states: RequestStates;
   jwtSecret: string;
 };
 
@@ -115,10 +117,29 @@ export function adminModule(deps: AdminModuleDeps) {
     )
     .patch(
       "/accounts/:id",
-      async ({ staff, params, body }) => {
+      async ({ staff, params, body, request }) => {
         requireAdmin(staff);
+        const started = performance.now();
+        const before = await deps.accounts.get(params.id);
         const updated = await deps.accounts.update(params.id, body);
         if (!updated) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+        // Turning the REST caller gate off (or on) changes who may read PHI: it is on the record.
+        if (body.restCallerGate !== undefined && before?.restCallerGate !== body.restCallerGate) {
+          await deps.audit.record({
+            accountId: updated.id,
+            callId: null,
+            toolCallId: null,
+            action: body.restCallerGate ? "rest_caller_gate_on" : "rest_caller_gate_off",
+            patientId: null,
+            phiAccessed: false,
+            success: true,
+            statusCode: 200,
+            errorCode: null,
+            responseTimeMs: performance.now() - started,
+            requestId: deps.states.get(request)?.requestId ?? "",
+            actor: staff.kind,
+          });
+        }
         return { account: await present(updated) };
       },
       {
