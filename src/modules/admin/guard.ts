@@ -1,16 +1,39 @@
 import { verifyToken } from "../../http/auth/jwt";
 import type { Principal } from "../../http/auth/principal";
 import { AppError, unauthorized } from "../../http/errors";
+import type { RateLimiter } from "../../http/rate-limit";
+import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
+import type { AccountService } from "../accounts/service";
 
 export type StaffPrincipal = Extract<Principal, { kind: "admin" | "clinic" }>;
 
-/** Admin routes take clinic/admin JWTs only: the shared Vapi webhook secret never opens them. */
-export async function authenticateStaff(request: Request, jwtSecret: string, clock: Clock): Promise<StaffPrincipal> {
+export type StaffAuthDeps = {
+  jwtSecret: string;
+  clock: Clock;
+  accounts: AccountService;
+  states: RequestStates;
+  /** The same per-address budget of failed authentications as every other scheme. */
+  failedAuthByIp: RateLimiter;
+};
+
+/**
+ * Admin routes take clinic/admin JWTs only: the shared Vapi webhook secret never opens them. A clinic
+ * token works only while its clinic exists and is enabled. An address over its budget of failed
+ * authentications gets 429 for further failures, as on the PMS routes.
+ */
+export async function authenticateStaff(request: Request, deps: StaffAuthDeps): Promise<StaffPrincipal> {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-  const principal = match ? await verifyToken(jwtSecret, match[1]!, clock.now()) : null;
-  if (!principal || principal.kind === "vapi") throw unauthorized();
-  return principal;
+  const principal = match ? await verifyToken(deps.jwtSecret, match[1]!, deps.clock.now()) : null;
+  const usable = principal && principal.kind !== "vapi" && (principal.kind === "admin" || (await deps.accounts.find(principal.accountId))?.enabled === true);
+  if (!usable) {
+    const budget = deps.failedAuthByIp.check(deps.states.get(request)?.clientIp ?? "unknown");
+    if (!budget.allowed) {
+      throw new AppError("RATE_LIMITED", "Too many failed authentications; slow down.", { "retry-after": String(budget.retryAfterSeconds) });
+    }
+    throw unauthorized();
+  }
+  return principal as StaffPrincipal;
 }
 
 export function requireAdmin(principal: StaffPrincipal): void {

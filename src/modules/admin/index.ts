@@ -5,6 +5,7 @@ import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import { type Clock, sqlTimeFromIso } from "../../lib/clock";
 import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
 import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
+import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
 import { ErrorEnvelope } from "../pms/model";
 import type { CallReports } from "../vapi/call-reports";
@@ -17,6 +18,7 @@ export type AdminModuleDeps = {
   audit: AuditLog;
   clock: Clock;
   states: RequestStates;
+  failedAuthByIp: RateLimiter;
   jwtSecret: string;
 };
 
@@ -84,7 +86,7 @@ export function adminModule(deps: AdminModuleDeps) {
   };
 
   return new Elysia({ name: "modules/admin", prefix: "/api/admin" })
-    .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps.jwtSecret, deps.clock) }))
+    .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps) }))
     .post(
       "/accounts",
       async ({ staff, body, set }) => {

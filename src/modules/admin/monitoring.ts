@@ -4,13 +4,11 @@ import type { ChainKeys } from "../../audit/chain";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
 import type { Metrics } from "../../http/prometheus";
-import { unauthorized } from "../../http/errors";
-import type { Clock } from "../../lib/clock";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
-import { authenticateStaff, requireAdmin, scopedAccountId } from "./guard";
+import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "./guard";
 
-export type MonitoringDeps = { db: Database; clock: Clock; chainKeys: ChainKeys; metrics: Metrics; jwtSecret: string; metricsToken?: string };
+export type MonitoringDeps = StaffAuthDeps & { db: Database; chainKeys: ChainKeys; metrics: Metrics; metricsToken?: string };
 
 const security = [{ bearer: [] }];
 const errors = { 401: ErrorEnvelope, 403: ErrorEnvelope };
@@ -33,7 +31,7 @@ export function monitoringModule(deps: MonitoringDeps) {
     .get(
       "/api/admin/audit-logs/verify",
       async ({ request }) => {
-        requireAdmin(await authenticateStaff(request, deps.jwtSecret, deps.clock));
+        requireAdmin(await authenticateStaff(request, deps));
         return verifyAuditChain(deps.db, deps.chainKeys);
       },
       {
@@ -50,7 +48,7 @@ export function monitoringModule(deps: MonitoringDeps) {
     .get(
       "/api/admin/metrics",
       async ({ request, query }) => {
-        const staff = await authenticateStaff(request, deps.jwtSecret, deps.clock);
+        const staff = await authenticateStaff(request, deps);
         const accountId = scopedAccountId(staff, query.accountId);
         return auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId);
       },
@@ -69,10 +67,7 @@ export function monitoringModule(deps: MonitoringDeps) {
         const token = /^Bearer[ ]+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
         const byToken = token !== undefined && deps.metricsToken !== undefined && safeEqualStrings(token, deps.metricsToken);
         if (!byToken) {
-          const staff = await authenticateStaff(request, deps.jwtSecret, deps.clock).catch(() => {
-            throw unauthorized();
-          });
-          requireAdmin(staff);
+          requireAdmin(await authenticateStaff(request, deps));
         }
         set.headers["content-type"] = "text/plain; version=0.0.4";
         return deps.metrics.render();
