@@ -9,7 +9,7 @@ import { createDeps } from "./deps";
 import { flyAwareClientIp } from "./http/client-ip";
 import { mintToken } from "./http/auth/jwt";
 import { sign } from "./http/auth/hmac";
-import { MAX_BODY_BYTES } from "./http/body";
+import { SERVER_BODY_CEILING } from "./http/body";
 import { createLogger } from "./lib/logger";
 
 // The only module that reads the environment and listens.
@@ -38,7 +38,7 @@ const deps = createDeps({
 });
 const demo = config.nodeEnv === "production" ? undefined : await ensureDemoClinic(deps);
 
-const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_BODY_BYTES });
+const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: SERVER_BODY_CEILING });
 server = app.server ?? undefined;
 logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
 

@@ -3,6 +3,13 @@ import { AppError } from "./errors";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Bun's own limit sits well above ours: past it Bun answers a bare 413 itself (no JSON envelope, no
+ * x-request-id). Below it every body is read through `readBodyCapped`, which answers our 413 as soon as
+ * 1 MiB is passed, declared or chunked, without buffering the rest.
+ */
+export const SERVER_BODY_CEILING = 256 * 1024 * 1024;
+
 const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "The request body is larger than 1 MiB.");
 
 /** Refuses on the declared length before anything is read. */

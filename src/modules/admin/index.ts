@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { AuditLog, AuditRow } from "../../audit/audit-log";
+import { parseJsonBody, readBodyCapped } from "../../http/body";
 import { AppError } from "../../http/errors";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import { type Clock, sqlTimeFromIso } from "../../lib/clock";
@@ -86,6 +87,8 @@ export function adminModule(deps: AdminModuleDeps) {
   };
 
   return new Elysia({ name: "modules/admin", prefix: "/api/admin" })
+    // Bodies are read through the same 1 MiB cap as every other route (chunked ones included).
+    .onParse(async ({ request }) => parseJsonBody(await readBodyCapped(request)))
     .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps) }))
     .post(
       "/accounts",
