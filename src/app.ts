@@ -13,7 +13,7 @@ export function createApp(deps: AppDeps) {
   const secrets = { webhookSecrets: deps.config.vapiWebhookSecrets, jwtSecret: deps.config.adminJwtSecret };
   return new Elysia({ name: "pms-gateway" })
     .use(requestContext(deps))
-    .use(healthModule(deps.db))
+    .use(healthModule(deps.db, deps.audit))
     .use(pmsModule({ ...deps, secrets }))
     .use(vapiModule({ ...deps, secrets, publicUrl: deps.config.publicUrl }))
     .use(monitoringModule({ ...deps, jwtSecret: deps.config.adminJwtSecret, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))

@@ -54,6 +54,8 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   clearInterval(poller);
   await app.stop(false);
+  // Audit rows of writes already made must land before the process goes.
+  if (!(await deps.audit.drain(10_000))) logger.error({ backlog: deps.audit.backlogSize }, "audit backlog not written before shutdown");
   database.close();
   process.exit(0);
 }

@@ -115,6 +115,57 @@ export class AuditLog {
     return last?.hash ?? GENESIS;
   }
 
+  /**
+   * Rows whose operation already happened (a PMS write) but whose append failed: kept in order and
+   * retried until they land. `/ready` reports how many wait; shutdown waits for them.
+   */
+  private backlog: AuditEntry[] = [];
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  get backlogSize(): number {
+    return this.backlog.length;
+  }
+
+  /** Keeps an entry that could not be appended now and retries it in the background. */
+  defer(entry: AuditEntry): void {
+    this.backlog.push(entry);
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(delayMs = 250): void {
+    if (this.retryTimer || this.backlog.length === 0) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.flushBacklog().then((landed) => {
+        if (!landed) this.scheduleRetry(Math.min(delayMs * 2, 10_000));
+      });
+    }, delayMs);
+    this.retryTimer.unref?.();
+  }
+
+  /** Appends the backlog in order; true when it is empty afterwards. */
+  async flushBacklog(): Promise<boolean> {
+    while (this.backlog.length > 0) {
+      try {
+        await this.record(this.backlog[0]!);
+        this.backlog.shift();
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For shutdown: tries to land the backlog until the deadline; true when nothing is left. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.backlog.length > 0 && performance.now() < deadline) {
+      if (await this.flushBacklog()) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return this.backlog.length === 0;
+  }
+
   list(filter: AuditFilter): Promise<AuditRow[]> {
     const where: SQL[] = [];
     if (filter.accountId) where.push(eq(pmsAuditLogs.accountId, filter.accountId));

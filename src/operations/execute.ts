@@ -61,16 +61,34 @@ export class OperationExecutor {
     const keys: Array<{ key: string; hash: string }> = [];
     if (operation.write && req.idempotencyKey) keys.push({ key: req.idempotencyKey, hash: await requestHash(operation.name, req.args) });
     if (operation.write && req.intentKey) keys.push({ key: req.intentKey, hash: await requestHash(operation.name, req.intentKey) });
+    // A write's intent is durable before it is sent, even without a client key: this record is what the
+    // audit row follows from if the audit store fails after the write.
+    if (operation.write && keys.length === 0) keys.push({ key: `intent:${req.requestId}`, hash: await requestHash(operation.name, req.args) });
     const claimed: typeof keys = [];
     for (const k of keys) {
-      const claim = await this.deps.idempotency.claim(account.id, k.key, operation.name, k.hash);
+      let claim: Awaited<ReturnType<IdempotencyStore["claim"]>>;
+      try {
+        claim = await this.deps.idempotency.claim(account.id, k.key, operation.name, k.hash);
+      } catch (e) {
+        this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "write intent could not be recorded");
+        for (const { key } of claimed) await this.deps.idempotency.release(account.id, key).catch(() => undefined);
+        const outcome: ExecuteOutcome = {
+          ok: false,
+          status: errorStatus.PMS_UNAVAILABLE,
+          code: "PMS_UNAVAILABLE",
+          message: "The gateway could not record the request safely, so nothing was sent to the office system. Try again shortly.",
+          replayed: false,
+        };
+        await this.audit(req, outcome, patientId, started).catch(() => undefined);
+        return outcome;
+      }
       if (claim.kind === "claimed") {
         claimed.push(k);
         continue;
       }
       const outcome = this.fromClaim(claim);
-      await this.audit(req, outcome, patientId, started);
-      await this.settle(account.id, claimed, outcome, operation.write);
+      await this.settleSafely(req, claimed, outcome);
+      await this.auditOrDefer(req, outcome, patientId, started);
       return outcome;
     }
 
@@ -92,10 +110,25 @@ export class OperationExecutor {
     if (!outcome.ok && outcome.code === "PMS_TIMEOUT" && operation.write) {
       outcome.message = "The practice system did not confirm in time. The request may still have reached it, so it will not be sent again; the office will confirm.";
     }
-    // The audit row comes first: if it cannot be written the caller is told the operation failed.
+    if (operation.write) {
+      // The write happened (or may have): its outcome is settled under the durable intent first, and the
+      // caller is told the truth even if the audit row has to wait in the backlog.
+      await this.settleSafely(req, claimed, outcome);
+      await this.auditOrDefer(req, outcome, patientId, started);
+      return outcome;
+    }
+    // A read's audit row comes first: PHI is never returned without its record.
     await this.audit(req, outcome, patientId, started);
-    await this.settle(account.id, claimed, outcome, operation.write);
     return outcome;
+  }
+
+  /** Settling must not turn a write that happened into a 500: a failure here is logged, the outcome stands. */
+  private async settleSafely(req: ExecuteRequest, claimed: Array<{ key: string }>, outcome: ExecuteOutcome) {
+    try {
+      await this.settle(req.account.id, claimed, outcome, req.operation.write);
+    } catch (e) {
+      this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "idempotency outcome not stored");
+    }
   }
 
   /**
@@ -174,6 +207,35 @@ export class OperationExecutor {
       "operation failed unexpectedly",
     );
     return { code: "INTERNAL" as const, message: "Something went wrong on our side. Please try again." };
+  }
+
+  private auditEntry(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
+    return {
+      accountId: req.account.id,
+      callId: req.callId,
+      toolCallId: req.toolCallId,
+      action: req.operation.name,
+      patientId,
+      phiAccessed: outcome.ok && req.operation.phi,
+      success: outcome.ok,
+      statusCode: outcome.status,
+      errorCode: outcome.ok ? null : outcome.code,
+      responseTimeMs: performance.now() - started,
+      requestId: req.requestId,
+      actor: req.actor,
+    };
+  }
+
+  /** For writes: the row is appended now, or kept in the audit backlog until it can be. */
+  private async auditOrDefer(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
+    this.deps.metrics.observeOperation(req.operation.name, outcome.ok ? "ok" : outcome.code);
+    const entry = this.auditEntry(req, outcome, patientId, started);
+    try {
+      await this.deps.audit.record(entry);
+    } catch (e) {
+      this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "audit write failed; kept in the backlog");
+      this.deps.audit.defer(entry);
+    }
   }
 
   private async audit(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {

@@ -472,6 +472,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "ready";
+                        auditBacklog: number;
                     };
                 };
             };
@@ -484,6 +485,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         status: "not_ready";
+                        auditBacklog: number;
                     };
                 };
             };

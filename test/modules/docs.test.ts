@@ -42,7 +42,7 @@ test("/docs renders from local assets only (no CDN), and the assets are served",
 
 test("/health and /ready", async () => {
   expect(await json(await t.handle(jsonRequest("/health")))).toEqual({ status: "ok" });
-  expect(await json(await t.handle(jsonRequest("/ready")))).toEqual({ status: "ready" });
+  expect(await json(await t.handle(jsonRequest("/ready")))).toEqual({ status: "ready", auditBacklog: 0 });
 });
 
 test("every response carries an x-request-id header (contract preamble)", async () => {

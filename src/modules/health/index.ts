@@ -1,9 +1,10 @@
 import { Elysia, t } from "elysia";
 import type { Database } from "../../db/client";
+import type { AuditLog } from "../../audit/audit-log";
 import { migrationsApplied } from "../../db/readiness";
 
 /** Liveness and readiness for Fly's checks: never authenticated, never touching PHI. */
-export const healthModule = (db: Database) =>
+export const healthModule = (db: Database, audit: AuditLog) =>
   new Elysia({ name: "modules/health" })
     .get("/health", () => ({ status: "ok" as const }), {
       response: t.Object({ status: t.Literal("ok") }),
@@ -14,10 +15,14 @@ export const healthModule = (db: Database) =>
       async ({ set }) => {
         const ready = await migrationsApplied(db).catch(() => false);
         if (!ready) set.status = 503;
-        return { status: ready ? ("ready" as const) : ("not_ready" as const) };
+        // Audit rows of writes that happened while the audit store was failing, still waiting to land.
+        return { status: ready ? ("ready" as const) : ("not_ready" as const), auditBacklog: audit.backlogSize };
       },
       {
-        response: { 200: t.Object({ status: t.Literal("ready") }), 503: t.Object({ status: t.Literal("not_ready") }) },
+        response: {
+          200: t.Object({ status: t.Literal("ready"), auditBacklog: t.Integer({ minimum: 0 }) }),
+          503: t.Object({ status: t.Literal("not_ready"), auditBacklog: t.Integer({ minimum: 0 }) }),
+        },
         detail: { summary: "Database reachable and migrations applied", tags: ["Operations"] },
       },
     );
