@@ -6,7 +6,7 @@ import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
 import { mintToken } from "../src/http/auth/jwt";
 import { createLogger } from "../src/lib/logger";
-import { practiceOf } from "../src/modules/accounts/service";
+import { practiceOf } from "../src/accounts/service";
 
 /**
  * Checks the explorer as clinic IT sees it, in a real headless Chromium (Debian's `chromium`):

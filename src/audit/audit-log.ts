@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
-import type { Actor } from "../http/auth/principal";
+import type { Actor } from "../accounts/principal";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { textHasCardData } from "../domain/card-data";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";

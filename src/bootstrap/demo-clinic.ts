@@ -1,5 +1,5 @@
 import type { AppDeps } from "../deps";
-import { practiceOf } from "../modules/accounts/service";
+import { practiceOf } from "../accounts/service";
 
 export const DEMO_CLINIC_NAME = "Demo Dental (sandbox)";
 

@@ -4,8 +4,9 @@ import { newId } from "../lib/ids";
 import type { Logger } from "../lib/logger";
 import type { ClientIpResolver } from "./client-ip";
 import { checkDeclaredLength } from "./body";
-import { AppError, type ErrorCode, errorBody, errorStatus } from "./errors";
-import type { Metrics } from "./prometheus";
+import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
+import { errorBody } from "./error-envelope";
+import type { Metrics } from "../lib/metrics";
 import type { RateLimiter } from "./rate-limit";
 import type { RequestStates } from "./request-state";
 

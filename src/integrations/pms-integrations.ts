@@ -7,7 +7,8 @@ import type { Database } from "../db/client";
 import { pmsIntegrations } from "../db/schema";
 import { sqlNow } from "../db/schema/columns";
 import type { PracticeSettings } from "../domain/practice";
-import { AppError } from "../http/errors";
+import { AppError } from "../lib/errors";
+import { TtlCache } from "../lib/ttl-cache";
 
 export type PmsStatus =
   | { provider: string; configured: true; updatedAt: string }
@@ -27,7 +28,7 @@ export type OnConfigured = (provider: string, practice: PracticeSettings) => Pro
  */
 export class PmsIntegrations {
   /** Decrypted credentials per clinic, briefly: decrypting on every tool call costs more than the call. */
-  private readonly opened = new Map<string, { at: number; value: Promise<{ provider: string; credentials: unknown }> }>();
+  private readonly opened = new TtlCache<string, { provider: string; credentials: unknown }>({ ttlMs: CREDENTIALS_CACHE_MS });
 
   constructor(
     private readonly db: Database,
@@ -72,14 +73,7 @@ export class PmsIntegrations {
 
   /** The clinic's connector, or a typed error the caller can say: never a silent fallback to another PMS. */
   async connectorFor(practice: PracticeSettings): Promise<PmsConnector> {
-    const hit = this.opened.get(practice.accountId);
-    let entry = hit && performance.now() - hit.at < CREDENTIALS_CACHE_MS ? hit.value : undefined;
-    if (!entry) {
-      entry = this.open(practice.accountId);
-      this.opened.set(practice.accountId, { at: performance.now(), value: entry });
-      entry.catch(() => this.opened.delete(practice.accountId));
-    }
-    const { provider, credentials } = await entry;
+    const { provider, credentials } = await this.opened.get(practice.accountId, () => this.open(practice.accountId));
     const definition = this.registry.get(provider)!;
     return definition.create({ practice, credentials, deps: this.connectorDeps });
   }

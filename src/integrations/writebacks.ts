@@ -6,7 +6,7 @@ import { pmsWritebacks } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { newId } from "../lib/ids";
 import type { Logger } from "../lib/logger";
-import { type AccountService, practiceOf } from "../modules/accounts/service";
+import { type AccountService, practiceOf } from "../accounts/service";
 import type { PmsIntegrations } from "./pms-integrations";
 
 /** Give up on a writeback that has not finished after this long; the office sees it in the PMS queue. */

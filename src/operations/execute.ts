@@ -1,11 +1,11 @@
 import type { AuditLog } from "../audit/audit-log";
 import type { PmsIntegrations } from "../integrations/pms-integrations";
-import type { Actor } from "../http/auth/principal";
-import { AppError, type ErrorCode, errorStatus } from "../http/errors";
-import type { Metrics } from "../http/prometheus";
+import type { Actor } from "../accounts/principal";
+import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
+import type { Metrics } from "../lib/metrics";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
-import { type AccountRecord, practiceOf } from "../modules/accounts/service";
+import { type AccountRecord, practiceOf } from "../accounts/service";
 import type { IdempotencyStore } from "./idempotency";
 import { requestHash } from "./idempotency";
 import type { AnyOperation } from "./index";

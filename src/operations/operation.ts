@@ -1,7 +1,7 @@
 import type { TObject } from "@sinclair/typebox";
 import type { ConnectorError, PmsConnector } from "../connectors/types";
 import type { PracticeSettings } from "../domain/practice";
-import type { ErrorCode } from "../http/errors";
+import type { ErrorCode } from "../lib/errors";
 import type { Clock } from "../lib/clock";
 import { err, type Result } from "../lib/result";
 

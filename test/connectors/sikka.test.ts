@@ -352,3 +352,18 @@ describe("through the Vapi server URL", () => {
     expect(sentence).toContain("is booked for Thursday, December 3 at 3:00 PM");
   });
 });
+
+describe("never cache a failure", () => {
+  test("practice facts that failed to load are asked for again after a short pause, not kept empty for an hour", async () => {
+    t.sikka.behaviour.failNext = 1_000;
+    const failed = await call("/api/pms/patients/7001/notes", { body: { text: "First try." } });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    t.sikka.behaviour.failNext = 0;
+    const noteTypeCalls = () => t.sikka.calls.filter((c) => c.path === "/note_types").length;
+    const before = noteTypeCalls();
+    t.clock.advance(31_000);
+    const ok = await call("/api/pms/patients/7001/notes", { body: { text: "Second try." } });
+    expect(ok.status).toBe(201);
+    expect(noteTypeCalls()).toBeGreaterThan(before);
+  });
+});

@@ -10,8 +10,8 @@ import { createDeps, type AppDeps } from "../../src/deps";
 import { mintToken } from "../../src/http/auth/jwt";
 import type { Clock } from "../../src/lib/clock";
 import { createLogger } from "../../src/lib/logger";
-import { practiceOf } from "../../src/modules/accounts/service";
-import type { CreateAccountInput } from "../../src/modules/accounts/model";
+import { practiceOf } from "../../src/accounts/service";
+import type { CreateAccountInput } from "../../src/accounts/model";
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef";
 export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
 import { createSandboxDefinition, SandboxConnector } from "../../src/connectors/sandbox";
-import { SandboxStore } from "../../src/connectors/sandbox/store";
+import { SandboxStore } from "../../src/db/sandbox/store";
 import { type ConnectorDefinition, type ConnectorErrorCode, connectorError, type PmsConnector } from "../../src/connectors/types";
-import { practiceOf } from "../../src/modules/accounts/service";
+import { practiceOf } from "../../src/accounts/service";
 import { adminToken, makeTestApp, TEST_WEBHOOK_SECRET, type TestApp } from "../helpers/app";
 import { bearer, json, jsonRequest, signedRequest } from "../helpers/request";
 import { CALLER_NUMBER, splitResult, toolCallsMessage, webhook } from "../helpers/vapi";

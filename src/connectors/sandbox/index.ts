@@ -10,7 +10,7 @@ import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDefinition, type ConnectorDeps, connectorError, type PmsConnector } from "../types";
 import { parseId, toAppointment, toPatient } from "./mappers";
-import type { SandboxProviderRow, SandboxStore } from "./store";
+import type { SandboxProviderRow, SandboxStorage } from "./storage";
 
 const MINUTE = 60_000;
 
@@ -31,7 +31,7 @@ const toScheduleProvider = (p: SandboxProviderRow): ScheduleProvider => ({
  */
 export class SandboxConnector implements PmsConnector {
   constructor(
-    private readonly store: SandboxStore,
+    private readonly store: SandboxStorage,
     private readonly practice: PracticeSettings,
     private readonly deps: ConnectorDeps,
   ) {}
@@ -257,7 +257,7 @@ export class SandboxConnector implements PmsConnector {
   }
 }
 
-export function createSandboxDefinition(store: SandboxStore): ConnectorDefinition<"sandbox"> {
+export function createSandboxDefinition(store: SandboxStorage): ConnectorDefinition<"sandbox"> {
   return {
     id: "sandbox",
     displayName: "Built-in sandbox PMS",

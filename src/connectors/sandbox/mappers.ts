@@ -1,7 +1,7 @@
 import type { Appointment } from "../../domain/appointment";
 import type { Patient } from "../../domain/patient";
 import { formatInClinicZone } from "../../domain/time";
-import type { SandboxAppointmentRow, SandboxPatientRow } from "./store";
+import type { SandboxAppointmentRow, SandboxPatientRow } from "./storage";
 
 export const toPatient = (row: SandboxPatientRow): Patient => ({
   id: String(row.id),

@@ -12,18 +12,10 @@ import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
 import { phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { pickPaymentType } from "./payments";
+import type { PracticeFacts } from "./practice-facts";
 import { SikkaSchedule } from "./schedule";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
 import { awaitWriteback, writebackIdOf, writebackState } from "./writebacks";
-
-/** Per-practice lookups that change rarely (cached by the definition for an hour). */
-export type PracticeFacts = {
-  pms: string;
-  custId: string | null;
-  cancelStatus: string | null;
-  noteType: string | null;
-  paymentTypes: SikkaRow[];
-};
 
 const NOTE_LIMITS: Array<[RegExp, number]> = [[/suzy/i, 200], [/orthotrac/i, 60]];
 const SLOT_API_PMS = /orthotrac|dolphin/i;
@@ -41,7 +33,7 @@ export class SikkaConnector implements PmsConnector {
     private readonly client: SikkaClient,
     private readonly practice: PracticeSettings,
     private readonly deps: ConnectorDeps,
-    private readonly facts: () => Promise<PracticeFacts>,
+    private readonly facts: PracticeFacts,
     private readonly tracker: WritebackTracker,
     /** When the in-call wait for a writeback ends (`performance.now()` time). */
     private readonly writebackBudgetEnd: number,
@@ -69,8 +61,7 @@ export class SikkaConnector implements PmsConnector {
 
   findSlots(query: SlotQuery) {
     return this.guard(async () => {
-      const facts = await this.facts();
-      if (SLOT_API_PMS.test(facts.pms)) return ok(await this.schedule.vendorSlots(query));
+      if (SLOT_API_PMS.test(await this.facts.pms())) return ok(await this.schedule.vendorSlots(query));
       return ok(await this.schedule.computedSlots(query));
     });
   }
@@ -230,7 +221,7 @@ export class SikkaConnector implements PmsConnector {
       const current = row ? toAppointment(row, this.zone) : null;
       if (!current) return notFoundAppointment();
       if (current.status === "cancelled") return ok(current);
-      const { cancelStatus } = await this.facts();
+      const cancelStatus = await this.facts.cancelStatus();
       if (!cancelStatus) return err(connectorError("unsupported", "This practice system does not offer a cancellation status to set."));
       const res = await this.client.write("PATCH", `/appointments/${encodeURIComponent(request.appointmentId)}`, {
         op: "replace",
@@ -267,13 +258,13 @@ export class SikkaConnector implements PmsConnector {
     return this.guard(async () => {
       const patient = await this.patientRow(note.patientId);
       if (!patient) return notFoundPatient();
-      const facts = await this.facts();
-      const limit = NOTE_LIMITS.find(([re]) => re.test(facts.pms))?.[1] ?? 2000;
+      const [pms, noteType] = await Promise.all([this.facts.pms(), this.facts.noteType()]);
+      const limit = NOTE_LIMITS.find(([re]) => re.test(pms))?.[1] ?? 2000;
       const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");
       const res = await this.client.write("POST", "/medical_notes", {
         date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
         patient_id: note.patientId,
-        type: facts.noteType ?? "PatNote",
+        type: noteType ?? "PatNote",
         text: sanitizeText(note.text, limit),
         provider_id: providerId,
       });
@@ -286,7 +277,7 @@ export class SikkaConnector implements PmsConnector {
     return this.guard(async () => {
       const patient = await this.patientRow(payment.patientId);
       if (!patient) return notFoundPatient();
-      const { paymentTypes } = await this.facts();
+      const paymentTypes = await this.facts.paymentTypes();
       const code = pickPaymentType(paymentTypes, payment.method);
       if (!code) return err(connectorError("unsupported", "This practice has no payment type for that payment method."));
       const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");

@@ -2,10 +2,12 @@ import { bulkhead, circuitBreaker, ConsecutiveBreaker, type CircuitBreakerPolicy
 import { safeEqualStrings } from "../../lib/timing-safe";
 import type { ConnectorDefinition, ConnectorDeps, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
-import { SikkaConnector, type PracticeFacts } from "./connector";
+import { TtlCache } from "../../lib/ttl-cache";
+import { SikkaConnector } from "./connector";
 import { type SikkaAppConfig, type SikkaCredentials, SikkaCredentialsSchema } from "./credentials";
 import { isOutage } from "./errors";
 import { readList, sikkaRequest } from "./http";
+import { FACTS_RETRY_MS, FACTS_TTL_MS, PracticeFacts } from "./practice-facts";
 import { RequestKeyManager, type RequestKeyStore } from "./request-keys";
 import { text } from "./values";
 
@@ -13,7 +15,6 @@ export type { RequestKeyStore, StoredRequestKey } from "./request-keys";
 
 /** The whole tool call should answer within about 5 s; Sikka work gets this much of it. */
 export const SIKKA_CALL_BUDGET_MS = 4_500;
-const FACTS_TTL_MS = 60 * 60_000;
 const BREAKER_FAILURES = 5;
 /** Sikka calls in flight per clinic, and how many more may wait: one clinic's burst cannot starve the rest. */
 const BULKHEAD_LIMIT = 10;
@@ -35,7 +36,7 @@ export type SikkaDefinitionOptions = {
 export function createSikkaDefinition(options: SikkaDefinitionOptions): ConnectorDefinition<"sikka"> {
   let keys: RequestKeyManager | undefined;
   const breakers = new Map<string, IPolicy>();
-  const facts = new Map<string, { at: number; value: Promise<PracticeFacts> }>();
+  let facts: TtlCache<string, unknown> | undefined;
 
   const breakerFor = (accountId: string) => {
     let b = breakers.get(accountId);
@@ -46,27 +47,6 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
     }
     return b;
   };
-
-  async function loadFacts(client: SikkaClient, credentials: SikkaCredentials): Promise<PracticeFacts> {
-    const settle = <T>(p: Promise<T>, fallback: T) => p.catch(() => fallback);
-    const [authorized, practices, statuses, noteTypes, paymentTypes] = await Promise.all([
-      settle(client.getAsApp("/authorized_practices", { office_id: credentials.officeId, show: "all" }), []),
-      credentials.custId ? Promise.resolve([]) : settle(client.get("/practices"), []),
-      settle(client.get("/practice_variables", { service_name: "Appointment Status" }), []),
-      settle(client.get("/note_types"), []),
-      settle(client.get("/payment_types"), []),
-    ]);
-    const mine = authorized.find((p) => text(p, "office_id") === credentials.officeId && text(p, "practice_id") === credentials.practiceId);
-    const statusValue = (re: RegExp) => statuses.find((s) => re.test(text(s, "value")) || re.test(text(s, "description")));
-    const noteType = noteTypes.find((n) => /pat/i.test(text(n, "type"))) ?? noteTypes[0];
-    return {
-      pms: mine ? text(mine, "practice_management_system") : "",
-      custId: credentials.custId ?? (practices[0] ? text(practices[0], "cust_id") || null : null),
-      cancelStatus: text(statusValue(/cancel/i) ?? statusValue(/broken/i) ?? {}, "value") || null,
-      noteType: noteType ? text(noteType, "type") : null,
-      paymentTypes,
-    };
-  }
 
   return {
     id: "sikka",
@@ -89,14 +69,8 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
         logger: deps.logger,
         deadline: started + SIKKA_CALL_BUDGET_MS,
       });
-      const practiceFacts = () => {
-        const cached = facts.get(practice.accountId);
-        if (cached && deps.clock.now().getTime() - cached.at < FACTS_TTL_MS) return cached.value;
-        const value = loadFacts(client, creds);
-        facts.set(practice.accountId, { at: deps.clock.now().getTime(), value });
-        value.catch(() => facts.delete(practice.accountId));
-        return value;
-      };
+      facts ??= new TtlCache({ ttlMs: FACTS_TTL_MS, failureBackoffMs: FACTS_RETRY_MS, now: () => deps.clock.now().getTime() });
+      const practiceFacts = new PracticeFacts(facts, client, creds, practice.accountId);
       const budgetEnd = started + Math.min(options.writebackWaitMs, SIKKA_CALL_BUDGET_MS - 300);
       return new SikkaConnector(client, practice, deps, practiceFacts, options.tracker, budgetEnd);
     },

@@ -6,7 +6,7 @@ import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
 import { connectorError } from "../types";
 import type { SikkaClient } from "./client";
-import type { PracticeFacts } from "./connector";
+import type { PracticeFacts } from "./practice-facts";
 import { appointmentInterval, isCancelled } from "./mappers";
 import { datePart, type SikkaRow, text } from "./values";
 
@@ -19,7 +19,7 @@ export class SikkaSchedule {
     private readonly client: SikkaClient,
     private readonly practice: PracticeSettings,
     private readonly clock: Clock,
-    private readonly facts: () => Promise<PracticeFacts>,
+    private readonly facts: PracticeFacts,
   ) {}
 
   private get zone() {
@@ -33,10 +33,10 @@ export class SikkaSchedule {
 
   /** Active providers with the chairs they may use, and every booked interval between two days. */
   private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
-    const facts = await this.facts();
+    const custId = await this.facts.custId();
     const [providers, operatories, appointments] = await Promise.all([
       this.activeProviders(),
-      facts.custId ? this.client.get("/operatories", { cust_id: facts.custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
+      custId ? this.client.get("/operatories", { cust_id: custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
       this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
     ]);
     const chairs = operatories.filter((o) => text(o, "is_hidden") !== "T").map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));

@@ -2,9 +2,7 @@ import { sql } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { timestamps } from "./columns";
 
-export type OfficeHours = Partial<Record<Weekday, Array<[string, string]>>>;
-export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-export type AppointmentTypeSetting = { name: string; durationMinutes: number };
+import type { AppointmentTypeSetting, OfficeHours } from "../../domain/practice";
 
 /** A clinic: the tenant every other row belongs to. */
 export const accounts = sqliteTable("accounts", {

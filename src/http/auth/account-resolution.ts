@@ -1,8 +1,8 @@
-import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import type { AccountRecord, AccountService } from "../../accounts/service";
 import { isIdentifier } from "../../domain/identifiers";
 import { toE164 } from "../../domain/phone";
-import { AppError } from "../errors";
-import type { Principal } from "./principal";
+import { AppError } from "../../lib/errors";
+import type { Principal } from "../../accounts/principal";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);

@@ -2,7 +2,7 @@ import type { Clock } from "../../lib/clock";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { verifyHmac } from "./hmac";
 import { verifyToken } from "./jwt";
-import type { Principal } from "./principal";
+import type { Principal } from "../../accounts/principal";
 
 export type AuthSecrets = { webhookSecrets: string[]; jwtSecret: string };
 

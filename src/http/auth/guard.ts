@@ -1,14 +1,14 @@
 import { containsCardData } from "../../domain/card-data";
 import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Clock } from "../../lib/clock";
-import type { AccountRecord, AccountService } from "../../modules/accounts/service";
+import type { AccountRecord, AccountService } from "../../accounts/service";
 import { parseJsonBody, readBodyCapped } from "../body";
-import { AppError, unauthorized } from "../errors";
+import { AppError, unauthorized } from "../../lib/errors";
 import type { RateLimiter } from "../rate-limit";
 import type { RequestState, RequestStates } from "../request-state";
 import { payloadCallId, resolveAccount } from "./account-resolution";
 import { type AuthSecrets, authenticate } from "./authenticate";
-import type { Principal } from "./principal";
+import type { Principal } from "../../accounts/principal";
 
 export type GuardDeps = {
   states: RequestStates;

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
-import type { Principal } from "./principal";
+import type { Principal } from "../../accounts/principal";
 
 const encoder = new TextEncoder();
 

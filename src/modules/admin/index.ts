@@ -1,11 +1,11 @@
 import { Elysia, t } from "elysia";
 import type { AuditLog, AuditRow } from "../../audit/audit-log";
 import { parseJsonBody, readBodyCapped } from "../../http/body";
-import { AppError } from "../../http/errors";
+import { AppError } from "../../lib/errors";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import { type Clock, sqlTimeFromIso } from "../../lib/clock";
-import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../accounts/model";
-import { type AccountRecord, type AccountService, practiceOf } from "../accounts/service";
+import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../../accounts/model";
+import { type AccountRecord, type AccountService, practiceOf } from "../../accounts/service";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
 import { ErrorEnvelope } from "../pms/model";

@@ -3,7 +3,7 @@ import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import type { ChainKeys } from "../../audit/chain";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
-import type { Metrics } from "../../http/prometheus";
+import type { Metrics } from "../../lib/metrics";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
 import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "./guard";

@@ -1,4 +1,4 @@
-import { errorStatus } from "../../http/errors";
+import { errorStatus } from "../../lib/errors";
 import { type AnyOperation, operations } from "../../operations";
 
 /**

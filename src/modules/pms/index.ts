@@ -1,6 +1,6 @@
 import { Elysia, t, type TSchema } from "elysia";
 import { type GatewayContext, type GuardDeps, admitPmsRequest, authenticateBody, unwrapEnvelope } from "../../http/auth/guard";
-import { AppError } from "../../http/errors";
+import { AppError } from "../../lib/errors";
 import type { RequestStates } from "../../http/request-state";
 import { AvailabilityResult } from "../../operations/check-availability";
 import { AppointmentResult } from "../../operations/book-appointment";

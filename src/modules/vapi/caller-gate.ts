@@ -1,9 +1,9 @@
 import type { Patient } from "../../domain/patient";
-import type { ErrorCode } from "../../http/errors";
+import type { ErrorCode } from "../../lib/errors";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import type { AnyOperation } from "../../operations";
 import { spokenMoney } from "../../operations/speech";
-import { type AccountRecord, practiceOf } from "../accounts/service";
+import { type AccountRecord, practiceOf } from "../../accounts/service";
 import { type CallVerifications, MAX_FAILED_VERIFICATIONS } from "./verifications";
 
 /** The call a request belongs to, and the caller's number as Vapi reported it (never from arguments). */

@@ -1,7 +1,7 @@
 import type { Logger } from "../../lib/logger";
 import { operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
-import type { AccountRecord } from "../accounts/service";
+import type { AccountRecord } from "../../accounts/service";
 import { type CallReports, endOfCallFacts } from "./call-reports";
 import type { CallVerifications } from "./verifications";
 

@@ -1,9 +1,9 @@
 import { Elysia, t } from "elysia";
 import { resolveAccount } from "../../http/auth/account-resolution";
 import { type GuardDeps, authenticateBody, authenticateBodyless } from "../../http/auth/guard";
-import { AppError } from "../../http/errors";
+import { AppError } from "../../lib/errors";
 import type { RequestStates } from "../../http/request-state";
-import type { AccountRecord } from "../accounts/service";
+import type { AccountRecord } from "../../accounts/service";
 import { ErrorEnvelope } from "../pms/model";
 import type { EndOfCallService } from "./end-of-call-service";
 import { ServerMessageBody, WebhookResponse } from "./model";

@@ -1,11 +1,12 @@
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/client";
-import { accounts, vapiBindings } from "../../db/schema";
-import { sqlNow } from "../../db/schema/columns";
-import { DEFAULT_APPOINTMENT_TYPES, DEFAULT_OFFICE_HOURS, type PracticeSettings } from "../../domain/practice";
-import { isValidTimezone } from "../../domain/time";
-import { AppError } from "../../http/errors";
-import { newId } from "../../lib/ids";
+import type { Database } from "../db/client";
+import { accounts, vapiBindings } from "../db/schema";
+import { sqlNow } from "../db/schema/columns";
+import { DEFAULT_APPOINTMENT_TYPES, DEFAULT_OFFICE_HOURS, type PracticeSettings } from "../domain/practice";
+import { isValidTimezone } from "../domain/time";
+import { AppError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { TtlCache } from "../lib/ttl-cache";
 import type { CreateAccountInput, UpdateAccountInput } from "./model";
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -42,8 +43,8 @@ const CACHE_MS = 5_000;
 
 /** Clinics and the Vapi ids they registered. */
 export class AccountService {
-  private readonly cache = new Map<string, { at: number; value: Promise<AccountRecord | undefined> }>();
-  private readonly bindingCache = new Map<string, { at: number; value: Promise<string | undefined> }>();
+  private readonly cache = new TtlCache<string, AccountRecord | undefined>({ ttlMs: CACHE_MS });
+  private readonly bindingCache = new TtlCache<string, string | undefined>({ ttlMs: CACHE_MS });
 
   constructor(private readonly db: Database) {}
 
@@ -51,13 +52,8 @@ export class AccountService {
    * A clinic by id, from a 5-second cache: changes made through this process show at once (the cache
    * is dropped), changes made by another instance within 5 seconds.
    */
-  async find(id: string): Promise<AccountRecord | undefined> {
-    const hit = this.cache.get(id);
-    if (hit && performance.now() - hit.at < CACHE_MS) return hit.value;
-    const value = this.get(id);
-    this.cache.set(id, { at: performance.now(), value });
-    if (this.cache.size > 10_000) this.cache.clear();
-    return value;
+  find(id: string): Promise<AccountRecord | undefined> {
+    return this.cache.get(id, () => this.get(id));
   }
 
   private forget() {
@@ -111,14 +107,8 @@ export class AccountService {
   }
 
   /** The account that registered a Vapi phone-number or assistant id, if any. */
-  async accountIdForBinding(kind: BindingKind, externalId: string): Promise<string | undefined> {
-    const key = `${kind}:${externalId}`;
-    const hit = this.bindingCache.get(key);
-    if (hit && performance.now() - hit.at < CACHE_MS) return hit.value;
-    const value = this.lookupBinding(kind, externalId);
-    this.bindingCache.set(key, { at: performance.now(), value });
-    if (this.bindingCache.size > 10_000) this.bindingCache.clear();
-    return value;
+  accountIdForBinding(kind: BindingKind, externalId: string): Promise<string | undefined> {
+    return this.bindingCache.get(`${kind}:${externalId}`, () => this.lookupBinding(kind, externalId));
   }
 
   private async lookupBinding(kind: BindingKind, externalId: string): Promise<string | undefined> {

@@ -1,12 +1,12 @@
 import { DateTime } from "luxon";
-import type { Database } from "../../db/client";
+import type { Database } from "../client";
 import {
   sandboxAppointments,
   sandboxInsurancePlans,
   sandboxOperatories,
   sandboxPatients,
   sandboxProviders,
-} from "../../db/schema";
+} from "../schema";
 import { withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";
 

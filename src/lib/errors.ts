@@ -1,4 +1,7 @@
-/** The closed error vocabulary of the contract; codes are stable, messages are for people. */
+/**
+ * The one error vocabulary of the gateway: every failure anywhere (HTTP, tool calls, operations) is one
+ * of these codes. Codes are stable, messages are for people. The HTTP status belongs to the code.
+ */
 export const errorStatus = {
   VALIDATION: 400,
   ACCOUNT_REQUIRED: 400,
@@ -42,9 +45,3 @@ export class AppError extends Error {
 
 /** Every 401 says the same thing, whatever failed, so a prober learns nothing from it. */
 export const unauthorized = () => new AppError("UNAUTHORIZED", "Missing or invalid credentials.");
-
-export type ErrorBody = { error: { code: ErrorCode; message: string; requestId: string } };
-
-export const errorBody = (code: ErrorCode, message: string, requestId: string): ErrorBody => ({
-  error: { code, message, requestId },
-});

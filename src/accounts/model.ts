@@ -1,26 +1,9 @@
 import { t } from "elysia";
+import { AppointmentTypeSettingSchema, OfficeHoursSchema } from "../domain/practice";
 
-const Time = t.String({ pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "HH:MM, clinic-local" });
-const Interval = t.Tuple([Time, Time]);
-const DayHours = t.Array(Interval, { maxItems: 6 });
-
-export const OfficeHoursModel = t.Object(
-  {
-    mon: t.Optional(DayHours),
-    tue: t.Optional(DayHours),
-    wed: t.Optional(DayHours),
-    thu: t.Optional(DayHours),
-    fri: t.Optional(DayHours),
-    sat: t.Optional(DayHours),
-    sun: t.Optional(DayHours),
-  },
-  { additionalProperties: false, examples: [{ mon: [["08:00", "12:00"], ["13:00", "17:00"]] }] },
-);
-
-const AppointmentTypeModel = t.Object({
-  name: t.String({ minLength: 1, maxLength: 40, pattern: "^[a-z0-9][a-z0-9_-]*$" }),
-  durationMinutes: t.Integer({ minimum: 5, maximum: 480 }),
-});
+/** The admin API's view of the practice settings declared in the domain. */
+export const OfficeHoursModel = OfficeHoursSchema;
+const AppointmentTypeModel = AppointmentTypeSettingSchema;
 
 const VapiId = t.String({ minLength: 1, maxLength: 100 });
 const E164 = t.String({ pattern: "^\\+[1-9][0-9]{6,14}$", description: "E.164, e.g. +12025550100", examples: ["+12025550100"] });

@@ -1,5 +1,6 @@
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
-import type { Database } from "../../db/client";
+import type { Placement, SandboxStorage } from "../../connectors/sandbox/storage";
+import type { Database } from "../client";
 import {
   sandboxAppointments,
   sandboxInsurancePlans,
@@ -8,20 +9,17 @@ import {
   sandboxPatients,
   sandboxPayments,
   sandboxProviders,
-} from "../../db/schema";
+} from "../schema";
 
-export type SandboxPatientRow = typeof sandboxPatients.$inferSelect;
-export type SandboxAppointmentRow = typeof sandboxAppointments.$inferSelect;
-export type SandboxProviderRow = typeof sandboxProviders.$inferSelect;
-
-type Interval = { startUtc: string; endUtc: string };
-type Placement = Interval & { providerId: number; operatoryId: number };
+type SandboxPatientRow = typeof sandboxPatients.$inferSelect;
+type SandboxAppointmentRow = typeof sandboxAppointments.$inferSelect;
+type SandboxProviderRow = typeof sandboxProviders.$inferSelect;
 
 /**
  * Persistence of the sandbox practice. Every query is scoped by the account id, so one clinic's
  * sandbox can never read another's rows even though ids are global integers.
  */
-export class SandboxStore {
+export class SandboxStore implements SandboxStorage {
   constructor(private readonly db: Database) {}
 
   providers(accountId: string): Promise<SandboxProviderRow[]> {

@@ -1,0 +1,65 @@
+import type { TtlCache } from "../../lib/ttl-cache";
+import type { SikkaClient } from "./client";
+import type { SikkaCredentials } from "./credentials";
+import { type SikkaRow, text } from "./values";
+
+/** How long a practice's rarely-changing lookups are kept, and how soon a failed one is tried again. */
+export const FACTS_TTL_MS = 60 * 60_000;
+export const FACTS_RETRY_MS = 30_000;
+
+/**
+ * Per-practice lookups that change rarely (PMS name, customer id, cancel status, note type, payment
+ * types), each loaded on first use and cached on its own in the definition's cache. A lookup that
+ * fails is not kept as an empty answer: the caller gets the error, and the next use after a short
+ * pause asks Sikka again.
+ */
+export class PracticeFacts {
+  constructor(
+    private readonly cache: TtlCache<string, unknown>,
+    private readonly client: SikkaClient,
+    private readonly credentials: SikkaCredentials,
+    private readonly accountId: string,
+  ) {}
+
+  private fact<T>(name: string, load: () => Promise<T>): Promise<T> {
+    return this.cache.get(`${this.accountId}:${name}`, load) as Promise<T>;
+  }
+
+  /** The practice-management system Sikka reports for this office and practice ("" when unnamed). */
+  pms(): Promise<string> {
+    return this.fact("pms", async () => {
+      const authorized = await this.client.getAsApp("/authorized_practices", { office_id: this.credentials.officeId, show: "all" });
+      const mine = authorized.find((p) => text(p, "office_id") === this.credentials.officeId && text(p, "practice_id") === this.credentials.practiceId);
+      return mine ? text(mine, "practice_management_system") : "";
+    });
+  }
+
+  custId(): Promise<string | null> {
+    if (this.credentials.custId) return Promise.resolve(this.credentials.custId);
+    return this.fact("custId", async () => {
+      const practices = await this.client.get("/practices");
+      return practices[0] ? text(practices[0], "cust_id") || null : null;
+    });
+  }
+
+  /** The appointment status that means cancelled (else "broken"), from the practice's own variables. */
+  cancelStatus(): Promise<string | null> {
+    return this.fact("cancelStatus", async () => {
+      const statuses = await this.client.get("/practice_variables", { service_name: "Appointment Status" });
+      const statusValue = (re: RegExp) => statuses.find((s) => re.test(text(s, "value")) || re.test(text(s, "description")));
+      return text(statusValue(/cancel/i) ?? statusValue(/broken/i) ?? {}, "value") || null;
+    });
+  }
+
+  noteType(): Promise<string | null> {
+    return this.fact("noteType", async () => {
+      const noteTypes = await this.client.get("/note_types");
+      const noteType = noteTypes.find((n) => /pat/i.test(text(n, "type"))) ?? noteTypes[0];
+      return noteType ? text(noteType, "type") : null;
+    });
+  }
+
+  paymentTypes(): Promise<SikkaRow[]> {
+    return this.fact("paymentTypes", () => this.client.get("/payment_types"));
+  }
+}
