@@ -24,7 +24,21 @@ async function runWrk(baseUrl: string, requests: LoadRequest[], { connections, s
   const dir = mkdtempSync(join(tmpdir(), "pms-bench-"));
   const list = join(dir, "requests.txt");
   // One request per line: method \t path \t headers(k=v;;k=v) \t body — Lua reads them in `init`.
-  writeFileSync(list, requests.map((r) => [r.method, r.path, Object.entries(r.headers).map(([k, v]) => `${k}=${v}`).join(";;"), r.body ?? ""].join("\t")).join("\n"));
+  writeFileSync(
+    list,
+    requests
+      .map((r) =>
+        [
+          r.method,
+          r.path,
+          Object.entries(r.headers)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(";;"),
+          r.body ?? "",
+        ].join("\t"),
+      )
+      .join("\n"),
+  );
   const script = join(dir, "load.lua");
   writeFileSync(
     script,
@@ -69,7 +83,10 @@ end
 `,
   );
   const threads = Math.min(2, connections); // wrk needs at least one connection per thread
-  const proc = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, baseUrl, "--", String(threads)], { stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(["wrk", `-t${threads}`, `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, baseUrl, "--", String(threads)], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const out = await new Response(proc.stdout).text();
   await proc.exited;
   const m = /RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(out);
@@ -77,7 +94,11 @@ end
   return { tool: "wrk", requests: Number(m[1]), rps: Number(m[2]), p50ms: Number(m[3]), p99ms: Number(m[4]), errors: Number(m[5]) };
 }
 
-async function runAutocannon(baseUrl: string, requests: LoadRequest[], { connections, seconds }: { connections: number; seconds: number }): Promise<LoadResult> {
+async function runAutocannon(
+  baseUrl: string,
+  requests: LoadRequest[],
+  { connections, seconds }: { connections: number; seconds: number },
+): Promise<LoadResult> {
   const autocannon = (await import("autocannon")).default as any;
   let next = 0;
   let errors = 0;

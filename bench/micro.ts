@@ -17,16 +17,28 @@ export function availabilityBench(): { p50ms: number; p99ms: number; slots: numb
     accountId: "bench",
     timezone: zone,
     currency: "USD",
-    officeHours: { mon: [["07:00", "19:00"]], tue: [["07:00", "19:00"]], wed: [["07:00", "19:00"]], thu: [["07:00", "19:00"]], fri: [["07:00", "19:00"]], sat: [["08:00", "13:00"]] } as Record<string, Array<[string, string]>>,
+    officeHours: {
+      mon: [["07:00", "19:00"]],
+      tue: [["07:00", "19:00"]],
+      wed: [["07:00", "19:00"]],
+      thu: [["07:00", "19:00"]],
+      fri: [["07:00", "19:00"]],
+      sat: [["08:00", "13:00"]],
+    } as Record<string, Array<[string, string]>>,
     defaultDurationMinutes: 30,
     slotStepMinutes: 15,
     appointmentTypes: DEFAULT_APPOINTMENT_TYPES,
   };
-  const providers: ScheduleProvider[] = Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, name: `Provider ${i}`, operatoryIds: [`op${i}`], appointmentTypes: null }));
+  const providers: ScheduleProvider[] = Array.from({ length: 10 }, (_, i) => ({
+    id: `p${i}`,
+    name: `Provider ${i}`,
+    operatoryIds: [`op${i}`],
+    appointmentTypes: null,
+  }));
   const start = DateTime.fromISO("2026-12-07T07:00", { zone });
   const busy: BusyInterval[] = [];
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 5000; i++) {
     const s = start.plus({ days: Math.floor(rand() * 14), minutes: Math.floor(rand() * 48) * 15 }).toMillis();
     const p = Math.floor(rand() * 10);
@@ -36,7 +48,13 @@ export function availabilityBench(): { p50ms: number; p99ms: number; slots: numb
   let slots = 0;
   for (let i = 0; i < 60; i++) {
     const t0 = performance.now();
-    slots = freeSlots({ practice, providers, busy, query: { startDate: "2026-12-07", endDate: "2026-12-20", durationMinutes: 30, appointmentType: null, limit: 5 }, now: new Date("2026-12-01T00:00:00Z") }).length;
+    slots = freeSlots({
+      practice,
+      providers,
+      busy,
+      query: { startDate: "2026-12-07", endDate: "2026-12-20", durationMinutes: 30, appointmentType: null, limit: 5 },
+      now: new Date("2026-12-01T00:00:00Z"),
+    }).length;
     times.push(performance.now() - t0);
   }
   return { p50ms: percentile(times.slice(10), 50), p99ms: percentile(times.slice(10), 99), slots };
@@ -60,7 +78,12 @@ export async function metricsBench(dir: string): Promise<{ rows: number; windows
   await handle.client.execute("analyze");
   const clock = { now: () => new Date("2026-12-01T00:00:00Z") };
   const windows: Record<string, number> = {};
-  for (const [label, window, account] of [["1h, all clinics", "1h", undefined], ["24h, all clinics", "24h", undefined], ["24h, one clinic", "24h", "acc_7"], ["7d, one clinic", "7d", "acc_7"]] as const) {
+  for (const [label, window, account] of [
+    ["1h, all clinics", "1h", undefined],
+    ["24h, all clinics", "24h", undefined],
+    ["24h, one clinic", "24h", "acc_7"],
+    ["7d, one clinic", "7d", "acc_7"],
+  ] as const) {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t0 = performance.now();

@@ -12,11 +12,16 @@ import { peakRss, startProcess } from "./service";
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 32;
 const dir = mkdtempSync(join(tmpdir(), "pms-gw-bench-"));
-const secrets = { VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef", ENCRYPTION_KEY: "42".repeat(32), ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345" };
+const secrets = {
+  VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef",
+  ENCRYPTION_KEY: "42".repeat(32),
+  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
+};
 const encoder = new TextEncoder();
 const rows: Array<[string, string, string]> = [];
 const fmt = (n: number, d = 1) => n.toFixed(d);
-const line = (_name: string, r: LoadResult) => `${fmt(r.rps, 0)} req/s, p50 ${fmt(r.p50ms, 2)} ms, p99 ${fmt(r.p99ms, 2)} ms, ${r.errors} errors of ${r.requests}`;
+const line = (_name: string, r: LoadResult) =>
+  `${fmt(r.rps, 0)} req/s, p50 ${fmt(r.p50ms, 2)} ms, p99 ${fmt(r.p99ms, 2)} ms, ${r.errors} errors of ${r.requests}`;
 const record = (name: string, value: string, target: string) => {
   rows.push([name, value, target]);
   console.log(`${name.padEnd(58)} ${value}${target ? `   (target ${target})` : ""}`);
@@ -28,21 +33,36 @@ function signedPost(path: string, payload: unknown): LoadRequest {
   return {
     method: "POST",
     path,
-    headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": sign(secrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`)) },
+    headers: {
+      "content-type": "application/json",
+      "x-vapi-timestamp": String(ts),
+      "x-vapi-signature": sign(secrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`)),
+    },
     body,
   };
 }
 
 const toolCall = (id: string, name: string, args: Record<string, unknown>, accountId: string) => ({
-  message: { type: "tool-calls", toolCallList: [{ id, type: "function", function: { name, arguments: args } }], call: { id: "bench-call", metadata: { accountId } }, customer: { number: "+12025550101" } },
+  message: {
+    type: "tool-calls",
+    toolCallList: [{ id, type: "function", function: { name, arguments: args } }],
+    call: { id: "bench-call", metadata: { accountId } },
+    customer: { number: "+12025550101" },
+  },
 });
 
 async function main() {
-  console.log(`pms-gateway benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Bun ${Bun.version}, load: ${hasWrk() ? "wrk" : "autocannon"}, ${CONNECTIONS} connections, ${SECONDS} s per run\n`);
+  console.log(
+    `pms-gateway benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Bun ${Bun.version}, load: ${hasWrk() ? "wrk" : "autocannon"}, ${CONNECTIONS} connections, ${SECONDS} s per run\n`,
+  );
 
   // 1. The reference: a bare Elysia route with TypeBox validation.
   const ref = await startProcess([process.execPath, "bench/reference-server.ts", "3999"], 3999, {});
-  const reference = await runLoad(ref.url, [{ method: "POST", path: "/echo", headers: { "content-type": "application/json" }, body: JSON.stringify({ date: "2026-12-02", limit: 5 }) }], { connections: CONNECTIONS, seconds: SECONDS });
+  const reference = await runLoad(
+    ref.url,
+    [{ method: "POST", path: "/echo", headers: { "content-type": "application/json" }, body: JSON.stringify({ date: "2026-12-02", limit: 5 }) }],
+    { connections: CONNECTIONS, seconds: SECONDS },
+  );
   await ref.stop();
   record("1. bare Elysia route + TypeBox (reference)", line("ref", reference), "");
 
@@ -66,24 +86,33 @@ async function main() {
   record("start to ready (first start, migrations applied)", `${fmt(first.readyMs, 0)} ms`, "≤ 500 ms");
   record("start to ready (restart)", `${fmt(svc.readyMs, 0)} ms`, "≤ 500 ms");
 
-  const admin = { authorization: `Bearer ${await mintToken(secrets.ADMIN_JWT_SECRET, { role: "admin" }, { ttlSeconds: 3600 })}`, "content-type": "application/json" };
+  const admin = {
+    authorization: `Bearer ${await mintToken(secrets.ADMIN_JWT_SECRET, { role: "admin" }, { ttlSeconds: 3600 })}`,
+    "content-type": "application/json",
+  };
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${svc.url}${path}`, { method, headers: admin, ...(body ? { body: JSON.stringify(body) } : {}) });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };
   const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:45"]]]));
-  const clinic = (await api("POST", "/api/admin/accounts", { name: "Bench Dental", timezone: "UTC", officeHours: allDay, slotStepMinutes: 15 })).account.id as string;
+  const clinic = (await api("POST", "/api/admin/accounts", { name: "Bench Dental", timezone: "UTC", officeHours: allDay, slotStepMinutes: 15 })).account
+    .id as string;
   await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sandbox", credentials: {} });
   // Verify the caller once for the call every booking belongs to (the gate checks it on every write).
-  const verifyReq = signedPost("/api/vapi/webhook", toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic));
+  const verifyReq = signedPost(
+    "/api/vapi/webhook",
+    toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic),
+  );
   const verify = await fetch(`${svc.url}/api/vapi/webhook`, { method: "POST", headers: verifyReq.headers, body: verifyReq.body! });
   const verified = await verify.text();
   if (!verified.includes("Verified: Jane Doe")) throw new Error(`bench caller could not be verified: ${verified.slice(0, 300)}`);
 
   // 2a. A signed Vapi tool call: check_availability.
   const availabilityReq = signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic));
-  const { result: availability, peakMb: rssAvail } = await peakRss(svc.proc.pid, () => runLoad(svc.url, [availabilityReq], { connections: CONNECTIONS, seconds: SECONDS }));
+  const { result: availability, peakMb: rssAvail } = await peakRss(svc.proc.pid, () =>
+    runLoad(svc.url, [availabilityReq], { connections: CONNECTIONS, seconds: SECONDS }),
+  );
   record("2a. signed Vapi tool call: check_availability", line("avail", availability), "");
   record("    ratio 2a ÷ 1", fmt(availability.rps / reference.rps, 2), "≥ 0.5");
 
@@ -93,7 +122,17 @@ async function main() {
     const day = 30 + Math.floor(i / 190);
     const slot = Math.floor((i % 190) / 2);
     const start = new Date(Date.UTC(2027, 0, 1) + day * 86_400_000 + slot * 15 * 60_000).toISOString().slice(0, 19);
-    bookings.push(signedPost("/api/vapi/webhook", toolCall(`book-${i}`, "book_appointment", { patientId: "1", start, durationMinutes: 15, providerId: String((i % 2) + 1), appointmentType: "exam" }, clinic)));
+    bookings.push(
+      signedPost(
+        "/api/vapi/webhook",
+        toolCall(
+          `book-${i}`,
+          "book_appointment",
+          { patientId: "1", start, durationMinutes: 15, providerId: String((i % 2) + 1), appointmentType: "exam" },
+          clinic,
+        ),
+      ),
+    );
   }
   const { result: booking, peakMb: rssBook } = await peakRss(svc.proc.pid, () => runLoad(svc.url, bookings, { connections: CONNECTIONS, seconds: SECONDS }));
   record("2b. signed Vapi tool call: book_appointment", line("book", booking), "");
@@ -101,10 +140,15 @@ async function main() {
 
   // 3. Service overhead on the Sikka path: a fake Sikka on loopback that answers at once.
   const sikkaClinic = (await api("POST", "/api/admin/accounts", { name: "Bench Sikka", timezone: "America/New_York" })).account.id as string;
-  await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, { provider: "sikka", credentials: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" } });
+  await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
+    provider: "sikka",
+    credentials: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" },
+  });
   const sikkaReq: LoadRequest = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } };
   await fetch(`${svc.url}${sikkaReq.path}`, { headers: sikkaReq.headers });
-  const { result: sikkaPath, peakMb: rssSikka } = await peakRss(svc.proc.pid, () => runLoad(svc.url, [sikkaReq], { connections: CONNECTIONS, seconds: SECONDS }));
+  const { result: sikkaPath, peakMb: rssSikka } = await peakRss(svc.proc.pid, () =>
+    runLoad(svc.url, [sikkaReq], { connections: CONNECTIONS, seconds: SECONDS }),
+  );
   record("3. Sikka path (get_patient, fake Sikka answering at once)", line("sikka", sikkaPath), "p99 ≤ 5 ms");
   const sikkaAlone = await runLoad(svc.url, [sikkaReq], { connections: 1, seconds: Math.min(SECONDS, 5) });
   record("   the same, one connection (service overhead per call)", line("sikka1", sikkaAlone), "");
@@ -114,7 +158,11 @@ async function main() {
 
   // 4. Availability over 14 days, 10 providers, 5,000 booked appointments.
   const avail = availabilityBench();
-  record("4. availability: 14 days, 10 providers, 5,000 bookings", `p50 ${fmt(avail.p50ms, 2)} ms, p99 ${fmt(avail.p99ms, 2)} ms (${avail.slots} free slots)`, "≤ 20 ms");
+  record(
+    "4. availability: 14 days, 10 providers, 5,000 bookings",
+    `p50 ${fmt(avail.p50ms, 2)} ms, p99 ${fmt(avail.p99ms, 2)} ms (${avail.slots} free slots)`,
+    "≤ 20 ms",
+  );
 
   // 5. The monitoring queries over 1,000,000 audit rows.
   const metrics = await metricsBench(dir);

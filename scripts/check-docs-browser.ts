@@ -1,4 +1,5 @@
 import { chromium } from "playwright-core";
+import { practiceOf } from "../src/accounts/service";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
@@ -6,7 +7,6 @@ import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
 import { mintToken } from "../src/http/auth/jwt";
 import { createLogger } from "../src/lib/logger";
-import { practiceOf } from "../src/accounts/service";
 
 /**
  * Checks the explorer as clinic IT sees it, in a real headless Chromium (Debian's `chromium`):
@@ -34,7 +34,15 @@ const token = await mintToken(secret, { role: "admin" }, { ttlSeconds: 600 });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
 });
 const problems: string[] = [];
 try {
@@ -48,7 +56,8 @@ try {
     }
     const operations = await page.locator(".opblock").count();
     console.log(`${path}: ${groups.length} groups, ${operations} operations rendered`);
-    if (process.env.DOCS_SCREENSHOTS) await page.screenshot({ path: `${process.env.DOCS_SCREENSHOTS}/docs${path === "/docs/" ? "-slash" : ""}.png`, fullPage: false });
+    if (process.env.DOCS_SCREENSHOTS)
+      await page.screenshot({ path: `${process.env.DOCS_SCREENSHOTS}/docs${path === "/docs/" ? "-slash" : ""}.png`, fullPage: false });
   }
 
   await page.click("button.authorize");

@@ -1,7 +1,7 @@
-import SwaggerParser from "@apidevtools/swagger-parser";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import { servedDocument } from "./openapi-document";
 
 /**
@@ -22,7 +22,13 @@ try {
     env: { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" },
   });
   const output = `${redocly.stdout.toString()}${redocly.stderr.toString()}`;
-  console.log(output.split("\n").filter((l) => !/[║╔╚]/.test(l)).join("\n").trim());
+  console.log(
+    output
+      .split("\n")
+      .filter((l) => !/[║╔╚]/.test(l))
+      .join("\n")
+      .trim(),
+  );
   if (redocly.exitCode !== 0) failed = true;
 } catch (e) {
   console.error(`swagger-parser: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
-import openapiTS, { astToString } from "openapi-typescript";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import openapiTS, { astToString } from "openapi-typescript";
 import { servedDocument } from "./openapi-document";
 
 /** TypeScript types of the served document, for the generated-client test (`npm run openapi:types`). */

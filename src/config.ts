@@ -1,6 +1,6 @@
+import { dirname } from "node:path";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { dirname } from "node:path";
 import { type EncryptionKey, parseEncryptionKeys } from "./crypto/keys";
 import { databaseProblems } from "./db/mode";
 
@@ -26,9 +26,7 @@ export const EnvSchema = Type.Object({
   SIKKA_CLIENT_SECRET: Type.Optional(Type.String()),
   SIKKA_API_URL: Type.Optional(Url),
   SIKKA_WRITEBACK_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
-  LOG_LEVEL: Type.Optional(
-    Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l))),
-  ),
+  LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
   RATE_LIMIT_PER_IP_PER_MINUTE: Type.Optional(PositiveInt),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 32 })),

@@ -1,16 +1,16 @@
+import { AccountService } from "./accounts/service";
 import { AuditLog } from "./audit/audit-log";
 import { ChainKeys } from "./audit/chain";
 import type { Config } from "./config";
 import { ConnectorRegistry } from "./connectors/registry";
 import { createSandboxDefinition } from "./connectors/sandbox";
 import { createSikkaDefinition } from "./connectors/sikka";
-import { seedSandboxPractice } from "./db/sandbox/seed";
-import { SandboxStore } from "./db/sandbox/store";
 import type { ConnectorDefinition } from "./connectors/types";
 import { Vault } from "./crypto/vault";
 import type { Database } from "./db/client";
+import { seedSandboxPractice } from "./db/sandbox/seed";
+import { SandboxStore } from "./db/sandbox/store";
 import type { ClientIpResolver } from "./http/client-ip";
-import { Metrics } from "./lib/metrics";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestStates } from "./http/request-state";
 import { PmsIntegrations } from "./integrations/pms-integrations";
@@ -18,9 +18,9 @@ import { PmsTokenStore } from "./integrations/pms-token-store";
 import { WritebackPoller, WritebackStore } from "./integrations/writebacks";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
-import { AccountService } from "./accounts/service";
-import { CallerGate } from "./modules/vapi/caller-gate";
+import { Metrics } from "./lib/metrics";
 import { CallReports } from "./modules/vapi/call-reports";
+import { CallerGate } from "./modules/vapi/caller-gate";
 import { EndOfCallService } from "./modules/vapi/end-of-call-service";
 import { ToolCallService } from "./modules/vapi/tool-call-service";
 import { CallVerifications } from "./modules/vapi/verifications";
@@ -71,23 +71,21 @@ export function createDeps(input: DepsInput): AppDeps {
   const vault = new Vault(config.encryptionKeys);
   const writebacks = new WritebackStore(db, clock);
   const sikka = createSikkaDefinition({
-    app: { ...(config.sikka.clientId ? { appId: config.sikka.clientId } : {}), ...(config.sikka.clientSecret ? { appKey: config.sikka.clientSecret } : {}), apiUrl: config.sikka.apiUrl },
+    app: {
+      ...(config.sikka.clientId ? { appId: config.sikka.clientId } : {}),
+      ...(config.sikka.clientSecret ? { appKey: config.sikka.clientSecret } : {}),
+      apiUrl: config.sikka.apiUrl,
+    },
     keyStore: new PmsTokenStore(db, vault),
     tracker: writebacks,
     writebackWaitMs: config.sikka.writebackWaitMs,
   });
   const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, ...(input.connectors ?? [])]);
-  const integrations = new PmsIntegrations(
-    db,
-    vault,
-    registry,
-    { fetch: input.fetch ?? fetch, clock, logger },
-    async (provider, practice) => {
-      if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
-        await seedSandboxPractice(db, practice, clock.now());
-      }
-    },
-  );
+  const integrations = new PmsIntegrations(db, vault, registry, { fetch: input.fetch ?? fetch, clock, logger }, async (provider, practice) => {
+    if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
+      await seedSandboxPractice(db, practice, clock.now());
+    }
+  });
   const chainKeys = new ChainKeys(config.encryptionKeys);
   const audit = new AuditLog(db, clock, chainKeys);
   const metrics = new Metrics();

@@ -6,10 +6,10 @@ import { openDatabase } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { missingAuditGuards } from "./db/readiness";
 import { createDeps } from "./deps";
-import { flyAwareClientIp } from "./http/client-ip";
-import { mintToken } from "./http/auth/jwt";
 import { sign } from "./http/auth/hmac";
+import { mintToken } from "./http/auth/jwt";
 import { SERVER_BODY_CEILING } from "./http/body";
+import { flyAwareClientIp } from "./http/client-ip";
 import { createLogger } from "./lib/logger";
 
 // The only module that reads the environment and listens.
@@ -89,4 +89,3 @@ pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.da
     -H 'authorization: Bearer ${adminToken}' -H 'x-account-id: ${demo.id}'
 `);
 }
-

@@ -21,7 +21,12 @@ describe("database modes (all through @libsql/client)", () => {
     expect(embedded.ok && embedded.config.database).toEqual({ url: "file:data/pms-gateway.db" });
     const remote = loadConfig({ ...secrets, DATABASE_URL: "libsql://pms-acme.turso.io", DATABASE_AUTH_TOKEN: "token-placeholder" });
     expect(remote.ok && remote.config.database).toEqual({ url: "libsql://pms-acme.turso.io", authToken: "token-placeholder" });
-    const replica = loadConfig({ ...secrets, DATABASE_URL: "file:/data/replica.db", DATABASE_SYNC_URL: "libsql://pms-acme.turso.io", DATABASE_AUTH_TOKEN: "token-placeholder" });
+    const replica = loadConfig({
+      ...secrets,
+      DATABASE_URL: "file:/data/replica.db",
+      DATABASE_SYNC_URL: "libsql://pms-acme.turso.io",
+      DATABASE_AUTH_TOKEN: "token-placeholder",
+    });
     expect(replica.ok && replica.config).toMatchObject({ database: { url: "file:/data/replica.db", syncUrl: "libsql://pms-acme.turso.io" }, dataDir: "/data" });
     const noToken = loadConfig({ ...secrets, DATABASE_URL: "libsql://pms-acme.turso.io" });
     expect(!noToken.ok && noToken.problems).toEqual(["DATABASE_AUTH_TOKEN: required for a Turso database"]);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../src/config";
 import fly from "../fly.toml";
+import { loadConfig } from "../src/config";
 
 const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
 
@@ -17,7 +17,13 @@ describe("deployment files", () => {
       expect(Object.keys(f.env)).not.toContain(secret);
     }
     // its env, plus the secrets set with `fly secrets set`, is a valid production config
-    const result = loadConfig({ ...f.env, VAPI_WEBHOOK_SECRET: "v".repeat(32), ENCRYPTION_KEY: "ab".repeat(32), ADMIN_JWT_SECRET: "j".repeat(32), DATABASE_AUTH_TOKEN: "placeholder" });
+    const result = loadConfig({
+      ...f.env,
+      VAPI_WEBHOOK_SECRET: "v".repeat(32),
+      ENCRYPTION_KEY: "ab".repeat(32),
+      ADMIN_JWT_SECRET: "j".repeat(32),
+      DATABASE_AUTH_TOKEN: "placeholder",
+    });
     expect(result.ok).toBe(true);
   });
 

@@ -1,8 +1,5 @@
 /** Who is calling, as proven by a credential (contract §1). */
-export type Principal =
-  | { kind: "vapi"; scheme: "hmac" | "secret" | "bearer" }
-  | { kind: "clinic"; accountId: string }
-  | { kind: "admin" };
+export type Principal = { kind: "vapi"; scheme: "hmac" | "secret" | "bearer" } | { kind: "clinic"; accountId: string } | { kind: "admin" };
 
 export type Actor = "vapi" | "clinic" | "admin";
 export const actorOf = (p: Principal): Actor => p.kind;

@@ -90,7 +90,10 @@ export class AccountService {
     const { vapiPhoneNumberIds, vapiPhoneNumbers, vapiAssistantIds, ...fields } = input;
     if (!(await this.get(id))) return undefined;
     if (Object.keys(fields).length > 0) {
-      await this.db.update(accounts).set({ ...fields, updatedAt: sqlNow }).where(eq(accounts.id, id));
+      await this.db
+        .update(accounts)
+        .set({ ...fields, updatedAt: sqlNow })
+        .where(eq(accounts.id, id));
     }
     await this.replaceBindings(id, { phone_number: vapiPhoneNumberIds, phone_e164: vapiPhoneNumbers, assistant: vapiAssistantIds });
     return this.get(id);
@@ -148,7 +151,12 @@ export class AccountService {
     const bindings = await this.db
       .select()
       .from(vapiBindings)
-      .where(inArray(vapiBindings.accountId, rows.map((r) => r.id)));
+      .where(
+        inArray(
+          vapiBindings.accountId,
+          rows.map((r) => r.id),
+        ),
+      );
     return rows.map((r) => ({
       ...r,
       vapiPhoneNumberIds: bindings.filter((b) => b.accountId === r.id && b.kind === "phone_number").map((b) => b.externalId),

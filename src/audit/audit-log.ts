@@ -1,9 +1,9 @@
 import { and, desc, eq, gte, lte, type SQL } from "drizzle-orm";
+import type { Actor } from "../accounts/principal";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
-import type { Actor } from "../accounts/principal";
-import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { textHasCardData } from "../domain/card-data";
+import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 
 export type AuditEntry = Omit<ChainedContent, "responseTime" | "createdAt" | "actor"> & {

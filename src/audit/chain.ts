@@ -22,8 +22,19 @@ export type ChainedContent = {
 
 const canonical = (c: ChainedContent) =>
   JSON.stringify([
-    c.accountId, c.callId, c.toolCallId, c.action, c.patientId, c.phiAccessed ? 1 : 0, c.success ? 1 : 0,
-    c.statusCode, c.errorCode, c.responseTime, c.requestId, c.actor, c.createdAt,
+    c.accountId,
+    c.callId,
+    c.toolCallId,
+    c.action,
+    c.patientId,
+    c.phiAccessed ? 1 : 0,
+    c.success ? 1 : 0,
+    c.statusCode,
+    c.errorCode,
+    c.responseTime,
+    c.requestId,
+    c.actor,
+    c.createdAt,
   ]);
 
 /**
@@ -44,6 +55,8 @@ export class ChainKeys {
   hash(keyId: string, prevHash: string, content: ChainedContent): string | null {
     const key = this.derived.get(keyId);
     if (!key) return null;
-    return createHmac("sha256", key).update(`${prevHash}\n${canonical(content)}`).digest("hex");
+    return createHmac("sha256", key)
+      .update(`${prevHash}\n${canonical(content)}`)
+      .digest("hex");
   }
 }

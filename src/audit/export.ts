@@ -12,7 +12,12 @@ export async function* exportAuditLines(db: Database, range: { from?: string; to
     const where: SQL[] = [gt(pmsAuditLogs.id, afterId)];
     if (range.from) where.push(gte(pmsAuditLogs.createdAt, range.from));
     if (range.to) where.push(lte(pmsAuditLogs.createdAt, range.to));
-    const page = await db.select().from(pmsAuditLogs).where(and(...where)).orderBy(asc(pmsAuditLogs.id)).limit(5_000);
+    const page = await db
+      .select()
+      .from(pmsAuditLogs)
+      .where(and(...where))
+      .orderBy(asc(pmsAuditLogs.id))
+      .limit(5_000);
     if (page.length === 0) return;
     for (const row of page) yield JSON.stringify(row);
     afterId = page[page.length - 1]!.id;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { appendFileSync, writeFileSync } from "node:fs";
-import { DateTime } from "luxon";
 import { asc, desc, gte, lte, sql } from "drizzle-orm";
+import { DateTime } from "luxon";
 import type { Database } from "../db/client";
 import { auditCheckpoints, pmsAuditLogs } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
@@ -17,9 +17,7 @@ BEGIN
   SELECT RAISE(ABORT, 'pms_audit_logs is append-only');
 END`;
 
-export type PurgeReport =
-  | { purged: 0; reason: "nothing_past_retention" }
-  | { purged: number; lastId: number; exportFile: string; exportSha256: string };
+export type PurgeReport = { purged: 0; reason: "nothing_past_retention" } | { purged: number; lastId: number; exportFile: string; exportSha256: string };
 
 /**
  * Purges audit rows older than the retention period, and only after they are exported: the oldest
@@ -29,9 +27,19 @@ export type PurgeReport =
  */
 export async function purgeAuditLog(db: Database, keys: ChainKeys, clock: Clock, exportFile: string): Promise<PurgeReport> {
   const cutoff = toSqlTimestamp(DateTime.fromJSDate(clock.now(), { zone: "utc" }).minus({ years: RETENTION_YEARS }).toJSDate());
-  const [firstKept] = await db.select({ id: pmsAuditLogs.id }).from(pmsAuditLogs).where(gte(pmsAuditLogs.createdAt, cutoff)).orderBy(asc(pmsAuditLogs.id)).limit(1);
+  const [firstKept] = await db
+    .select({ id: pmsAuditLogs.id })
+    .from(pmsAuditLogs)
+    .where(gte(pmsAuditLogs.createdAt, cutoff))
+    .orderBy(asc(pmsAuditLogs.id))
+    .limit(1);
   const [last] = firstKept
-    ? await db.select({ id: pmsAuditLogs.id, hash: pmsAuditLogs.hash }).from(pmsAuditLogs).where(lte(pmsAuditLogs.id, firstKept.id - 1)).orderBy(desc(pmsAuditLogs.id)).limit(1)
+    ? await db
+        .select({ id: pmsAuditLogs.id, hash: pmsAuditLogs.hash })
+        .from(pmsAuditLogs)
+        .where(lte(pmsAuditLogs.id, firstKept.id - 1))
+        .orderBy(desc(pmsAuditLogs.id))
+        .limit(1)
     : await db.select({ id: pmsAuditLogs.id, hash: pmsAuditLogs.hash }).from(pmsAuditLogs).orderBy(desc(pmsAuditLogs.id)).limit(1);
   if (!last || !last.hash) return { purged: 0, reason: "nothing_past_retention" };
 

@@ -21,7 +21,12 @@ export async function verifyAuditChain(db: Database, keys: ChainKeys): Promise<C
   let rows = 0;
   let afterId = checkpoint?.lastId ?? 0;
   if (checkpoint) {
-    const [stray] = await db.select({ id: pmsAuditLogs.id }).from(pmsAuditLogs).where(lte(pmsAuditLogs.id, checkpoint.lastId)).orderBy(asc(pmsAuditLogs.id)).limit(1);
+    const [stray] = await db
+      .select({ id: pmsAuditLogs.id })
+      .from(pmsAuditLogs)
+      .where(lte(pmsAuditLogs.id, checkpoint.lastId))
+      .orderBy(asc(pmsAuditLogs.id))
+      .limit(1);
     if (stray) return { ok: false, rows: 0, brokenAtId: stray.id, reason: "before_checkpoint" };
   }
   let lastId: number | null = null;

@@ -1,5 +1,5 @@
-import type { AppDeps } from "../deps";
 import { practiceOf } from "../accounts/service";
+import type { AppDeps } from "../deps";
 
 export const DEMO_CLINIC_NAME = "Demo Dental (sandbox)";
 

@@ -1,18 +1,18 @@
 import { parseArgs } from "node:util";
+import { practiceOf } from "../accounts/service";
+import { exportAuditLines } from "../audit/export";
+import { purgeAuditLog } from "../audit/retention";
+import { verifyAuditChain } from "../audit/verify";
 import { configFromEnvironment } from "../bootstrap/environment";
 import { openDatabase } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { createDeps } from "../deps";
 import { mintToken } from "../http/auth/jwt";
-import { AppError } from "../lib/errors";
-import { createLogger } from "../lib/logger";
-import { exportAuditLines } from "../audit/export";
-import { purgeAuditLog } from "../audit/retention";
-import { verifyAuditChain } from "../audit/verify";
 import { rotateStoredSecrets } from "../integrations/key-rotation";
 import { VapiApi } from "../integrations/vapi-api";
 import { sqlTimeFromIso, toSqlTimestamp } from "../lib/clock";
-import { practiceOf } from "../accounts/service";
+import { AppError } from "../lib/errors";
+import { createLogger } from "../lib/logger";
 import { reconcileCallReports } from "../modules/vapi/reconcile";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "../modules/vapi/tools/definitions";
 import { syncAssistantTools } from "../modules/vapi/tools/sync";
@@ -156,9 +156,7 @@ export async function runCli(
       }
       case "vapi:reconcile": {
         if (!config.vapiApiKey) return fail(io, "vapi:reconcile needs VAPI_API_KEY");
-        const since = values.since
-          ? sqlTimeFromIso(values.since)
-          : toSqlTimestamp(new Date(deps.clock.now().getTime() - 24 * 3600_000));
+        const since = values.since ? sqlTimeFromIso(values.since) : toSqlTimestamp(new Date(deps.clock.now().getTime() - 24 * 3600_000));
         const api = new VapiApi(config.vapiApiUrl, config.vapiApiKey, io.fetch ?? fetch);
         io.out(JSON.stringify(await reconcileCallReports(api, deps.callReports, since)));
         return 0;

@@ -52,10 +52,7 @@ export interface PmsConnector {
   checkWriteback?(writebackId: string): Promise<PmsResult<WritebackState>>;
 }
 
-export type WritebackState =
-  | { state: "pending" }
-  | { state: "completed"; createdId: string | null }
-  | { state: "failed"; message: string };
+export type WritebackState = { state: "pending" } | { state: "completed"; createdId: string | null } | { state: "failed"; message: string };
 
 /** Writes a PMS accepted but has not confirmed within the call; a background poller finishes them. */
 export interface WritebackTracker {

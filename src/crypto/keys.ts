@@ -9,10 +9,11 @@ export const DEFAULT_KEY_ID = "k1";
  * `ENCRYPTION_KEY` is either 64 hex characters or, for rotation, `keyId:hex64,keyId:hex64,…`
  * (the first encrypts, all decrypt).
  */
-export function parseEncryptionKeys(
-  value: string,
-): { ok: true; keys: EncryptionKey[] } | { ok: false; problem: string } {
-  const entries = value.split(",").map((s) => s.trim()).filter(Boolean);
+export function parseEncryptionKeys(value: string): { ok: true; keys: EncryptionKey[] } | { ok: false; problem: string } {
+  const entries = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const keys: EncryptionKey[] = [];
   for (const [index, entry] of entries.entries()) {
     const sep = entry.indexOf(":");

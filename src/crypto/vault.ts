@@ -28,13 +28,7 @@ export class Vault {
   async seal(plaintext: string, context: string): Promise<Sealed> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const key = await this.cryptoKey(this.currentKeyId);
-    const ct = new Uint8Array(
-      await crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
-        key,
-        encoder.encode(plaintext),
-      ),
-    );
+    const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(context) }, key, encoder.encode(plaintext)));
     const out = new Uint8Array(iv.length + ct.length);
     out.set(iv, 0);
     out.set(ct, iv.length);
@@ -47,11 +41,7 @@ export class Vault {
     if (raw.length < 12 + 16) throw new VaultError("ciphertext too short");
     try {
       const key = await this.cryptoKey(sealed.keyId);
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: raw.subarray(0, 12), additionalData: encoder.encode(context) },
-        key,
-        raw.subarray(12),
-      );
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.subarray(0, 12), additionalData: encoder.encode(context) }, key, raw.subarray(12));
       return decoder.decode(plain);
     } catch (e) {
       if (e instanceof VaultError) throw e;

@@ -1,5 +1,5 @@
-import { migrate } from "drizzle-orm/libsql/migrator";
 import { fileURLToPath } from "node:url";
+import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Database } from "./client";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));

@@ -94,13 +94,7 @@ export function spread<T>(items: T[], limit: number): T[] {
 }
 
 /** Every free start (not spread) between the query's days, in start order, then provider order. */
-export function freeSlots(input: {
-  practice: PracticeSettings;
-  providers: ScheduleProvider[];
-  busy: BusyInterval[];
-  query: SlotQuery;
-  now: Date;
-}): Slot[] {
+export function freeSlots(input: { practice: PracticeSettings; providers: ScheduleProvider[]; busy: BusyInterval[]; query: SlotQuery; now: Date }): Slot[] {
   const { practice, query } = input;
   const zone = practice.timezone;
   // A zone object, not its name: luxon resolves a name on every call, which dominates this loop.

@@ -81,12 +81,18 @@ function cardNumberSpans(text: string): Span[] {
     if (digits.length >= 13) {
       // Windows from a group start to a group end: how numbers are written, without testing every
       // substring of a long run (which would find a Luhn match by chance in any long digit string).
-      const ends = groupStarts.slice(1).map((g) => g - 1).concat(digits.length - 1);
+      const ends = groupStarts
+        .slice(1)
+        .map((g) => g - 1)
+        .concat(digits.length - 1);
       for (const from of groupStarts) {
         for (const to of ends) {
           const length = to - from + 1;
           if (length < 13 || length > 19) continue;
-          const run = digits.slice(from, to + 1).map((p) => masked[p]).join("");
+          const run = digits
+            .slice(from, to + 1)
+            .map((p) => masked[p])
+            .join("");
           if (passesLuhn(run)) spans.push({ start: digits[from]!, end: digits[to]! + 1 });
         }
       }

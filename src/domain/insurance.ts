@@ -10,5 +10,4 @@ export const InsurancePlanSchema = Type.Object({
 });
 export type InsurancePlan = Static<typeof InsurancePlanSchema>;
 
-export const last4 = (memberId: string | null | undefined): string | null =>
-  memberId ? memberId.replace(/\s+/g, "").slice(-4) : null;
+export const last4 = (memberId: string | null | undefined): string | null => (memberId ? memberId.replace(/\s+/g, "").slice(-4) : null);

@@ -19,7 +19,17 @@ export const OfficeHoursSchema = Type.Object(
     sat: Type.Optional(DayHours),
     sun: Type.Optional(DayHours),
   },
-  { additionalProperties: false, examples: [{ mon: [["08:00", "12:00"], ["13:00", "17:00"]] }] },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        mon: [
+          ["08:00", "12:00"],
+          ["13:00", "17:00"],
+        ],
+      },
+    ],
+  },
 );
 export type OfficeHours = Static<typeof OfficeHoursSchema>;
 export type Weekday = keyof OfficeHours;

@@ -9,9 +9,7 @@ const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 export function parseInstant(input: string, timezone: string): Date | null {
   // Models often write "2026-12-03 10:00"; read the space as ISO's "T".
   const iso = input.trim().replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, "$1T$2");
-  const dt = HAS_OFFSET.test(iso)
-    ? DateTime.fromISO(iso, { setZone: true })
-    : DateTime.fromISO(iso, { zone: timezone });
+  const dt = HAS_OFFSET.test(iso) ? DateTime.fromISO(iso, { setZone: true }) : DateTime.fromISO(iso, { zone: timezone });
   return dt.isValid ? dt.toJSDate() : null;
 }
 

@@ -1,5 +1,5 @@
-import { readCapped } from "../lib/read-capped";
 import { AppError } from "../lib/errors";
+import { readCapped } from "../lib/read-capped";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,12 +1,12 @@
 import { Elysia, ValidationError } from "elysia";
 import type { AuditLog } from "../audit/audit-log";
+import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import { newId } from "../lib/ids";
 import type { Logger } from "../lib/logger";
-import type { ClientIpResolver } from "./client-ip";
-import { checkDeclaredLength } from "./body";
-import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
-import { errorBody } from "./error-envelope";
 import type { Metrics } from "../lib/metrics";
+import { checkDeclaredLength } from "./body";
+import type { ClientIpResolver } from "./client-ip";
+import { errorBody } from "./error-envelope";
 import type { RateLimiter } from "./rate-limit";
 import type { RequestStates } from "./request-state";
 
@@ -22,13 +22,11 @@ export type RequestContextDeps = {
 
 /** Names the failing fields and the rule, never the submitted value (it may be PHI or card data). */
 function validationMessage(error: ValidationError): string {
-  const problems = error.all
-    .slice(0, 5)
-    .map((e) => {
-      const path = "path" in e && e.path ? e.path.replace(/^\//, "").replaceAll("/", ".") : error.type;
-      const message = "message" in e ? e.message : "is invalid";
-      return `${path || error.type}: ${message}`;
-    });
+  const problems = error.all.slice(0, 5).map((e) => {
+    const path = "path" in e && e.path ? e.path.replace(/^\//, "").replaceAll("/", ".") : error.type;
+    const message = "message" in e ? e.message : "is invalid";
+    return `${path || error.type}: ${message}`;
+  });
   return [...new Set(problems)].join("; ") || "The request is invalid.";
 }
 
@@ -68,20 +66,22 @@ export const requestContext = (deps: RequestContextDeps) =>
       if (state?.account && state.action && !state.audited) {
         state.audited = true;
         // The refusal is answered either way; a failed audit write is logged, never turned into a crash.
-        await deps.audit.record({
-          accountId: state.account.id,
-          callId: state.callId ?? null,
-          toolCallId: null,
-          action: state.action,
-          patientId: null,
-          phiAccessed: false,
-          success: false,
-          statusCode: status,
-          errorCode: failure.code,
-          responseTimeMs: performance.now() - state.startedAt,
-          requestId,
-          actor: state.principal?.kind ?? "system",
-        }).catch((e) => deps.logger.error({ requestId, errorName: (e as Error)?.name }, "audit write failed"));
+        await deps.audit
+          .record({
+            accountId: state.account.id,
+            callId: state.callId ?? null,
+            toolCallId: null,
+            action: state.action,
+            patientId: null,
+            phiAccessed: false,
+            success: false,
+            statusCode: status,
+            errorCode: failure.code,
+            responseTimeMs: performance.now() - state.startedAt,
+            requestId,
+            actor: state.principal?.kind ?? "system",
+          })
+          .catch((e) => deps.logger.error({ requestId, errorName: (e as Error)?.name }, "audit write failed"));
       }
       return new Response(JSON.stringify(errorBody(failure.code, failure.message, requestId)), {
         status,
@@ -90,9 +90,7 @@ export const requestContext = (deps: RequestContextDeps) =>
     })
     .onAfterResponse({ as: "global" }, ({ request, route, set, responseValue }) => {
       const state = deps.states.get(request);
-      const status =
-        state?.errorStatus ??
-        (responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200);
+      const status = state?.errorStatus ?? (responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200);
       if (state) deps.metrics.observeRequest(request.method, route || "unmatched", status, (performance.now() - state.startedAt) / 1000);
       deps.logger.info(
         {

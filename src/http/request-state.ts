@@ -1,5 +1,5 @@
-import type { AccountRecord } from "../accounts/service";
 import type { Principal } from "../accounts/principal";
+import type { AccountRecord } from "../accounts/service";
 
 /**
  * What the gateway learns about one request as it moves through the hooks. Kept outside Elysia's

@@ -10,9 +10,7 @@ import type { PracticeSettings } from "../domain/practice";
 import { AppError } from "../lib/errors";
 import { TtlCache } from "../lib/ttl-cache";
 
-export type PmsStatus =
-  | { provider: string; configured: true; updatedAt: string }
-  | { provider: null; configured: false; updatedAt: null };
+export type PmsStatus = { provider: string; configured: true; updatedAt: string } | { provider: null; configured: false; updatedAt: null };
 
 const CREDENTIALS_CACHE_MS = 30_000;
 
@@ -86,9 +84,7 @@ export class PmsIntegrations {
     if (!definition) throw new AppError("PMS_UNAVAILABLE", "This clinic's practice-management system is not supported here.");
     let credentials: unknown;
     try {
-      credentials = JSON.parse(
-        await this.vault.open({ keyId: row.keyId, ciphertext: row.credentialsCiphertext }, aad(practice.accountId)),
-      );
+      credentials = JSON.parse(await this.vault.open({ keyId: row.keyId, ciphertext: row.credentialsCiphertext }, aad(practice.accountId)));
     } catch {
       throw new AppError("PMS_UNAVAILABLE", "This clinic's PMS credentials could not be read; ask the administrator to set them again.");
     }

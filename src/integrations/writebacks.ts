@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import { type AccountService, practiceOf } from "../accounts/service";
 import type { AuditLog } from "../audit/audit-log";
 import type { WritebackTracker } from "../connectors/types";
 import type { Database } from "../db/client";
@@ -6,7 +7,6 @@ import { pmsWritebacks } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { newId } from "../lib/ids";
 import type { Logger } from "../lib/logger";
-import { type AccountService, practiceOf } from "../accounts/service";
 import type { PmsIntegrations } from "./pms-integrations";
 
 /** Give up on a writeback that has not finished after this long; the office sees it in the PMS queue. */
@@ -36,7 +36,10 @@ export class WritebackStore implements WritebackTracker {
   }
 
   async touched(reference: string) {
-    await this.db.update(pmsWritebacks).set({ attempts: sql`${pmsWritebacks.attempts} + 1` }).where(eq(pmsWritebacks.reference, reference));
+    await this.db
+      .update(pmsWritebacks)
+      .set({ attempts: sql`${pmsWritebacks.attempts} + 1` })
+      .where(eq(pmsWritebacks.reference, reference));
   }
 }
 

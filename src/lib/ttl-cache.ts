@@ -6,9 +6,7 @@
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { at: number; value: Promise<V>; failed: boolean }>();
 
-  constructor(
-    private readonly options: { ttlMs: number; failureBackoffMs?: number; maxEntries?: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { ttlMs: number; failureBackoffMs?: number; maxEntries?: number; now?: () => number }) {}
 
   private now(): number {
     return this.options.now?.() ?? performance.now();

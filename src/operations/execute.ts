@@ -1,11 +1,11 @@
+import type { Actor } from "../accounts/principal";
+import { type AccountRecord, practiceOf } from "../accounts/service";
 import type { AuditLog } from "../audit/audit-log";
 import type { PmsIntegrations } from "../integrations/pms-integrations";
-import type { Actor } from "../accounts/principal";
-import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
-import type { Metrics } from "../lib/metrics";
 import type { Clock } from "../lib/clock";
+import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import type { Logger } from "../lib/logger";
-import { type AccountRecord, practiceOf } from "../accounts/service";
+import type { Metrics } from "../lib/metrics";
 import type { IdempotencyStore } from "./idempotency";
 import { requestHash } from "./idempotency";
 import type { AnyOperation } from "./index";
@@ -108,7 +108,8 @@ export class OperationExecutor {
 
     // A write that timed out may still have reached the PMS: say so, and never send it again.
     if (!outcome.ok && outcome.code === "PMS_TIMEOUT" && operation.write) {
-      outcome.message = "The practice system did not confirm in time. The request may still have reached it, so it will not be sent again; the office will confirm.";
+      outcome.message =
+        "The practice system did not confirm in time. The request may still have reached it, so it will not be sent again; the office will confirm.";
     }
     if (operation.write) {
       // The write happened (or may have): its outcome is settled under the durable intent first, and the
@@ -143,7 +144,11 @@ export class OperationExecutor {
       return;
     }
     const { status, replayed: _replayed, ...body } = outcome;
-    await this.deps.idempotency.complete(accountId, claimed.map((c) => c.key), { status, body });
+    await this.deps.idempotency.complete(
+      accountId,
+      claimed.map((c) => c.key),
+      { status, body },
+    );
   }
 
   /**

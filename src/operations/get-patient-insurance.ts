@@ -21,9 +21,7 @@ export const getPatientInsurance = defineOperation({
     if (!found.ok) return fromConnector(found.error);
     const plans = found.value;
     const summary =
-      plans.length === 0
-        ? "There is no insurance on file for this patient."
-        : `On file: ${listOf(plans.map((p) => `${p.carrier} (${p.priority})`))}.`;
+      plans.length === 0 ? "There is no insurance on file for this patient." : `On file: ${listOf(plans.map((p) => `${p.carrier} (${p.priority})`))}.`;
     return { ok: true, value: { data: { insurance: plans }, summary, patientId: args.patientId } };
   },
 });

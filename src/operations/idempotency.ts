@@ -5,11 +5,7 @@ import { type Clock, toSqlTimestamp } from "../lib/clock";
 
 export type StoredOutcome = { status: number; body: unknown };
 
-export type Claim =
-  | { kind: "claimed" }
-  | { kind: "replay"; outcome: StoredOutcome }
-  | { kind: "mismatch" }
-  | { kind: "in_progress" };
+export type Claim = { kind: "claimed" } | { kind: "replay"; outcome: StoredOutcome } | { kind: "mismatch" } | { kind: "in_progress" };
 
 /** A claim left "in progress" this long is taken to be from a crashed process and may be taken over. */
 const ABANDONED_AFTER_MS = 60_000;
@@ -80,9 +76,7 @@ export class IdempotencyStore {
   async release(accountId: string, key: string): Promise<void> {
     await this.db
       .delete(idempotencyKeys)
-      .where(
-        and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "in_progress")),
-      );
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key), eq(idempotencyKeys.state, "in_progress")));
   }
 
   private async takeOverAbandoned(accountId: string, key: string): Promise<boolean> {
@@ -103,4 +97,3 @@ export class IdempotencyStore {
     return updated.length > 0;
   }
 }
-

@@ -1,8 +1,8 @@
 import type { TObject } from "@sinclair/typebox";
 import type { ConnectorError, PmsConnector } from "../connectors/types";
 import type { PracticeSettings } from "../domain/practice";
-import type { ErrorCode } from "../lib/errors";
 import type { Clock } from "../lib/clock";
+import type { ErrorCode } from "../lib/errors";
 import { err, type Result } from "../lib/result";
 
 export type ToolName =
@@ -71,7 +71,6 @@ const connectorCodes: Record<ConnectorError["code"], ErrorCode> = {
   upstream_error: "PMS_ERROR",
 };
 
-export const fromConnector = (e: ConnectorError): Result<never, OperationFailure> =>
-  err({ code: connectorCodes[e.code], message: e.message });
+export const fromConnector = (e: ConnectorError): Result<never, OperationFailure> => err({ code: connectorCodes[e.code], message: e.message });
 
 export const invalid = (message: string): Result<never, OperationFailure> => err({ code: "VALIDATION", message });

@@ -9,9 +9,7 @@ const Name = t.String({ minLength: 1, maxLength: 80 });
 export const searchPatients = defineOperation({
   name: "search_patients",
   title: "Search patients",
-  description:
-    "Looks up patients by name, phone number and/or date of birth (at most 10 results). " +
-    "Always search before creating a new patient.",
+  description: "Looks up patients by name, phone number and/or date of birth (at most 10 results). " + "Always search before creating a new patient.",
   input: t.Object({
     query: t.Optional(t.String({ minLength: 1, maxLength: 120, description: "Free text: name, phone or YYYY-MM-DD" })),
     phone: t.Optional(t.String({ minLength: 3, maxLength: 32 })),

@@ -1,16 +1,13 @@
 import { DateTime } from "luxon";
 
 /** Plain spoken forms for summaries: what a receptionist would say, no ids or JSON. */
-export const spokenTime = (iso: string): string =>
-  DateTime.fromISO(iso, { setZone: true }).toFormat("cccc, LLLL d 'at' h:mm a");
+export const spokenTime = (iso: string): string => DateTime.fromISO(iso, { setZone: true }).toFormat("cccc, LLLL d 'at' h:mm a");
 
 export const spokenDay = (isoDate: string): string => DateTime.fromISO(isoDate).toFormat("cccc, LLLL d");
 
-export const spokenMoney = (amount: number, currency: string): string =>
-  new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
+export const spokenMoney = (amount: number, currency: string): string => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
 
-export const listOf = (items: string[]): string =>
-  items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+export const listOf = (items: string[]): string => (items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`);
 
 /** Types that say nothing about the visit: spoken as plain "appointment". */
 const GENERIC_TYPES = new Set(["", "general", "appointment", "default", "other"]);
@@ -28,4 +25,7 @@ export const spokenSlot = (start: string, providerName: string | null | undefine
 
 /** A person's name as said aloud, or a neutral phrase when the PMS holds none. */
 export const spokenName = (first: string | null | undefined, last: string | null | undefined): string =>
-  [first, last].map((n) => n?.trim()).filter(Boolean).join(" ") || "the patient";
+  [first, last]
+    .map((n) => n?.trim())
+    .filter(Boolean)
+    .join(" ") || "the patient";

@@ -31,8 +31,17 @@ describe("one audit row for every PMS operation, success or failure", () => {
     const all = await rows();
     expect(JSON.stringify(all.filter((r) => r.success !== 1).map((r) => [r.action, r.error_code]))).toBe("[]");
     expect(all.map((r) => r.action)).toEqual([
-      "check_availability", "book_appointment", "reschedule_appointment", "cancel_appointment", "search_patients", "get_patient",
-      "create_patient", "add_patient_note", "get_patient_balance", "get_patient_insurance", "process_payment",
+      "check_availability",
+      "book_appointment",
+      "reschedule_appointment",
+      "cancel_appointment",
+      "search_patients",
+      "get_patient",
+      "create_patient",
+      "add_patient_note",
+      "get_patient_balance",
+      "get_patient_insurance",
+      "process_payment",
     ]);
     for (const r of all) {
       expect(r.account_id).toBe(accountId);
@@ -92,7 +101,10 @@ describe("one audit row for every PMS operation, success or failure", () => {
               from pms_audit_logs where created_at > ? group by action order by action`,
       args: [since],
     });
-    expect(perAction.rows.map((r) => [r.action, Number(r.n)])).toEqual([["get_patient", 2], ["get_patient_balance", 1]]);
+    expect(perAction.rows.map((r) => [r.action, Number(r.n)])).toEqual([
+      ["get_patient", 2],
+      ["get_patient_balance", 1],
+    ]);
     const errorRate = await t.database.client.execute({
       sql: `select round(100.0 * sum(case when success = 0 then 1 else 0 end) / count(*), 2) as error_rate from pms_audit_logs where created_at > ?`,
       args: [since],

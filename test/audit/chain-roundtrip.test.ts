@@ -52,7 +52,9 @@ test("a later edit is still detected after rows full of control characters", asy
   await t.database.client.execute("drop trigger if exists pms_audit_logs_no_update");
   const before = await verifyAuditChain(t.deps.db, t.deps.chainKeys);
   expect(before.ok).toBe(true);
-  const triggers = (await t.database.client.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'pms_audit_logs'")).rows.map((r) => String(r.name));
+  const triggers = (await t.database.client.execute("select name from sqlite_master where type = 'trigger' and tbl_name = 'pms_audit_logs'")).rows.map((r) =>
+    String(r.name),
+  );
   for (const name of triggers) await t.database.client.execute(`drop trigger ${name}`);
   await t.database.client.execute("update pms_audit_logs set patient_id = 'someone-else' where id = 150");
   const after = await verifyAuditChain(t.deps.db, t.deps.chainKeys);

@@ -1,7 +1,16 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
 import { runCli } from "../../src/cli";
-import { adminToken, clinicToken, createSandboxClinic, makeTestApp, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET, type TestApp } from "../helpers/app";
+import {
+  adminToken,
+  clinicToken,
+  createSandboxClinic,
+  makeTestApp,
+  TEST_ENCRYPTION_KEY,
+  TEST_JWT_SECRET,
+  TEST_WEBHOOK_SECRET,
+  type TestApp,
+} from "../helpers/app";
 import { bearer, json, jsonRequest } from "../helpers/request";
 
 let t: TestApp;
@@ -37,7 +46,16 @@ describe("the audit log is append-only and tamper-evident", () => {
     expect(res.status).toBe(503);
     // and the service refuses to start on such a database
     const proc = Bun.spawn([process.execPath, "src/index.ts"], {
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", DATABASE_URL: dbUrl, VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ADMIN_JWT_SECRET: TEST_JWT_SECRET, PORT: "0", LOG_LEVEL: "silent" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "test",
+        DATABASE_URL: dbUrl,
+        VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        ADMIN_JWT_SECRET: TEST_JWT_SECRET,
+        PORT: "0",
+        LOG_LEVEL: "silent",
+      },
       stdout: "ignore",
       stderr: "pipe",
     });
@@ -49,7 +67,9 @@ describe("the audit log is append-only and tamper-evident", () => {
     await expect(t.database.client.execute("update pms_audit_logs set success = 1")).rejects.toThrow(/append-only/);
     await expect(t.database.client.execute("delete from pms_audit_logs")).rejects.toThrow(/append-only/);
     await expect(
-      t.database.client.execute("insert into pms_audit_logs (action, phi_accessed, success, status_code, response_time, request_id, actor, prev_hash, hash) values ('x', 0, 1, 200, 1, 'r', 'system', 'genesis', 'forged')"),
+      t.database.client.execute(
+        "insert into pms_audit_logs (action, phi_accessed, success, status_code, response_time, request_id, actor, prev_hash, hash) values ('x', 0, 1, 200, 1, 'r', 'system', 'genesis', 'forged')",
+      ),
     ).rejects.toThrow(/chain/);
   });
 
@@ -57,7 +77,13 @@ describe("the audit log is append-only and tamper-evident", () => {
     expect(await verify()).toEqual({ ok: true, rows: 5, lastId: 5 });
     const out: string[] = [];
     const code = await runCli(["audit:verify"], {
-      env: { NODE_ENV: "test", DATABASE_URL: dbUrl, VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ADMIN_JWT_SECRET: TEST_JWT_SECRET },
+      env: {
+        NODE_ENV: "test",
+        DATABASE_URL: dbUrl,
+        VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        ADMIN_JWT_SECRET: TEST_JWT_SECRET,
+      },
       stdin: async () => "",
       out: (s) => out.push(s),
       err: () => {},
@@ -98,7 +124,13 @@ describe("the audit log is append-only and tamper-evident", () => {
   test("audit:export writes JSON lines with the chain hashes, linkable by an archive", async () => {
     const out: string[] = [];
     await runCli(["audit:export", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"], {
-      env: { NODE_ENV: "test", DATABASE_URL: dbUrl, VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ADMIN_JWT_SECRET: TEST_JWT_SECRET },
+      env: {
+        NODE_ENV: "test",
+        DATABASE_URL: dbUrl,
+        VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        ADMIN_JWT_SECRET: TEST_JWT_SECRET,
+      },
       stdin: async () => "",
       out: (s) => out.push(s),
       err: () => {},

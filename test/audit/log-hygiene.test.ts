@@ -18,7 +18,9 @@ const CANARY_SIKKA_SECRET = "canary-sikka-secret-key-99";
 test("no PHI, credential or secret value ever reaches the logs", async () => {
   const account = await createSandboxClinic(t.deps);
   const admin = { ...bearer(await adminToken()), "x-account-id": account.id };
-  await t.handle(jsonRequest("/api/pms/patients", { headers: admin, body: { firstName: CANARY_NAME, lastName: CANARY_NAME, dateOfBirth: CANARY_DOB, phone: CANARY_PHONE } }));
+  await t.handle(
+    jsonRequest("/api/pms/patients", { headers: admin, body: { firstName: CANARY_NAME, lastName: CANARY_NAME, dateOfBirth: CANARY_DOB, phone: CANARY_PHONE } }),
+  );
   await t.handle(signedRequest("/api/pms/patients/search", { body: envelope(account.id, { query: CANARY_NAME }) }));
   await t.handle(jsonRequest(`/api/pms/patients/search?query=${CANARY_NAME}`, { headers: admin, body: {} }));
   await t.handle(jsonRequest("/api/pms/patients/1/notes", { headers: admin, body: { text: CANARY_NOTE } }));
@@ -36,8 +38,18 @@ test("no PHI, credential or secret value ever reaches the logs", async () => {
   const logs = t.logLines.join("\n");
   expect(t.logLines.length).toBeGreaterThan(5);
   for (const planted of [
-    CANARY_NAME, CANARY_DOB, CANARY_PHONE, "2025550188", CANARY_NOTE, CANARY_SIKKA_SECRET, "4242424242424242",
-    TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, TEST_ENCRYPTION_KEY, "wrong-secret-canary", "eyJ",
+    CANARY_NAME,
+    CANARY_DOB,
+    CANARY_PHONE,
+    "2025550188",
+    CANARY_NOTE,
+    CANARY_SIKKA_SECRET,
+    "4242424242424242",
+    TEST_WEBHOOK_SECRET,
+    TEST_JWT_SECRET,
+    TEST_ENCRYPTION_KEY,
+    "wrong-secret-canary",
+    "eyJ",
   ]) {
     expect(logs).not.toContain(planted);
   }

@@ -10,7 +10,8 @@ beforeAll(async () => {
   a = (await createSandboxClinic(t.deps, { name: "A" })).id;
   b = (await createSandboxClinic(t.deps, { name: "B" })).id;
   const ha = bearer(await clinicToken(a));
-  for (const p of ["/api/pms/patients/1", "/api/pms/patients/2", "/api/pms/patients/1/balance", "/api/pms/patients/999"]) await t.handle(jsonRequest(p, { headers: ha }));
+  for (const p of ["/api/pms/patients/1", "/api/pms/patients/2", "/api/pms/patients/1/balance", "/api/pms/patients/999"])
+    await t.handle(jsonRequest(p, { headers: ha }));
   await t.handle(jsonRequest("/api/pms/patients/13", { headers: bearer(await clinicToken(b)) }));
 });
 afterAll(() => t.close());
@@ -18,7 +19,10 @@ afterAll(() => t.close());
 test("GET /api/admin/metrics: per-action times, error rate, PHI accesses and distinct patients, per clinic", async () => {
   const m = await json(await t.handle(jsonRequest(`/api/admin/metrics?accountId=${a}&window=1h`, { headers: bearer(await adminToken()) })));
   expect(m).toMatchObject({ window: "1h", requests: 4, errorRate: 25, phi: { accesses: 3, distinctPatients: 2 } });
-  expect(m.perAction.map((r: { action: string; count: number; errors: number }) => [r.action, r.count, r.errors])).toEqual([["get_patient", 3, 1], ["get_patient_balance", 1, 0]]);
+  expect(m.perAction.map((r: { action: string; count: number; errors: number }) => [r.action, r.count, r.errors])).toEqual([
+    ["get_patient", 3, 1],
+    ["get_patient_balance", 1, 0],
+  ]);
   const all = await json(await t.handle(jsonRequest("/api/admin/metrics?window=24h", { headers: bearer(await adminToken()) })));
   expect(all.requests).toBe(5);
   // a clinic sees only its own figures

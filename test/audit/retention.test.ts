@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { purgeAuditLog } from "../../src/audit/retention";
 import { verifyAuditChain } from "../../src/audit/verify";
-import { clinicToken, createSandboxClinic, makeTestApp, TestClock, type TestApp } from "../helpers/app";
+import { clinicToken, createSandboxClinic, makeTestApp, type TestApp, TestClock } from "../helpers/app";
 import { bearer, jsonRequest } from "../helpers/request";
 
 let t: TestApp;
@@ -31,7 +31,12 @@ test("retention (T35): nothing younger than six years is purged; older rows are 
   const report = await purgeAuditLog(t.deps.db, t.deps.chainKeys, clock, file);
   expect(report).toMatchObject({ purged: 3, lastId: 3 });
   const exported = readFileSync(file, "utf8");
-  expect(exported.trim().split("\n").map((l) => JSON.parse(l).id)).toEqual([1, 2, 3]);
+  expect(
+    exported
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).id),
+  ).toEqual([1, 2, 3]);
   expect(createHash("sha256").update(exported).digest("hex")).toBe((report as { exportSha256: string }).exportSha256);
 
   const remaining = await t.database.client.execute("select id from pms_audit_logs order by id");

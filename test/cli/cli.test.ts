@@ -117,12 +117,23 @@ describe("vapi:reconcile", () => {
     for (const callId of ["call-delivered", "call-missed", "call-live"]) {
       await app.handle(webhook(toolCallsMessage([{ id: `s-${callId}`, name: "check_availability", arguments: { date: "2026-12-02" } }], { callId })));
     }
-    await app.handle(webhook({ message: { type: "end-of-call-report", endedReason: "customer-ended-call", call: { id: "call-delivered", phoneNumberId: CLINIC_PHONE_NUMBER_ID } } }));
+    await app.handle(
+      webhook({
+        message: { type: "end-of-call-report", endedReason: "customer-ended-call", call: { id: "call-delivered", phoneNumberId: CLINIC_PHONE_NUMBER_ID } },
+      }),
+    );
     app.close();
 
     const vapi = startFakeVapiApi("vapi-key");
     try {
-      vapi.calls.set("call-missed", { id: "call-missed", status: "ended", endedReason: "assistant-ended-call", startedAt: "2026-12-01T14:00:00.000Z", endedAt: "2026-12-01T14:03:00.000Z", analysis: { summary: "Asked about openings." } });
+      vapi.calls.set("call-missed", {
+        id: "call-missed",
+        status: "ended",
+        endedReason: "assistant-ended-call",
+        startedAt: "2026-12-01T14:00:00.000Z",
+        endedAt: "2026-12-01T14:03:00.000Z",
+        analysis: { summary: "Asked about openings." },
+      });
       vapi.calls.set("call-live", { id: "call-live", status: "in-progress" });
       const vapiEnv = { VAPI_API_KEY: "vapi-key", VAPI_API_URL: vapi.url };
       const first = await cli(["vapi:reconcile", "--since", "2026-12-01T00:00:00Z"], "", vapiEnv);

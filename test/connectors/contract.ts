@@ -27,7 +27,9 @@ export function runConnectorContract(name: string, setup: () => Promise<Contract
     afterAll(() => h.close());
 
     test("create a patient, then find them by name + date of birth and by phone", async () => {
-      const created = await call("/api/pms/patients", { body: { firstName: "Contract", lastName: "Tester", dateOfBirth: "1991-03-04", phone: "(202) 555-0177" } });
+      const created = await call("/api/pms/patients", {
+        body: { firstName: "Contract", lastName: "Tester", dateOfBirth: "1991-03-04", phone: "(202) 555-0177" },
+      });
       expect(created.status).toBe(201);
       const patient = (await json(created)).data.patient;
       expect(patient).toMatchObject({ firstName: "Contract", lastName: "Tester", dateOfBirth: "1991-03-04", phone: "+12025550177" });
@@ -60,14 +62,16 @@ export function runConnectorContract(name: string, setup: () => Promise<Contract
       expect(typeof appointment.id).toBe("string");
       appointmentId = appointment.id;
       providerId = first.providerId;
-      const after = (await json(await call(`/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30&limit=20&providerId=${first.providerId}`))).data.slots;
+      const after = (await json(await call(`/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30&limit=20&providerId=${first.providerId}`)))
+        .data.slots;
       expect(after.some((s: { start: string; providerId: string }) => s.start === first.start)).toBe(false);
       const clash = await call("/api/pms/appointments", { body: { patientId, start: first.start, durationMinutes: 30, providerId: first.providerId } });
       expect(clash.status).toBe(409);
     });
 
     test("reschedule and cancel the appointment", async () => {
-      const free = (await json(await call(`/api/pms/appointments/availability?date=2026-12-04&durationMinutes=30&limit=20&providerId=${providerId}`))).data.slots;
+      const free = (await json(await call(`/api/pms/appointments/availability?date=2026-12-04&durationMinutes=30&limit=20&providerId=${providerId}`))).data
+        .slots;
       const target = free[free.length - 1].start;
       const moved = await call("/api/pms/appointments", { method: "PATCH", body: { appointmentId, start: target } });
       expect({ target, status: moved.status, body: moved.status === 200 ? null : await moved.clone().json() }).toEqual({ target, status: 200, body: null });

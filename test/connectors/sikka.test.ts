@@ -46,7 +46,9 @@ describe("credentials bind a clinic to exactly its own office and practice", () 
 describe("reading Sikka's data", () => {
   test("search finds a patient beyond the first page (offset is a page index) and parses all-string values", async () => {
     const res = await json(await call("/api/pms/patients/search", { body: { firstName: "Carlene", lastName: "Victoria", dateOfBirth: "1984-12-10" } }));
-    expect(res.data.patients).toEqual([{ id: "7001", firstName: "Carlene", lastName: "Victoria", dateOfBirth: "1984-12-10", phone: "+12025550123", email: "carlene@example.com" }]);
+    expect(res.data.patients).toEqual([
+      { id: "7001", firstName: "Carlene", lastName: "Victoria", dateOfBirth: "1984-12-10", phone: "+12025550123", email: "carlene@example.com" },
+    ]);
     const byDob = await json(await call("/api/pms/patients/search", { body: { dateOfBirth: "1984-12-10" } }));
     expect(byDob.data.patients.map((p: { id: string }) => p.id)).toEqual(["7001"]);
     const filler = await json(await call("/api/pms/patients/search", { body: { query: "Filler" } }));
@@ -56,12 +58,31 @@ describe("reading Sikka's data", () => {
   });
 
   test("a scan follows pagination.next across pages", async () => {
-    for (let i = 0; i < 1200; i++) t.north.patients.push({ patient_id: String(90000 + i), practice_id: "1", firstname: "Many", lastname: `Rows${i}`, birthdate: "1950-05-05T00:00:00", cell: "", email: "" });
-    t.north.patients.push({ patient_id: "99999", practice_id: "1", firstname: "Last", lastname: "Rowsfinal", birthdate: "1950-05-06T00:00:00", cell: "", email: "" });
+    for (let i = 0; i < 1200; i++)
+      t.north.patients.push({
+        patient_id: String(90000 + i),
+        practice_id: "1",
+        firstname: "Many",
+        lastname: `Rows${i}`,
+        birthdate: "1950-05-05T00:00:00",
+        cell: "",
+        email: "",
+      });
+    t.north.patients.push({
+      patient_id: "99999",
+      practice_id: "1",
+      firstname: "Last",
+      lastname: "Rowsfinal",
+      birthdate: "1950-05-06T00:00:00",
+      cell: "",
+      email: "",
+    });
     t.sikka.behaviour.ignorePatientFilters = true; // Sikka returns everything: the match sits on page 3
     const res = await json(await call("/api/pms/patients/search", { body: { lastName: "Rowsfinal" } }));
     expect(res.data.patients.map((p: { id: string }) => p.id)).toEqual(["99999"]);
-    const offsets = t.sikka.calls.filter((c) => c.path === "/patients" && c.query.includes("search=Rowsfinal")).map((c) => new URLSearchParams(c.query).get("offset"));
+    const offsets = t.sikka.calls
+      .filter((c) => c.path === "/patients" && c.query.includes("search=Rowsfinal"))
+      .map((c) => new URLSearchParams(c.query).get("offset"));
     expect(offsets).toEqual(["0", "1", "2"]); // page indexes, not row counts
     const dobScan = await json(await call("/api/pms/patients/search", { body: { dateOfBirth: "1950-05-06" } }));
     expect(dobScan.data.patients.map((p: { id: string }) => p.id)).toEqual(["99999"]);
@@ -69,10 +90,34 @@ describe("reading Sikka's data", () => {
 
   test("a pagination link to another host is never followed (SSRF, T26)", async () => {
     let stolen = 0;
-    const elsewhere = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => { stolen++; return new Response("{}"); } });
+    const elsewhere = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        stolen++;
+        return new Response("{}");
+      },
+    });
     try {
-      for (let i = 0; i < 600; i++) t.north.patients.push({ patient_id: String(80000 + i), practice_id: "1", firstname: "Other", lastname: `Person${i}`, birthdate: "1960-01-01T00:00:00", cell: "", email: "" });
-      t.north.patients.push({ patient_id: "88888", practice_id: "1", firstname: "Far", lastname: "Away", birthdate: "1961-01-01T00:00:00", cell: "", email: "" });
+      for (let i = 0; i < 600; i++)
+        t.north.patients.push({
+          patient_id: String(80000 + i),
+          practice_id: "1",
+          firstname: "Other",
+          lastname: `Person${i}`,
+          birthdate: "1960-01-01T00:00:00",
+          cell: "",
+          email: "",
+        });
+      t.north.patients.push({
+        patient_id: "88888",
+        practice_id: "1",
+        firstname: "Far",
+        lastname: "Away",
+        birthdate: "1961-01-01T00:00:00",
+        cell: "",
+        email: "",
+      });
       t.sikka.behaviour.ignorePatientFilters = true;
       t.sikka.behaviour.nextLinkOrigin = `http://127.0.0.1:${elsewhere.port}`;
       const res = await json(await call("/api/pms/patients/search", { body: { lastName: "Away" } }));
@@ -86,7 +131,14 @@ describe("reading Sikka's data", () => {
   test("unsafe upstream answers (T26): a redirect is not followed, invalid JSON and oversized bodies are errors, not empty data", async () => {
     await call("/api/pms/patients/7001");
     let followed = 0;
-    const metadata = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => { followed++; return Response.json({ items: [] }); } });
+    const metadata = Bun.serve({
+      port: 0,
+      hostname: "127.0.0.1",
+      fetch: () => {
+        followed++;
+        return Response.json({ items: [] });
+      },
+    });
     try {
       t.sikka.behaviour.rawResponse = () => new Response(null, { status: 302, headers: { location: `http://127.0.0.1:${metadata.port}/latest/meta-data/` } });
       const redirected = await call("/api/pms/patients/7001/balance");
@@ -125,8 +177,30 @@ describe("reading Sikka's data", () => {
   });
 
   test("availability is computed from providers, operatories and bookings in the clinic's zone", async () => {
-    t.north.appointments.push({ appointment_sr_no: "1", patient_id: "7001", provider_id: "DDS1", practice_id: "1", date: "2026-12-03T00:00:00", time: "09:00", length: "60", operatory: "OP1", status: "Scheduled", cancelled: "False" });
-    t.north.appointments.push({ appointment_sr_no: "2", patient_id: "7001", provider_id: "HYG1", practice_id: "1", date: "2026-12-03T00:00:00", time: "09:00", length: "60", operatory: "OP2", status: "Broken", cancelled: "False" });
+    t.north.appointments.push({
+      appointment_sr_no: "1",
+      patient_id: "7001",
+      provider_id: "DDS1",
+      practice_id: "1",
+      date: "2026-12-03T00:00:00",
+      time: "09:00",
+      length: "60",
+      operatory: "OP1",
+      status: "Scheduled",
+      cancelled: "False",
+    });
+    t.north.appointments.push({
+      appointment_sr_no: "2",
+      patient_id: "7001",
+      provider_id: "HYG1",
+      practice_id: "1",
+      date: "2026-12-03T00:00:00",
+      time: "09:00",
+      length: "60",
+      operatory: "OP2",
+      status: "Broken",
+      cancelled: "False",
+    });
     const slots = (await json(await call("/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30&limit=20&partOfDay=morning"))).data.slots;
     const at9 = slots.filter((s: { start: string }) => s.start === "2026-12-03T09:00:00-05:00");
     // DDS1 is busy at 9 (and OP1 with it); HYG1's broken appointment does not block, and it takes the free chair
@@ -142,7 +216,9 @@ describe("reading Sikka's data", () => {
     t.north.pms = "OrthoTrac";
     t.north.slots.push({ provider_id: "DDS1", practice_id: "1", date: "2026-12-03T00:00:00", time: "10:00", end_time: "11:00", operatory: "OP2" });
     const slots = (await json(await call("/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30"))).data.slots;
-    expect(slots).toEqual([{ start: "2026-12-03T10:00:00-05:00", end: "2026-12-03T10:30:00-05:00", providerId: "DDS1", providerName: "Avery Stone", operatoryId: "OP2" }]);
+    expect(slots).toEqual([
+      { start: "2026-12-03T10:00:00-05:00", end: "2026-12-03T10:30:00-05:00", providerId: "DDS1", providerName: "Avery Stone", operatoryId: "OP2" },
+    ]);
   });
 });
 
@@ -174,7 +250,8 @@ describe("request keys", () => {
 });
 
 describe("writebacks are asynchronous and reported honestly", () => {
-  const book = (start = "2026-12-03T14:00:00") => call("/api/pms/appointments", { body: { patientId: "7001", start, durationMinutes: 30, providerId: "DDS1" } });
+  const book = (start = "2026-12-03T14:00:00") =>
+    call("/api/pms/appointments", { body: { patientId: "7001", start, durationMinutes: 30, providerId: "DDS1" } });
 
   test("completed within the wait: confirmed, with the id Sikka created (never the writeback id)", async () => {
     const res = await json(await book());
@@ -208,7 +285,9 @@ describe("writebacks are asynchronous and reported honestly", () => {
 
   test("a new patient still pending has no id yet, only a reference (a writeback id is never an id)", async () => {
     t.sikka.behaviour.writebackPolls = 1000;
-    const res = await json(await call("/api/pms/patients", { body: { firstName: "Pending", lastName: "Person", dateOfBirth: "1990-01-01", phone: "2025550166" } }));
+    const res = await json(
+      await call("/api/pms/patients", { body: { firstName: "Pending", lastName: "Person", dateOfBirth: "1990-01-01", phone: "2025550166" } }),
+    );
     expect(res.data.patient).toMatchObject({ id: null, confirmation: "pending", firstName: "Pending" });
     expect(res.data.patient.reference).toMatch(/^ref_/);
     const writebackIds = [...t.sikka.writebacks.keys()];
@@ -217,7 +296,11 @@ describe("writebacks are asynchronous and reported honestly", () => {
 
   test("a write that times out is never sent again: the retry gets the same honest answer (T19)", async () => {
     t.sikka.behaviour.writeDelayMs = 6000;
-    const retry = () => call("/api/pms/appointments", { body: { patientId: "7001", start: "2026-12-03T14:00:00", durationMinutes: 30, providerId: "DDS1" }, headers: { "idempotency-key": "slow-1" } });
+    const retry = () =>
+      call("/api/pms/appointments", {
+        body: { patientId: "7001", start: "2026-12-03T14:00:00", durationMinutes: 30, providerId: "DDS1" },
+        headers: { "idempotency-key": "slow-1" },
+      });
     const first = await retry();
     expect(first.status).toBe(504);
     expect((await json(first)).error.message).toContain("will not be sent again");
@@ -246,7 +329,18 @@ describe("writebacks are asynchronous and reported honestly", () => {
   });
 
   test("the slot is re-checked against current appointments right before booking", async () => {
-    t.north.appointments.push({ appointment_sr_no: "55", patient_id: "5001", provider_id: "DDS1", practice_id: "1", date: "2026-12-03T00:00:00", time: "14:00", length: "30", operatory: "OP1", status: "Scheduled", cancelled: "False" });
+    t.north.appointments.push({
+      appointment_sr_no: "55",
+      patient_id: "5001",
+      provider_id: "DDS1",
+      practice_id: "1",
+      date: "2026-12-03T00:00:00",
+      time: "14:00",
+      length: "30",
+      operatory: "OP1",
+      status: "Scheduled",
+      cancelled: "False",
+    });
     const res = await book();
     expect(res.status).toBe(409);
     expect(t.sikka.calls.some((c) => c.path === "/appointment")).toBe(false);
@@ -265,7 +359,18 @@ describe("writebacks are asynchronous and reported honestly", () => {
   });
 
   test("cancel sets the practice's cancel status by PATCH; payment uses a non-insurance payment code", async () => {
-    t.north.appointments.push({ appointment_sr_no: "77", patient_id: "7001", provider_id: "DDS1", practice_id: "1", date: "2026-12-05T00:00:00", time: "10:00", length: "30", operatory: "OP1", status: "Scheduled", cancelled: "False" });
+    t.north.appointments.push({
+      appointment_sr_no: "77",
+      patient_id: "7001",
+      provider_id: "DDS1",
+      practice_id: "1",
+      date: "2026-12-05T00:00:00",
+      time: "10:00",
+      length: "30",
+      operatory: "OP1",
+      status: "Scheduled",
+      cancelled: "False",
+    });
     const cancelled = await json(await call("/api/pms/appointments", { method: "DELETE", body: { appointmentId: "77" } }));
     expect(cancelled.data.appointment).toMatchObject({ id: "77", status: "cancelled", confirmation: "confirmed" });
     expect(t.north.appointments.find((a) => a.appointment_sr_no === "77")!.cancelled).toBe("True");
@@ -344,9 +449,27 @@ describe("resilience", () => {
 describe("through the Vapi server URL", () => {
   test("a verified caller books on Sikka; the result is honest about confirmation", async () => {
     const callId = "sikka-call-1";
-    const verify = await json(await t.handle(webhook(toolCallsMessage([{ id: "v", name: "search_patients", arguments: { firstName: "Carlene", lastName: "Victoria", dateOfBirth: "1984-12-10" } }], { callId, callerNumber: "+12025550123" }))));
+    const verify = await json(
+      await t.handle(
+        webhook(
+          toolCallsMessage([{ id: "v", name: "search_patients", arguments: { firstName: "Carlene", lastName: "Victoria", dateOfBirth: "1984-12-10" } }], {
+            callId,
+            callerNumber: "+12025550123",
+          }),
+        ),
+      ),
+    );
     expect(splitResult(verify.results[0].result).data.verified).toBe(true);
-    const booked = await json(await t.handle(webhook(toolCallsMessage([{ id: "b", name: "book_appointment", arguments: { patientId: "7001", start: "2026-12-03T15:00:00", durationMinutes: 30 } }], { callId, callerNumber: "+12025550123" }))));
+    const booked = await json(
+      await t.handle(
+        webhook(
+          toolCallsMessage([{ id: "b", name: "book_appointment", arguments: { patientId: "7001", start: "2026-12-03T15:00:00", durationMinutes: 30 } }], {
+            callId,
+            callerNumber: "+12025550123",
+          }),
+        ),
+      ),
+    );
     const { sentence, data } = splitResult(booked.results[0].result);
     expect(data.appointment.confirmation).toBe("confirmed");
     expect(sentence).toContain("is booked for Thursday, December 3 at 3:00 PM");

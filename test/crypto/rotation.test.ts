@@ -17,7 +17,13 @@ test("keys:rotate re-seals every credential with the new first key, idempotently
     const account = await createSandboxClinic(before.deps);
     before.close();
 
-    const env = { NODE_ENV: "test", DATABASE_URL: url, VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, ADMIN_JWT_SECRET: TEST_JWT_SECRET, ENCRYPTION_KEY: `k2:${K2},k1:${K1}` };
+    const env = {
+      NODE_ENV: "test",
+      DATABASE_URL: url,
+      VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+      ADMIN_JWT_SECRET: TEST_JWT_SECRET,
+      ENCRYPTION_KEY: `k2:${K2},k1:${K1}`,
+    };
     const run = async () => {
       const out: string[] = [];
       await runCli(["keys:rotate"], { env, stdin: async () => "", out: (s) => out.push(s), err: (s) => out.push(s) });

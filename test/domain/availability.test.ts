@@ -9,7 +9,17 @@ const practice = (over: Partial<PracticeSettings> = {}): PracticeSettings => ({
   accountId: "acc_test",
   timezone: "America/New_York",
   currency: "USD",
-  officeHours: { mon: [["08:00", "12:00"], ["13:00", "17:00"]], tue: [["08:00", "12:00"], ["13:00", "17:00"]], sun: [["08:00", "10:00"]] },
+  officeHours: {
+    mon: [
+      ["08:00", "12:00"],
+      ["13:00", "17:00"],
+    ],
+    tue: [
+      ["08:00", "12:00"],
+      ["13:00", "17:00"],
+    ],
+    sun: [["08:00", "10:00"]],
+  },
   defaultDurationMinutes: 30,
   slotStepMinutes: 30,
   appointmentTypes: DEFAULT_APPOINTMENT_TYPES,
@@ -18,7 +28,12 @@ const practice = (over: Partial<PracticeSettings> = {}): PracticeSettings => ({
 const dentist: ScheduleProvider = { id: "1", name: "Dr. One", operatoryIds: ["op1"], appointmentTypes: null };
 const hygienist: ScheduleProvider = { id: "2", name: "Hy Two", operatoryIds: ["op2"], appointmentTypes: ["cleaning"] };
 const query = (over: Partial<SlotQuery> = {}): SlotQuery => ({
-  startDate: "2026-12-07", endDate: "2026-12-07", durationMinutes: 30, appointmentType: null, limit: 20, ...over,
+  startDate: "2026-12-07",
+  endDate: "2026-12-07",
+  durationMinutes: 30,
+  appointmentType: null,
+  limit: 20,
+  ...over,
 });
 const at = (local: string, zone = "America/New_York") => DateTime.fromISO(local, { zone }).toMillis();
 const EARLY = new Date("2026-01-01T00:00:00Z");
@@ -27,7 +42,24 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
   test("lunch break and closing time are respected; slot grid follows the step", () => {
     const slots = freeSlots({ practice: practice(), providers: [dentist], busy: [], query: query(), now: EARLY });
     const starts = slots.map((s) => s.start.slice(11, 16));
-    expect(starts).toEqual(["08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30"]);
+    expect(starts).toEqual([
+      "08:00",
+      "08:30",
+      "09:00",
+      "09:30",
+      "10:00",
+      "10:30",
+      "11:00",
+      "11:30",
+      "13:00",
+      "13:30",
+      "14:00",
+      "14:30",
+      "15:00",
+      "15:30",
+      "16:00",
+      "16:30",
+    ]);
     expect(slots[0]!.start).toBe("2026-12-07T08:00:00-05:00");
     expect(slots[0]!.end).toBe("2026-12-07T08:30:00-05:00");
   });
@@ -65,7 +97,10 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
       { providerId: "8", operatoryId: "op2", start: at("2026-12-07T08:30"), end: at("2026-12-07T09:00") },
     ];
     const slots = freeSlots({ practice: practice(), providers: [floating], busy, query: query(), now: EARLY });
-    expect(slots.slice(0, 2).map((s) => [s.start.slice(11, 16), s.operatoryId])).toEqual([["08:00", "op2"], ["09:00", "op1"]]);
+    expect(slots.slice(0, 2).map((s) => [s.start.slice(11, 16), s.operatoryId])).toEqual([
+      ["08:00", "op2"],
+      ["09:00", "op1"],
+    ]);
   });
 
   test("part of day filters by local start hour", () => {
@@ -78,7 +113,12 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
   test("DST change days keep local office hours (fall back and spring forward)", () => {
     const p = practice();
     const fallBack = freeSlots({ practice: p, providers: [dentist], busy: [], query: query({ startDate: "2026-10-31", endDate: "2026-11-01" }), now: EARLY });
-    expect(fallBack.map((s) => s.start)).toEqual(["2026-11-01T08:00:00-05:00", "2026-11-01T08:30:00-05:00", "2026-11-01T09:00:00-05:00", "2026-11-01T09:30:00-05:00"]);
+    expect(fallBack.map((s) => s.start)).toEqual([
+      "2026-11-01T08:00:00-05:00",
+      "2026-11-01T08:30:00-05:00",
+      "2026-11-01T09:00:00-05:00",
+      "2026-11-01T09:30:00-05:00",
+    ]);
     const before = freeSlots({ practice: p, providers: [dentist], busy: [], query: query({ startDate: "2026-10-25", endDate: "2026-10-25" }), now: EARLY });
     expect(before[0]!.start).toBe("2026-10-25T08:00:00-04:00");
     // a clinic open across the 02:00 jump never offers a time that does not exist
@@ -104,7 +144,12 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
 
   test("property: no returned slot overlaps a booking of its provider, starts in the past or leaves office hours", () => {
     const p = practice({ slotStepMinutes: 15 });
-    const interval = fc.record({ day: fc.integer({ min: 7, max: 8 }), startMin: fc.integer({ min: 7 * 60, max: 17 * 60 }), len: fc.integer({ min: 10, max: 120 }), provider: fc.constantFrom("1", "2") });
+    const interval = fc.record({
+      day: fc.integer({ min: 7, max: 8 }),
+      startMin: fc.integer({ min: 7 * 60, max: 17 * 60 }),
+      len: fc.integer({ min: 10, max: 120 }),
+      provider: fc.constantFrom("1", "2"),
+    });
     fc.assert(
       fc.property(fc.array(interval, { maxLength: 25 }), fc.integer({ min: 0, max: 48 * 60 }), fc.integer({ min: 15, max: 90 }), (raw, nowOffset, duration) => {
         const busy: BusyInterval[] = raw.map((b) => {
@@ -112,7 +157,13 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
           return { providerId: b.provider, operatoryId: `op${b.provider}`, start, end: start + b.len * 60_000 };
         });
         const now = new Date(at("2026-12-07T00:00") + nowOffset * 60_000);
-        const slots = freeSlots({ practice: p, providers: [dentist, { ...hygienist, appointmentTypes: null }], busy, query: query({ endDate: "2026-12-08", durationMinutes: duration }), now });
+        const slots = freeSlots({
+          practice: p,
+          providers: [dentist, { ...hygienist, appointmentTypes: null }],
+          busy,
+          query: query({ endDate: "2026-12-08", durationMinutes: duration }),
+          now,
+        });
         for (const s of slots) {
           const start = Date.parse(s.start);
           const end = Date.parse(s.end);

@@ -6,16 +6,14 @@ import { containsCardData, passesLuhn, redactCardData, textHasCardData } from ".
 const DIGIT_ZEROS = [0x30, 0x660, 0x6f0, 0x966, 0x9e6, 0xa66, 0xbe6, 0xe50, 0xff10, 0x1d7ce, 0x1d7d8, 0x1040];
 const SEPARATORS = [" ", "  ", ".", "-", "/", "\n", "_", " - ", "\t", ", ", "\u00a0", "\u3000"];
 
-const luhnCard = fc
-  .array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 17 })
-  .map((body) => {
-    const digits = [4, ...body].slice(0, body.length + 1);
-    for (let check = 0; check <= 9; check++) {
-      const candidate = [...digits, check].join("");
-      if (passesLuhn(candidate)) return candidate;
-    }
-    throw new Error("unreachable");
-  });
+const luhnCard = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 11, maxLength: 17 }).map((body) => {
+  const digits = [4, ...body].slice(0, body.length + 1);
+  for (let check = 0; check <= 9; check++) {
+    const candidate = [...digits, check].join("");
+    if (passesLuhn(candidate)) return candidate;
+  }
+  throw new Error("unreachable");
+});
 
 const spell = (digits: string, zero: number) => [...digits].map((d) => String.fromCodePoint(zero + Number(d))).join("");
 
@@ -36,12 +34,22 @@ describe("card numbers", () => {
 
   test("property: any separators between the digits and any Unicode digit set are caught (2,000 runs)", () => {
     fc.assert(
-      fc.property(luhnCard, fc.constantFrom(...DIGIT_ZEROS), fc.array(fc.constantFrom(...SEPARATORS), { minLength: 18, maxLength: 18 }), fc.nat(4), (card, zero, seps, grouping) => {
-        const spelled = [...spell(card, zero)];
-        const step = [1, 2, 4, 4, 3][grouping]!;
-        const text = spelled.map((d, i) => (i > 0 && i % step === 0 ? seps[i % seps.length] + d : d)).join("");
-        return textHasCardData(`pay with ${text} please`) && containsCardData({ reference: text }) && !redactCardData(`x ${text} y`).includes(spelled.slice(4, 12).join(""));
-      }),
+      fc.property(
+        luhnCard,
+        fc.constantFrom(...DIGIT_ZEROS),
+        fc.array(fc.constantFrom(...SEPARATORS), { minLength: 18, maxLength: 18 }),
+        fc.nat(4),
+        (card, zero, seps, grouping) => {
+          const spelled = [...spell(card, zero)];
+          const step = [1, 2, 4, 4, 3][grouping]!;
+          const text = spelled.map((d, i) => (i > 0 && i % step === 0 ? seps[i % seps.length] + d : d)).join("");
+          return (
+            textHasCardData(`pay with ${text} please`) &&
+            containsCardData({ reference: text }) &&
+            !redactCardData(`x ${text} y`).includes(spelled.slice(4, 12).join(""))
+          );
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -49,10 +57,24 @@ describe("card numbers", () => {
   test("property: dates, times, phone numbers, amounts and short ids are not card numbers (2,000 runs)", () => {
     const date = fc.date({ min: new Date("1900-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }).map((d) => d.toISOString());
     fc.assert(
-      fc.property(date, fc.integer({ min: 2_000_000_000, max: 9_999_999_999 }), fc.double({ min: 0, max: 100000, noNaN: true }), fc.nat(999999), (iso, phone, amount, id) => {
-        const texts = [iso, iso.replace("T", " ").slice(0, 19), `+1${phone}`, `(${String(phone).slice(0, 3)}) ${String(phone).slice(3, 6)}-${String(phone).slice(6)}`, amount.toFixed(2), String(id), `${iso.slice(0, 10)} at ${iso.slice(11, 16)}`];
-        return texts.every((t) => !textHasCardData(t));
-      }),
+      fc.property(
+        date,
+        fc.integer({ min: 2_000_000_000, max: 9_999_999_999 }),
+        fc.double({ min: 0, max: 100000, noNaN: true }),
+        fc.nat(999999),
+        (iso, phone, amount, id) => {
+          const texts = [
+            iso,
+            iso.replace("T", " ").slice(0, 19),
+            `+1${phone}`,
+            `(${String(phone).slice(0, 3)}) ${String(phone).slice(3, 6)}-${String(phone).slice(6)}`,
+            amount.toFixed(2),
+            String(id),
+            `${iso.slice(0, 10)} at ${iso.slice(11, 16)}`,
+          ];
+          return texts.every((t) => !textHasCardData(t));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

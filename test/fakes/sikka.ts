@@ -100,14 +100,47 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     const start = now();
     keys.set(requestKey, { officeId, refreshKey, expiresAt: start + 24 * 3600_000 });
     const fmt = (ms: number) => new Date(ms).toISOString().slice(0, 19);
-    return { href: "", request_key: requestKey, start_time: fmt(start), end_time: fmt(start + 24 * 3600_000), expires_in: "86400 second(s)", issued_to: officeId, status: "active", request_count: "0", scope: "", domain: "Dental", refresh_key: refreshKey };
+    return {
+      href: "",
+      request_key: requestKey,
+      start_time: fmt(start),
+      end_time: fmt(start + 24 * 3600_000),
+      expires_in: "86400 second(s)",
+      issued_to: officeId,
+      status: "active",
+      request_count: "0",
+      scope: "",
+      domain: "Dental",
+      refresh_key: refreshKey,
+    };
   }
 
   function startWriteback(p: FakePractice, api: string, apply: () => Row): Response {
-    if (behaviour.spuOffline) return json(412, { http_code: "412", error_code: "API2017", short_message: "Precondition Failed", long_message: "Sikka platform utility is offline", more_information: "" });
+    if (behaviour.spuOffline)
+      return json(412, {
+        http_code: "412",
+        error_code: "API2017",
+        short_message: "Precondition Failed",
+        long_message: "Sikka platform utility is offline",
+        more_information: "",
+      });
     const id = s(++seq);
-    writebacks.set(id, { id, officeId: p.officeId, practiceId: p.practiceId, api, pollsLeft: behaviour.writebackPolls, apply, ...(behaviour.writebackError ? { error: behaviour.writebackError } : {}) });
-    return json(201, { http_code: "201", error_code: "API2016", short_message: "New resource created successfully", long_message: `Id:${id}`, more_information: `https://api.sikkasoft.com/v4/writeback_status?id=${id}` });
+    writebacks.set(id, {
+      id,
+      officeId: p.officeId,
+      practiceId: p.practiceId,
+      api,
+      pollsLeft: behaviour.writebackPolls,
+      apply,
+      ...(behaviour.writebackError ? { error: behaviour.writebackError } : {}),
+    });
+    return json(201, {
+      http_code: "201",
+      error_code: "API2016",
+      short_message: "New resource created successfully",
+      long_message: `Id:${id}`,
+      more_information: `https://api.sikkasoft.com/v4/writeback_status?id=${id}`,
+    });
   }
 
   function practiceFor(officeId: string, practiceId: string | null): FakePractice | null {
@@ -153,11 +186,19 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       }
 
       if (path === "/authorized_practices") {
-        if (req.headers.get("app-id") !== options.appId || req.headers.get("app-key") !== options.appKey) return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
+        if (req.headers.get("app-id") !== options.appId || req.headers.get("app-key") !== options.appKey)
+          return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
         const office = url.searchParams.get("office_id");
         const rows = practices
           .filter((p) => !office || p.officeId === office)
-          .map((p) => ({ office_id: p.officeId, practice_id: p.practiceId, secret_key: p.secretKey, practice_name: `Practice ${p.practiceId}`, practice_management_system: p.pms, domain: "Dental" }));
+          .map((p) => ({
+            office_id: p.officeId,
+            practice_id: p.practiceId,
+            secret_key: p.secretKey,
+            practice_name: `Practice ${p.practiceId}`,
+            practice_management_system: p.pms,
+            domain: "Dental",
+          }));
         return list(url, rows);
       }
 
@@ -178,7 +219,11 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       if (behaviour.rawResponse) return behaviour.rawResponse();
       if (behaviour.rateLimitNext > 0) {
         behaviour.rateLimitNext--;
-        return json(429, { http_code: "429", error_code: "API2012", short_message: "Too Many Requests", long_message: "Requests per practice per day exceeded" }, { "retry-after": s(behaviour.retryAfterSeconds) });
+        return json(
+          429,
+          { http_code: "429", error_code: "API2012", short_message: "Too Many Requests", long_message: "Requests per practice per day exceeded" },
+          { "retry-after": s(behaviour.retryAfterSeconds) },
+        );
       }
       if (behaviour.failNext > 0) {
         behaviour.failNext--;
@@ -218,7 +263,9 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             const search = q("search");
             if (search && !behaviour.ignorePatientFilters) {
               const needle = search.toLowerCase();
-              rows = rows.filter((r) => ["firstname", "lastname", "email", "cell", "homephone", "workphone"].some((f) => (r[f] ?? "").toLowerCase().includes(needle)));
+              rows = rows.filter((r) =>
+                ["firstname", "lastname", "email", "cell", "homephone", "workphone"].some((f) => (r[f] ?? "").toLowerCase().includes(needle)),
+              );
             }
             if (q("firstname")) rows = rows.filter((r) => nameMatch(r.firstname, q("firstname")!));
             if (q("lastname")) rows = rows.filter((r) => nameMatch(r.lastname, q("lastname")!));
@@ -236,18 +283,41 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             return list(url, rows);
           }
           case "/appointments_available_slots":
-            return /orthotrac|dolphin/i.test(p.pms) ? list(url, p.slots.filter((r) => (!q("startdate") || (r.date ?? "").slice(0, 10) >= q("startdate")!) && (!q("enddate") || (r.date ?? "").slice(0, 10) <= q("enddate")!))) : noContent();
+            return /orthotrac|dolphin/i.test(p.pms)
+              ? list(
+                  url,
+                  p.slots.filter(
+                    (r) =>
+                      (!q("startdate") || (r.date ?? "").slice(0, 10) >= q("startdate")!) && (!q("enddate") || (r.date ?? "").slice(0, 10) <= q("enddate")!),
+                  ),
+                )
+              : noContent();
           case "/providers":
-            return list(url, p.providers.filter((r) => !q("status") || (r.status ?? "").toLowerCase() === q("status")!.toLowerCase()));
+            return list(
+              url,
+              p.providers.filter((r) => !q("status") || (r.status ?? "").toLowerCase() === q("status")!.toLowerCase()),
+            );
           case "/operatories":
             if (!q("cust_id")) return sikkaError(400, "API1020", "Missing Parameter", "cust_id is required");
-            return list(url, p.operatories.filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))));
+            return list(
+              url,
+              p.operatories.filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))),
+            );
           case "/patient_balance":
-            return list(url, p.balances.filter((r) => r.patient_id === q("patient_id")));
+            return list(
+              url,
+              p.balances.filter((r) => r.patient_id === q("patient_id")),
+            );
           case "/subscribers":
-            return list(url, p.subscribers.filter((r) => r.patient_id === q("patient_id")));
+            return list(
+              url,
+              p.subscribers.filter((r) => r.patient_id === q("patient_id")),
+            );
           case "/insurance_companies":
-            return list(url, p.companies.filter((r) => !q("insurance_company_id") || r.insurance_company_id === q("insurance_company_id")));
+            return list(
+              url,
+              p.companies.filter((r) => !q("insurance_company_id") || r.insurance_company_id === q("insurance_company_id")),
+            );
           case "/practice_variables":
             return list(url, [
               { service_name: "Appointment Status", description: "Unconfirmed", value: "open.unconfirm" },
@@ -275,9 +345,19 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         return startWriteback(p, "appointments", () => {
           const id = s(++seq);
           p.appointments.push({
-            appointment_sr_no: id, patient_id: s(body.patient_id), provider_id: s(body.provider_id), practice_id: p.practiceId,
-            date: `${body.date}T00:00:00`, time: s(body.time), length: s(body.length), operatory: s(body.operatory),
-            description: s(body.description), type: s(body.type ?? ""), status: "Scheduled", cancelled: "False", note: s(body.note ?? ""),
+            appointment_sr_no: id,
+            patient_id: s(body.patient_id),
+            provider_id: s(body.provider_id),
+            practice_id: p.practiceId,
+            date: `${body.date}T00:00:00`,
+            time: s(body.time),
+            length: s(body.length),
+            operatory: s(body.operatory),
+            description: s(body.description),
+            type: s(body.type ?? ""),
+            status: "Scheduled",
+            cancelled: "False",
+            note: s(body.note ?? ""),
           });
           return { created_id: id };
         });
@@ -303,7 +383,20 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         }
         return startWriteback(p, "patients", () => {
           const id = s(++seq);
-          p.patients.push({ patient_id: id, practice_id: p.practiceId, guarantor_id: id, firstname: s(body.firstname), lastname: s(body.lastname), birthdate: `${body.birthdate}T00:00:00`, cell: s(body.cell ?? ""), email: s(body.email ?? ""), homephone: "", workphone: "", status: "Active", provider_id: s(body.provider_id) });
+          p.patients.push({
+            patient_id: id,
+            practice_id: p.practiceId,
+            guarantor_id: id,
+            firstname: s(body.firstname),
+            lastname: s(body.lastname),
+            birthdate: `${body.birthdate}T00:00:00`,
+            cell: s(body.cell ?? ""),
+            email: s(body.email ?? ""),
+            homephone: "",
+            workphone: "",
+            status: "Active",
+            provider_id: s(body.provider_id),
+          });
           p.balances.push({ patient_id: id, patient_due: "0.00", insurance_due: "0.00", account_balance: "0.00" });
           return { created_id: id };
         });
@@ -339,8 +432,19 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     writebacks,
     addPractice(p: Partial<FakePractice> & Pick<FakePractice, "officeId" | "secretKey" | "practiceId">) {
       const practice: FakePractice = {
-        custId: "C1", pms: "Dentrix", patients: [], appointments: [], providers: [], operatories: [], balances: [],
-        subscribers: [], companies: [], slots: [], notes: [], transactions: [], ...p,
+        custId: "C1",
+        pms: "Dentrix",
+        patients: [],
+        appointments: [],
+        providers: [],
+        operatories: [],
+        balances: [],
+        subscribers: [],
+        companies: [],
+        slots: [],
+        notes: [],
+        transactions: [],
+        ...p,
       };
       practices.push(practice);
       return practice;
@@ -357,18 +461,41 @@ export function startFakeSikka(options: FakeSikkaOptions) {
 }
 
 /** A practice with plenty of patients (so searches page), providers, operatories and bookings. */
-export function seedPractice(fake: ReturnType<typeof startFakeSikka>, init: { officeId: string; secretKey: string; practiceId: string; custId?: string; pms?: string; lastName?: string }) {
+export function seedPractice(
+  fake: ReturnType<typeof startFakeSikka>,
+  init: { officeId: string; secretKey: string; practiceId: string; custId?: string; pms?: string; lastName?: string },
+) {
   const patients: Row[] = [];
   for (let i = 1; i <= 120; i++) {
     patients.push({
-      patient_id: String(5000 + i), practice_id: init.practiceId, guarantor_id: String(5000 + i), firstname: `Pat${i}`, lastname: `Filler${i}`,
-      birthdate: "1970-01-01T00:00:00", cell: `202-555-${String(1000 + i).slice(-4)}`, email: "", homephone: "", workphone: "", status: "Active", provider_id: "DDS1",
+      patient_id: String(5000 + i),
+      practice_id: init.practiceId,
+      guarantor_id: String(5000 + i),
+      firstname: `Pat${i}`,
+      lastname: `Filler${i}`,
+      birthdate: "1970-01-01T00:00:00",
+      cell: `202-555-${String(1000 + i).slice(-4)}`,
+      email: "",
+      homephone: "",
+      workphone: "",
+      status: "Active",
+      provider_id: "DDS1",
     });
   }
   // the one we search for sits beyond the first page
   patients.push({
-    patient_id: "7001", practice_id: init.practiceId, guarantor_id: "7001", firstname: "Carlene", lastname: init.lastName ?? "Victoria",
-    birthdate: "1984-12-10T00:00:00", cell: "(202) 555-0123", email: "carlene@example.com", homephone: "", workphone: "", status: "Active", provider_id: "DDS1",
+    patient_id: "7001",
+    practice_id: init.practiceId,
+    guarantor_id: "7001",
+    firstname: "Carlene",
+    lastname: init.lastName ?? "Victoria",
+    birthdate: "1984-12-10T00:00:00",
+    cell: "(202) 555-0123",
+    email: "carlene@example.com",
+    homephone: "",
+    workphone: "",
+    status: "Active",
+    provider_id: "DDS1",
   });
   return fake.addPractice({
     ...init,

@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CreateAccountInput } from "../../src/accounts/model";
+import { practiceOf } from "../../src/accounts/service";
 import { createApp } from "../../src/app";
 import { type Config, loadConfig } from "../../src/config";
 import type { ConnectorDefinition } from "../../src/connectors/types";
 import { openDatabase } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
-import { createDeps, type AppDeps } from "../../src/deps";
+import { type AppDeps, createDeps } from "../../src/deps";
 import { mintToken } from "../../src/http/auth/jwt";
 import type { Clock } from "../../src/lib/clock";
 import { createLogger } from "../../src/lib/logger";
-import { practiceOf } from "../../src/accounts/service";
-import type { CreateAccountInput } from "../../src/accounts/model";
 
 export const TEST_WEBHOOK_SECRET = "test-webhook-secret-0123456789abcdef";
 export const TEST_JWT_SECRET = "test-jwt-secret-0123456789abcdef0123";

@@ -27,8 +27,7 @@ export function signedRequest(
   const method = init.method ?? (init.body !== undefined ? "POST" : "GET");
   const raw = init.body === undefined ? "" : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   const ts = init.timestamp === undefined ? nowSeconds() : init.timestamp;
-  const payload =
-    raw.length > 0 ? (ts === null ? raw : `${ts}.${raw}`) : `${ts}.${method}.${path}`;
+  const payload = raw.length > 0 ? (ts === null ? raw : `${ts}.${raw}`) : `${ts}.${method}.${path}`;
   const signature = sign(init.secret ?? TEST_WEBHOOK_SECRET, encoder.encode(payload));
   return new Request(url(path), {
     method,

@@ -1,4 +1,4 @@
-import { startFakeSikka, seedPractice } from "../fakes/sikka";
+import { seedPractice, startFakeSikka } from "../fakes/sikka";
 import { adminToken, clinicToken, makeTestApp, type TestAppOptions } from "./app";
 import { bearer, json, jsonRequest } from "./request";
 

@@ -29,11 +29,13 @@ describe("each authentication scheme of contract §1 is accepted", () => {
   test("HMAC over {timestamp}.{rawBody} in seconds and in milliseconds, either header pair, sha256= prefix", async () => {
     expect((await t.handle(signedRequest(SEARCH, { body: body() }))).status).toBe(200);
     expect((await t.handle(signedRequest(SEARCH, { body: body(), timestamp: TEST_NOW.getTime() }))).status).toBe(200);
-    expect(
-      (await t.handle(signedRequest(SEARCH, { body: body(), signatureHeader: "x-signature", timestampHeader: "x-timestamp" }))).status,
-    ).toBe(200);
+    expect((await t.handle(signedRequest(SEARCH, { body: body(), signatureHeader: "x-signature", timestampHeader: "x-timestamp" }))).status).toBe(200);
     const req = signedRequest(SEARCH, { body: body() });
-    const prefixed = new Request(req.url, { method: "POST", headers: { ...Object.fromEntries(req.headers), "x-vapi-signature": `sha256=${req.headers.get("x-vapi-signature")}` }, body: await req.text() });
+    const prefixed = new Request(req.url, {
+      method: "POST",
+      headers: { ...Object.fromEntries(req.headers), "x-vapi-signature": `sha256=${req.headers.get("x-vapi-signature")}` },
+      body: await req.text(),
+    });
     expect((await t.handle(prefixed)).status).toBe(200);
   });
 
@@ -85,7 +87,17 @@ describe("every bad credential is one generic 401, never a 500 (T01–T06)", () 
   });
 
   test("malformed signature and timestamp headers", async () => {
-    for (const signature of ["", "abc", "zz".repeat(32), "sha256=", "a".repeat(63), "a".repeat(65), "sha512=" + "a".repeat(64), "é".repeat(64), " ".repeat(64)]) {
+    for (const signature of [
+      "",
+      "abc",
+      "zz".repeat(32),
+      "sha256=",
+      "a".repeat(63),
+      "a".repeat(65),
+      "sha512=" + "a".repeat(64),
+      "é".repeat(64),
+      " ".repeat(64),
+    ]) {
       const req = signedRequest(SEARCH, { body: body() });
       const headers = Object.fromEntries(req.headers);
       headers["x-vapi-signature"] = signature;
@@ -124,10 +136,19 @@ describe("every bad credential is one generic 401, never a 500 (T01–T06)", () 
   test("expired, wrongly signed, unsigned, exp-less and role-less JWTs", async () => {
     const key = new TextEncoder().encode(TEST_JWT_SECRET);
     const iat = Math.floor(TEST_NOW.getTime() / 1000);
-    const expired = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(iat - 10).sign(key);
-    const otherKey = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(iat + 600).sign(new TextEncoder().encode("another-secret-another-secret-1234"));
+    const expired = await new SignJWT({ role: "admin" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(iat - 10)
+      .sign(key);
+    const otherKey = await new SignJWT({ role: "admin" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(iat + 600)
+      .sign(new TextEncoder().encode("another-secret-another-secret-1234"));
     const noExp = await new SignJWT({ role: "admin" }).setProtectedHeader({ alg: "HS256" }).sign(key);
-    const noRole = await new SignJWT({ accountId }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(iat + 600).sign(key);
+    const noRole = await new SignJWT({ accountId })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime(iat + 600)
+      .sign(key);
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
     const algNone = `${b64({ alg: "none", typ: "JWT" })}.${b64({ role: "admin", exp: iat + 600 })}.`;
     for (const token of [expired, otherKey, noExp, noRole, algNone]) {

@@ -17,18 +17,21 @@ beforeAll(async () => {
   const tokenB = bearer(await clinicToken(clinicB));
   // Clinic B's own patient and appointment, created through B's credentials.
   const created = await json(
-    await t.handle(jsonRequest("/api/pms/patients", { headers: tokenB, body: { firstName: "Bea", lastName: "Only", dateOfBirth: "1970-01-01", phone: "+12025550150" } })),
+    await t.handle(
+      jsonRequest("/api/pms/patients", { headers: tokenB, body: { firstName: "Bea", lastName: "Only", dateOfBirth: "1970-01-01", phone: "+12025550150" } }),
+    ),
   );
   patientOfB = created.data.patient.id;
   const booked = await json(
-    await t.handle(jsonRequest("/api/pms/appointments", { headers: tokenB, body: { patientId: patientOfB, start: "2026-12-03T10:00:00", appointmentType: "exam" } })),
+    await t.handle(
+      jsonRequest("/api/pms/appointments", { headers: tokenB, body: { patientId: patientOfB, start: "2026-12-03T10:00:00", appointmentType: "exam" } }),
+    ),
   );
   appointmentOfB = booked.data.appointment.id;
 });
 afterAll(() => t.close());
 
-const asA = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) =>
-  t.handle(jsonRequest(path, { ...init, headers: { ...tokenA, ...init.headers } }));
+const asA = (path: string, init: Parameters<typeof jsonRequest>[1] = {}) => t.handle(jsonRequest(path, { ...init, headers: { ...tokenA, ...init.headers } }));
 
 describe("one clinic can never reach another clinic's data (T09, T10)", () => {
   test("clinic A's token reading clinic B's patient by id: 404 on every patient route", async () => {
@@ -53,7 +56,11 @@ describe("one clinic can never reach another clinic's data (T09, T10)", () => {
     expect(cancel.status).toBe(404);
     // still scheduled for B
     const stillThere = await t.handle(
-      jsonRequest("/api/pms/appointments", { method: "DELETE", headers: bearer(await clinicToken(clinicB)), body: { appointmentId: appointmentOfB, reason: "check" } }),
+      jsonRequest("/api/pms/appointments", {
+        method: "DELETE",
+        headers: bearer(await clinicToken(clinicB)),
+        body: { appointmentId: appointmentOfB, reason: "check" },
+      }),
     );
     expect((await json(stillThere)).data.appointment.start).toBe("2026-12-03T10:00:00-05:00");
   });
@@ -88,14 +95,20 @@ describe("account resolution for Vapi credentials (contract §1)", () => {
   const search = (payload: unknown) => t.handle(signedRequest("/api/pms/patients/search", { body: payload }));
 
   test("from the phone-number or assistant id a clinic registered, when the call has no metadata", async () => {
-    const byPhone = await search({ message: { call: { id: "c1", phoneNumberId: "pn-a" } }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
+    const byPhone = await search({
+      message: { call: { id: "c1", phoneNumberId: "pn-a" } },
+      data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" },
+    });
     expect(byPhone.status).toBe(200);
     const byAssistant = await search({ call: { id: "c2", assistantId: "as-a" }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
     expect(byAssistant.status).toBe(200);
   });
 
   test("from assistantOverrides metadata or variableValues", async () => {
-    const res = await search({ call: { id: "c3", assistantOverrides: { variableValues: { accountId: clinicA } } }, data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } });
+    const res = await search({
+      call: { id: "c3", assistantOverrides: { variableValues: { accountId: clinicA } } },
+      data: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" },
+    });
     expect(res.status).toBe(200);
   });
 

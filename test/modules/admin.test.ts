@@ -43,7 +43,13 @@ describe("accounts (contract §4)", () => {
         body: { officeHours: { sat: [["09:00", "13:00"]] }, slotStepMinutes: 20, vapiPhoneNumberIds: ["pn-2"], enabled: false },
       }),
     );
-    expect(patched.account).toMatchObject({ officeHours: { sat: [["09:00", "13:00"]] }, slotStepMinutes: 20, vapiPhoneNumberIds: ["pn-2"], vapiAssistantIds: ["as-1"], enabled: false });
+    expect(patched.account).toMatchObject({
+      officeHours: { sat: [["09:00", "13:00"]] },
+      slotStepMinutes: 20,
+      vapiPhoneNumberIds: ["pn-2"],
+      vapiAssistantIds: ["as-1"],
+      enabled: false,
+    });
     const list = await json(await asAdmin("/api/admin/accounts"));
     expect(list.accounts.map((a: { id: string }) => a.id)).toEqual([account.id]);
     expect((await asAdmin("/api/admin/accounts/acc_nope")).status).toBe(404);
@@ -54,7 +60,12 @@ describe("accounts (contract §4)", () => {
       { timezone: "Mars/Olympus" },
       { officeHours: { mon: [["17:00", "08:00"]] } },
       { officeHours: { mon: [["8am", "5pm"]] } },
-      { appointmentTypes: [{ name: "exam", durationMinutes: 30 }, { name: "exam", durationMinutes: 60 }] },
+      {
+        appointmentTypes: [
+          { name: "exam", durationMinutes: 30 },
+          { name: "exam", durationMinutes: 60 },
+        ],
+      },
       { currency: "dollars" },
     ]) {
       const res = await asAdmin("/api/admin/accounts", { body: { name: "X", timezone: "America/Chicago", ...body } });
@@ -96,7 +107,10 @@ describe("PMS credentials are write-only and bound to their clinic", () => {
     const account = await createClinic();
     const unknown = await asAdmin(`/api/admin/accounts/${account.id}/pms`, { method: "PUT", body: { provider: "dentrix", credentials: {} } });
     expect(unknown.status).toBe(400);
-    const wrong = await asAdmin(`/api/admin/accounts/${account.id}/pms`, { method: "PUT", body: { provider: "sandbox", credentials: { secretKey: "VALUE-NOT-ECHOED" } } });
+    const wrong = await asAdmin(`/api/admin/accounts/${account.id}/pms`, {
+      method: "PUT",
+      body: { provider: "sandbox", credentials: { secretKey: "VALUE-NOT-ECHOED" } },
+    });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).not.toContain("VALUE-NOT-ECHOED");
     expect((await asAdmin(`/api/admin/accounts/acc_missing/pms`, { method: "PUT", body: { provider: "sandbox", credentials: {} } })).status).toBe(404);

@@ -24,7 +24,9 @@ test("ten callers booking the same slot at once: exactly one gets it", async () 
   const statuses = results.map((r) => r.status).sort();
   expect(statuses.filter((s) => s === 201)).toHaveLength(1);
   expect(statuses.filter((s) => s === 409)).toHaveLength(9);
-  const rows = await t.database.client.execute("select count(*) as n from sandbox_appointments where start_utc = '2026-12-09T15:00:00.000Z' and status = 'scheduled'");
+  const rows = await t.database.client.execute(
+    "select count(*) as n from sandbox_appointments where start_utc = '2026-12-09T15:00:00.000Z' and status = 'scheduled'",
+  );
   expect(Number(rows.rows[0]!.n)).toBe(1);
 });
 

@@ -11,13 +11,25 @@ afterAll(() => t.close());
 test("/docs/json documents every route of the contract with summaries and tags", async () => {
   const doc = await json(await t.handle(jsonRequest("/docs/json")));
   const expected: Array<[string, string]> = [
-    ["get", "/api/pms/appointments/availability"], ["post", "/api/pms/appointments"], ["patch", "/api/pms/appointments"],
-    ["delete", "/api/pms/appointments"], ["post", "/api/pms/patients/search"], ["get", "/api/pms/patients/{id}"],
-    ["post", "/api/pms/patients"], ["post", "/api/pms/patients/{id}/notes"], ["get", "/api/pms/patients/{id}/balance"],
-    ["get", "/api/pms/patients/{id}/insurance"], ["post", "/api/pms/payments"],
-    ["post", "/api/admin/accounts"], ["get", "/api/admin/accounts"], ["get", "/api/admin/accounts/{id}"],
-    ["patch", "/api/admin/accounts/{id}"], ["put", "/api/admin/accounts/{id}/pms"], ["get", "/api/admin/audit-logs"],
-    ["get", "/health"], ["get", "/ready"],
+    ["get", "/api/pms/appointments/availability"],
+    ["post", "/api/pms/appointments"],
+    ["patch", "/api/pms/appointments"],
+    ["delete", "/api/pms/appointments"],
+    ["post", "/api/pms/patients/search"],
+    ["get", "/api/pms/patients/{id}"],
+    ["post", "/api/pms/patients"],
+    ["post", "/api/pms/patients/{id}/notes"],
+    ["get", "/api/pms/patients/{id}/balance"],
+    ["get", "/api/pms/patients/{id}/insurance"],
+    ["post", "/api/pms/payments"],
+    ["post", "/api/admin/accounts"],
+    ["get", "/api/admin/accounts"],
+    ["get", "/api/admin/accounts/{id}"],
+    ["patch", "/api/admin/accounts/{id}"],
+    ["put", "/api/admin/accounts/{id}/pms"],
+    ["get", "/api/admin/audit-logs"],
+    ["get", "/health"],
+    ["get", "/ready"],
   ];
   for (const [method, path] of expected) {
     const op = doc.paths[path]?.[method];

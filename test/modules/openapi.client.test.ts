@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import createClient from "openapi-fetch";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { generatedTypes } from "../../scripts/openapi-types";
 import type { paths } from "../generated/openapi";
 import { makeClinicTestApp } from "../helpers/app";
@@ -41,8 +41,7 @@ function conforms(method: string, path: string, response: Response, body: unknow
   checked.push(`${method} ${path} ${response.status}`);
 }
 
-const client = () =>
-  createClient<paths>({ baseUrl: "http://localhost", headers: t.headers, fetch: (request: Request) => t.handle(request) });
+const client = () => createClient<paths>({ baseUrl: "http://localhost", headers: t.headers, fetch: (request: Request) => t.handle(request) });
 
 describe("a client generated from /docs/json", () => {
   test("the committed types are what openapi-typescript generates from the served document (npm run openapi:types)", async () => {
@@ -61,7 +60,10 @@ describe("a client generated from /docs/json", () => {
     conforms("post", "/api/pms/patients/search", search.response, search.data);
     const patientId = search.data!.data.patients[0]!.id!;
 
-    const booked = await api.POST("/api/pms/appointments", { body: { patientId, start, providerId }, params: { header: { "Idempotency-Key": "client-book-1" } } });
+    const booked = await api.POST("/api/pms/appointments", {
+      body: { patientId, start, providerId },
+      params: { header: { "Idempotency-Key": "client-book-1" } },
+    });
     conforms("post", "/api/pms/appointments", booked.response, booked.data);
     const appointmentId = booked.data!.data.appointment.id!;
 
@@ -69,7 +71,10 @@ describe("a client generated from /docs/json", () => {
     conforms("post", "/api/pms/appointments", taken.response, taken.error);
     expect(taken.response.status).toBe(409);
 
-    const reused = await api.POST("/api/pms/appointments", { body: { patientId, start: r1.data!.data.slots[1]!.start }, params: { header: { "Idempotency-Key": "client-book-1" } } });
+    const reused = await api.POST("/api/pms/appointments", {
+      body: { patientId, start: r1.data!.data.slots[1]!.start },
+      params: { header: { "Idempotency-Key": "client-book-1" } },
+    });
     conforms("post", "/api/pms/appointments", reused.response, reused.error);
     expect(reused.error!.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
 

@@ -43,7 +43,11 @@ describe("bad input gets a clear, typed error", () => {
     await expectError(await call("/api/pms/payments", { body: { patientId: "1", amount: 10.005, method: "cash" } }), 400, "VALIDATION");
     await expectError(await call("/api/pms/payments", { body: { patientId: "1", amount: -5, method: "cash" } }), 400, "VALIDATION");
     await expectError(await call("/api/pms/patients/search", { body: {} }), 400, "VALIDATION");
-    await expectError(await call("/api/pms/patients", { body: { firstName: "A", lastName: "B", dateOfBirth: "2030-01-01", phone: "2025550100" } }), 400, "VALIDATION");
+    await expectError(
+      await call("/api/pms/patients", { body: { firstName: "A", lastName: "B", dateOfBirth: "2030-01-01", phone: "2025550100" } }),
+      400,
+      "VALIDATION",
+    );
   });
 
   test("not-found and conflicts", async () => {
@@ -56,7 +60,11 @@ describe("bad input gets a clear, typed error", () => {
     await expectError(await call("/api/pms/appointments", { body: { patientId: "1", start: "2026-12-02T16:45:00" } }), 409, "SLOT_UNAVAILABLE");
     const first = await call("/api/pms/appointments", { body: { patientId: "1", start: "2026-12-02T15:00:00", providerId: "1" } });
     expect(first.status).toBe(201);
-    await expectError(await call("/api/pms/appointments", { body: { patientId: "2", start: "2026-12-02T15:15:00", providerId: "1" } }), 409, "SLOT_UNAVAILABLE");
+    await expectError(
+      await call("/api/pms/appointments", { body: { patientId: "2", start: "2026-12-02T15:15:00", providerId: "1" } }),
+      409,
+      "SLOT_UNAVAILABLE",
+    );
     await expectError(await call("/api/pms/nope"), 404, "NOT_FOUND");
   });
 
@@ -133,12 +141,20 @@ describe("rate limits (contract §5)", () => {
     const a = { id: t.accountId };
     const attacker = { "x-test-client-ip": "203.0.113.9", "x-vapi-secret": "wrong" };
     for (let i = 0; i < 3; i++) {
-      expect((await t.handle(jsonRequest("/api/pms/patients/search", { headers: attacker, body: { call: { metadata: { accountId: a.id } }, data: { query: "x" } } }))).status).toBe(401);
+      expect(
+        (
+          await t.handle(
+            jsonRequest("/api/pms/patients/search", { headers: attacker, body: { call: { metadata: { accountId: a.id } }, data: { query: "x" } } }),
+          )
+        ).status,
+      ).toBe(401);
     }
     const blocked = await t.handle(jsonRequest("/api/pms/patients/search", { headers: attacker, body: { query: "x" } }));
     await expectError(blocked, 429, "RATE_LIMITED");
     // a sender on the same (shared) address who does authenticate is not locked out
-    const sameAddress = await t.handle(jsonRequest("/api/pms/patients/1", { headers: { ...bearer(await clinicToken(a.id)), "x-test-client-ip": "203.0.113.9" } }));
+    const sameAddress = await t.handle(
+      jsonRequest("/api/pms/patients/1", { headers: { ...bearer(await clinicToken(a.id)), "x-test-client-ip": "203.0.113.9" } }),
+    );
     expect(sameAddress.status).toBe(200);
     // the clinic (one request above, two here = its budget of 3) lost nothing to the failed attempts
     const hA = { ...bearer(await clinicToken(a.id)), "x-test-client-ip": "198.51.100.7" };

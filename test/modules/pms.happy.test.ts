@@ -47,10 +47,18 @@ describe("the eleven PMS operations on the sandbox PMS", () => {
     });
     expect(booked.status).toBe(201);
     const appointment = (await json(booked)).data.appointment;
-    expect(appointment).toMatchObject({ patientId: jane.id, start: slots[0].start, durationMinutes: 30, status: "scheduled", confirmation: "confirmed", type: "exam" });
+    expect(appointment).toMatchObject({
+      patientId: jane.id,
+      start: slots[0].start,
+      durationMinutes: 30,
+      status: "scheduled",
+      confirmation: "confirmed",
+      type: "exam",
+    });
 
     // the booked time is no longer offered
-    const again = (await json(await call(`/api/pms/appointments/availability?date=2026-12-03&appointmentType=exam&providerId=${slots[0].providerId}&limit=20`))).data.slots;
+    const again = (await json(await call(`/api/pms/appointments/availability?date=2026-12-03&appointmentType=exam&providerId=${slots[0].providerId}&limit=20`)))
+      .data.slots;
     expect(again.some((s: { start: string }) => s.start === slots[0].start)).toBe(false);
 
     const moved = await call("/api/pms/appointments", { method: "PATCH", body: { appointmentId: appointment.id, start: "2026-12-04T11:00:00" } });
@@ -69,7 +77,12 @@ describe("the eleven PMS operations on the sandbox PMS", () => {
     const got = await call(`/api/pms/patients/${jane.id}`);
     expect(got.status).toBe(200);
     expect((await json(got)).data.patient).toEqual({
-      id: jane.id, firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12", phone: "+12025550101", email: "jane.doe@example.com",
+      id: jane.id,
+      firstName: "Jane",
+      lastName: "Doe",
+      dateOfBirth: "1985-04-12",
+      phone: "+12025550101",
+      email: "jane.doe@example.com",
     });
 
     const byQuery = await json(await call("/api/pms/patients/search?query=garcia", { body: {} }));
@@ -112,7 +125,9 @@ describe("the eleven PMS operations on the sandbox PMS", () => {
 
   test("a booking persists across a restart of the app on the same database", async () => {
     const jane = await findJane();
-    const booked = await json(await call("/api/pms/appointments", { body: { patientId: jane.id, start: "2026-12-07T15:00:00", appointmentType: "consultation" } }));
+    const booked = await json(
+      await call("/api/pms/appointments", { body: { patientId: jane.id, start: "2026-12-07T15:00:00", appointmentType: "consultation" } }),
+    );
     const { createApp } = await import("../../src/app");
     const restarted = createApp(t.deps);
     const res = await restarted.handle(

@@ -18,10 +18,19 @@ const schemes: Record<string, (op: Op) => Promise<Request>> = {
       ? signedRequest(op.path, { method: op.method, body: envelope(t.accountId, op.body) })
       : signedRequest(`${op.path}${op.path.includes("?") ? "&" : "?"}accountId=${t.accountId}`, { method: op.method }),
   "x-vapi-secret": async (op) =>
-    jsonRequest(op.path, { method: op.method, headers: { "x-vapi-secret": TEST_WEBHOOK_SECRET, "x-account-id": t.accountId }, ...(op.body ? { body: envelope(t.accountId, op.body) } : {}) }),
+    jsonRequest(op.path, {
+      method: op.method,
+      headers: { "x-vapi-secret": TEST_WEBHOOK_SECRET, "x-account-id": t.accountId },
+      ...(op.body ? { body: envelope(t.accountId, op.body) } : {}),
+    }),
   "Vapi bearer": async (op) =>
-    jsonRequest(op.path, { method: op.method, headers: { ...bearer(TEST_WEBHOOK_SECRET), "x-account-id": t.accountId }, ...(op.body ? { body: op.body } : {}) }),
-  "clinic JWT": async (op) => jsonRequest(op.path, { method: op.method, headers: bearer(await clinicToken(t.accountId)), ...(op.body ? { body: op.body } : {}) }),
+    jsonRequest(op.path, {
+      method: op.method,
+      headers: { ...bearer(TEST_WEBHOOK_SECRET), "x-account-id": t.accountId },
+      ...(op.body ? { body: op.body } : {}),
+    }),
+  "clinic JWT": async (op) =>
+    jsonRequest(op.path, { method: op.method, headers: bearer(await clinicToken(t.accountId)), ...(op.body ? { body: op.body } : {}) }),
   "admin JWT": async (op) =>
     jsonRequest(op.path, { method: op.method, headers: { ...bearer(await adminToken()), "x-account-id": t.accountId }, ...(op.body ? { body: op.body } : {}) }),
 };
@@ -39,10 +48,19 @@ describe("every operation of contract §2 through every authentication scheme", 
       // Each scheme books its own slot on its own day, so the five runs never collide.
       const day = `2026-12-${String(14 + slot++).padStart(2, "0")}`;
       await run({ method: "GET", path: `/api/pms/appointments/availability?date=${day}`, status: 200 });
-      const patient = (await run({ method: "POST", path: "/api/pms/patients", body: { firstName: "Scheme", lastName: name.replace(/\W/g, ""), dateOfBirth: "1980-01-01", phone: "2025550133" }, status: 201 })).patient;
+      const patient = (
+        await run({
+          method: "POST",
+          path: "/api/pms/patients",
+          body: { firstName: "Scheme", lastName: name.replace(/\W/g, ""), dateOfBirth: "1980-01-01", phone: "2025550133" },
+          status: 201,
+        })
+      ).patient;
       await run({ method: "POST", path: "/api/pms/patients/search", body: { lastName: patient.lastName }, status: 200 });
       await run({ method: "GET", path: `/api/pms/patients/${patient.id}`, status: 200 });
-      const appt = (await run({ method: "POST", path: "/api/pms/appointments", body: { patientId: patient.id, start: `${day}T10:00:00`, providerId: "1" }, status: 201 })).appointment;
+      const appt = (
+        await run({ method: "POST", path: "/api/pms/appointments", body: { patientId: patient.id, start: `${day}T10:00:00`, providerId: "1" }, status: 201 })
+      ).appointment;
       await run({ method: "PATCH", path: "/api/pms/appointments", body: { appointmentId: appt.id, start: `${day}T11:00:00` }, status: 200 });
       await run({ method: "DELETE", path: "/api/pms/appointments", body: { appointmentId: appt.id }, status: 200 });
       await run({ method: "POST", path: `/api/pms/patients/${patient.id}/notes`, body: { text: "via scheme" }, status: 201 });

@@ -61,7 +61,11 @@ describe("Vapi's SDK and schema subset", () => {
     };
     const converted = toVapiSchema(schema);
     expect(violations(converted, "root")).toEqual([]);
-    expect(converted.properties!.tags).toEqual({ type: "array", description: "At most 3 items.", items: { type: "string", description: "At most 5 characters." } });
+    expect(converted.properties!.tags).toEqual({
+      type: "array",
+      description: "At most 3 items.",
+      items: { type: "string", description: "At most 5 characters." },
+    });
     expect(converted.properties!.when).toEqual({ type: "string", format: "date-time" });
     expect(converted.properties!.size).toEqual({ type: "integer", description: "One of 1, 2." });
     expect(converted.properties!.odd).toEqual({ type: "string", description: "Format: phone." });

@@ -82,14 +82,32 @@ describe("POST /api/vapi/webhook — tool-calls", () => {
     const callId = "conversation-1";
     const verify = await send(toolCallsMessage([verifyJane], { callId }));
     expect(splitResult(verify.results[0].result).data).toMatchObject({ verified: true, patients: [{ id: "1" }] });
-    const slots = splitResult((await send(toolCallsMessage([{ id: "tc-slots", name: "check_availability", arguments: { date: "2026-12-03", appointmentType: "cleaning" } }], { callId }))).results[0].result).data.slots;
+    const slots = splitResult(
+      (
+        await send(
+          toolCallsMessage([{ id: "tc-slots", name: "check_availability", arguments: { date: "2026-12-03", appointmentType: "cleaning" } }], { callId }),
+        )
+      ).results[0].result,
+    ).data.slots;
     const booked = await send(
-      toolCallsMessage([{ id: "tc-book", name: "book_appointment", arguments: { patientId: "1", start: slots[0].start, appointmentType: "cleaning", providerId: slots[0].providerId } }], { callId }),
+      toolCallsMessage(
+        [
+          {
+            id: "tc-book",
+            name: "book_appointment",
+            arguments: { patientId: "1", start: slots[0].start, appointmentType: "cleaning", providerId: slots[0].providerId },
+          },
+        ],
+        { callId },
+      ),
     );
     const { sentence, data } = splitResult(booked.results[0].result);
     expect(sentence).toContain("is booked for Thursday, December 3");
     expect(data.appointment).toMatchObject({ patientId: "1", confirmation: "confirmed", status: "scheduled" });
-    const audit = await t.database.client.execute({ sql: "select action, tool_call_id, call_id, actor from pms_audit_logs where call_id = ? order by id", args: [callId] });
+    const audit = await t.database.client.execute({
+      sql: "select action, tool_call_id, call_id, actor from pms_audit_logs where call_id = ? order by id",
+      args: [callId],
+    });
     expect(audit.rows.map((r) => [r.action, r.tool_call_id, r.actor])).toEqual([
       ["search_patients", "tc-verify", "vapi"],
       ["check_availability", "tc-slots", "vapi"],
@@ -98,7 +116,9 @@ describe("POST /api/vapi/webhook — tool-calls", () => {
   });
 
   test("account problems come back per call with HTTP 200; bad credentials are 401", async () => {
-    const noAccount = await send({ message: { type: "tool-calls", toolCallList: [{ id: "x", function: { name: "check_availability", arguments: {} } }], call: { id: "c" } } });
+    const noAccount = await send({
+      message: { type: "tool-calls", toolCallList: [{ id: "x", function: { name: "check_availability", arguments: {} } }], call: { id: "c" } },
+    });
     expect(noAccount.results[0].error).toContain("ACCOUNT_REQUIRED");
     const res = await t.handle(jsonRequest("/api/vapi/webhook", { body: fixture("tool-calls"), headers: { "x-vapi-secret": "nope" } }));
     expect(res.status).toBe(401);
@@ -107,7 +127,9 @@ describe("POST /api/vapi/webhook — tool-calls", () => {
 
 describe("idempotent writes per tool-call id", () => {
   const bookCall = (id: string, start = "2026-12-09T10:00:00") =>
-    toolCallsMessage([verifyJane, { id, name: "book_appointment", arguments: { patientId: "1", start, providerId: "1", appointmentType: "exam" } }], { callId: "idem-call" });
+    toolCallsMessage([verifyJane, { id, name: "book_appointment", arguments: { patientId: "1", start, providerId: "1", appointmentType: "exam" } }], {
+      callId: "idem-call",
+    });
 
   test("a redelivered tool call returns the first result and books once", async () => {
     const first = await send(bookCall("tc-book-1"));
@@ -132,7 +154,9 @@ describe("idempotent writes per tool-call id", () => {
     const again = await send(toolCallsMessage([book("tc-b"), pay("tc-p2")], { callId }));
     expect(again.results[0].result).toBe(first.results[1].result);
     expect(again.results[1].result).toBe(first.results[2].result);
-    const appts = await t.database.client.execute("select count(*) as n from sandbox_appointments where start_utc = '2026-12-09T18:00:00.000Z' and type = 'exam'");
+    const appts = await t.database.client.execute(
+      "select count(*) as n from sandbox_appointments where start_utc = '2026-12-09T18:00:00.000Z' and type = 'exam'",
+    );
     expect(Number(appts.rows[0]!.n)).toBe(1);
     const payments = await t.database.client.execute("select count(*) as n from sandbox_payments");
     expect(Number(payments.rows[0]!.n)).toBe(1);
@@ -165,13 +189,23 @@ describe("other server messages", () => {
   });
 
   test("end-of-call-report is stored once per call id, with the patients touched and no transcript", async () => {
-    await send(toolCallsMessage([verifyJane, { id: "tc-bal", name: "get_patient_balance", arguments: { patientId: "1" } }], { callId: "6b38c32e-6d5c-4d10-bce5-951581ddcd77" }));
+    await send(
+      toolCallsMessage([verifyJane, { id: "tc-bal", name: "get_patient_balance", arguments: { patientId: "1" } }], {
+        callId: "6b38c32e-6d5c-4d10-bce5-951581ddcd77",
+      }),
+    );
     expect(await send(fixture("end-of-call-report"))).toEqual({});
     expect(await send(fixture("end-of-call-report"))).toEqual({});
     await send(fixture("end-of-call-report-2024"));
     const rows = (await t.database.client.execute("select * from call_reports order by id")).rows;
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ account_id: accountId, call_id: "6b38c32e-6d5c-4d10-bce5-951581ddcd77", ended_reason: "customer-ended-call", duration_seconds: 270, patient_ids: '["1"]' });
+    expect(rows[0]).toMatchObject({
+      account_id: accountId,
+      call_id: "6b38c32e-6d5c-4d10-bce5-951581ddcd77",
+      ended_reason: "customer-ended-call",
+      duration_seconds: 270,
+      patient_ids: '["1"]',
+    });
     expect(rows[1]).toMatchObject({ call_id: "legacy-eocr-1", summary: "Short call; no action taken.", duration_seconds: 42 });
     expect(JSON.stringify(rows)).not.toContain("I'd like to book");
     expect(JSON.stringify(rows)).not.toContain("recording");

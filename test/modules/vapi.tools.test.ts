@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { operations } from "../../src/operations";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION, PMS_TOOLS } from "../../src/modules/vapi/tools/definitions";
+import { operations } from "../../src/operations";
 import { makeTestApp, TEST_WEBHOOK_SECRET, type TestApp } from "../helpers/app";
 import { json, jsonRequest, signedRequest } from "../helpers/request";
 
@@ -64,7 +64,10 @@ describe("tool definitions", () => {
       }
       const toolProps = Object.keys(tool.function.parameters.properties as object);
       expect({ tool: tool.function.name, props: [...toolProps].sort() }).toEqual({ tool: tool.function.name, props: [...routeProps].sort() });
-      expect({ tool: tool.function.name, required: [...tool.function.parameters.required].sort() }).toEqual({ tool: tool.function.name, required: [...routeRequired].sort() });
+      expect({ tool: tool.function.name, required: [...tool.function.parameters.required].sort() }).toEqual({
+        tool: tool.function.name,
+        required: [...routeRequired].sort(),
+      });
     }
   });
 

@@ -13,7 +13,14 @@ afterAll(() => t.close());
 
 let n = 0;
 async function run(callId: string, calls: Array<Omit<ToolCallSpec, "id">>, callerNumber?: string | null) {
-  const res = await t.handle(webhook(toolCallsMessage(calls.map((c) => ({ ...c, id: `tc-${++n}` })), { callId, ...(callerNumber !== undefined ? { callerNumber } : {}) })));
+  const res = await t.handle(
+    webhook(
+      toolCallsMessage(
+        calls.map((c) => ({ ...c, id: `tc-${++n}` })),
+        { callId, ...(callerNumber !== undefined ? { callerNumber } : {}) },
+      ),
+    ),
+  );
   return (await json(res)).results as Array<{ result?: string; error?: string }>;
 }
 const search = (args: Record<string, unknown>) => ({ name: "search_patients", arguments: args });
@@ -38,7 +45,9 @@ describe("no PHI for an unverified caller (contract §3, T11–T14)", () => {
     }
     const writes = await t.database.client.execute("select (select count(*) from sandbox_notes) + (select count(*) from sandbox_payments) as n");
     expect(Number(writes.rows[0]!.n)).toBe(0);
-    const audit = await t.database.client.execute("select count(*) as n from pms_audit_logs where call_id = 'unverified-1' and error_code = 'VERIFICATION_REQUIRED' and success = 0");
+    const audit = await t.database.client.execute(
+      "select count(*) as n from pms_audit_logs where call_id = 'unverified-1' and error_code = 'VERIFICATION_REQUIRED' and success = 0",
+    );
     expect(Number(audit.rows[0]!.n)).toBe(6);
   });
 
@@ -95,7 +104,12 @@ describe("no PHI for an unverified caller (contract §3, T11–T14)", () => {
 
   test("an appointment that is not the verified patient's cannot be moved or cancelled", async () => {
     const theirs = await json(
-      await t.handle(jsonRequest("/api/pms/appointments", { headers: bearer(await clinicToken(accountId)), body: { patientId: "3", start: "2026-12-10T13:00:00", providerId: "1" } })),
+      await t.handle(
+        jsonRequest("/api/pms/appointments", {
+          headers: bearer(await clinicToken(accountId)),
+          body: { patientId: "3", start: "2026-12-10T13:00:00", providerId: "1" },
+        }),
+      ),
     );
     const appointmentId = theirs.data.appointment.id;
     const [, move, cancel] = await run("appt-1", [
@@ -109,22 +123,36 @@ describe("no PHI for an unverified caller (contract §3, T11–T14)", () => {
     const [early] = await run("appt-2", [{ name: "cancel_appointment", arguments: { appointmentId } }]);
     expect(early!.error).toContain("VERIFICATION_REQUIRED");
     // Jane's own appointment is hers to move
-    const [, booked] = await run("appt-3", [search(JANE), { name: "book_appointment", arguments: { patientId: "1", start: "2026-12-10T15:00:00", providerId: "1" } }]);
+    const [, booked] = await run("appt-3", [
+      search(JANE),
+      { name: "book_appointment", arguments: { patientId: "1", start: "2026-12-10T15:00:00", providerId: "1" } },
+    ]);
     const janeAppt = splitResult(booked!.result!).data.appointment.id;
-    const [, moved] = await run("appt-3", [search(JANE), { name: "reschedule_appointment", arguments: { appointmentId: janeAppt, start: "2026-12-10T16:00:00" } }]);
+    const [, moved] = await run("appt-3", [
+      search(JANE),
+      { name: "reschedule_appointment", arguments: { appointmentId: janeAppt, start: "2026-12-10T16:00:00" } },
+    ]);
     expect(moved!.result).toContain("moved");
   });
 
   test("create_patient verifies the patient it creates; availability needs no verification", async () => {
-    const [created] = await run("new-1", [{ name: "create_patient", arguments: { firstName: "Nia", lastName: "New", dateOfBirth: "1999-09-09", phone: "+12025550142" } }]);
+    const [created] = await run("new-1", [
+      { name: "create_patient", arguments: { firstName: "Nia", lastName: "New", dateOfBirth: "1999-09-09", phone: "+12025550142" } },
+    ]);
     const id = splitResult(created!.result!).data.patient.id;
-    const [balance, slots] = await run("new-1", [{ name: "get_patient_balance", arguments: { patientId: id } }, { name: "check_availability", arguments: { date: "2026-12-02" } }]);
+    const [balance, slots] = await run("new-1", [
+      { name: "get_patient_balance", arguments: { patientId: id } },
+      { name: "check_availability", arguments: { date: "2026-12-02" } },
+    ]);
     expect(balance!.result).toContain("no balance");
     expect(slots!.result).toContain("opening");
   });
 
   test("card data in tool arguments is refused and audited", async () => {
-    const [r] = await run("card-1", [search(JANE), { name: "process_payment", arguments: { patientId: "1", amount: 5, method: "card", reference: "4111111111111111" } }].slice(1));
+    const [r] = await run(
+      "card-1",
+      [search(JANE), { name: "process_payment", arguments: { patientId: "1", amount: 5, method: "card", reference: "4111111111111111" } }].slice(1),
+    );
     expect(r!.error).toContain("CARD_DATA_NOT_ALLOWED");
   });
 

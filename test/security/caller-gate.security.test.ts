@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Type } from "@sinclair/typebox";
-import { createSandboxDefinition, SandboxConnector } from "../../src/connectors/sandbox";
-import { SandboxStore } from "../../src/db/sandbox/store";
-import { type ConnectorDefinition, type ConnectorErrorCode, connectorError, type PmsConnector } from "../../src/connectors/types";
 import { practiceOf } from "../../src/accounts/service";
+import { createSandboxDefinition, type SandboxConnector } from "../../src/connectors/sandbox";
+import { type ConnectorDefinition, type ConnectorErrorCode, connectorError, type PmsConnector } from "../../src/connectors/types";
+import { SandboxStore } from "../../src/db/sandbox/store";
 import { adminToken, makeTestApp, TEST_WEBHOOK_SECRET, type TestApp } from "../helpers/app";
 import { bearer, json, jsonRequest, signedRequest } from "../helpers/request";
 import { CALLER_NUMBER, splitResult, toolCallsMessage, webhook } from "../helpers/vapi";
@@ -41,7 +41,11 @@ let accountId: string;
 beforeAll(async () => {
   // The flaky connector reads the same sandbox practice, in the app's own database.
   t = await makeTestApp({ connectors: [flakyDefinition(() => new SandboxStore(t.deps.db))] });
-  const account = await t.deps.accounts.create({ name: "Gate Dental", timezone: "America/New_York", vapiPhoneNumberIds: ["4a5a04dc-dcbe-45b1-8f64-fd32a253d136"] });
+  const account = await t.deps.accounts.create({
+    name: "Gate Dental",
+    timezone: "America/New_York",
+    vapiPhoneNumberIds: ["4a5a04dc-dcbe-45b1-8f64-fd32a253d136"],
+  });
   accountId = account.id;
   await t.deps.integrations.configure(practiceOf(account), "sandbox", {});
 });
@@ -145,7 +149,8 @@ describe("phone payments", () => {
     await t.deps.accounts.update(accountId, { phonePayments: true });
     const [noToken] = await send([pay("pp-2", { amount: 5, method: "card" })], "pay-call");
     expect(noToken!.error).toContain("paymentToken");
-    const balance = splitResult((await send([{ id: "pp-b", name: "get_patient_balance", arguments: { patientId: "1" } }], "pay-call"))[0]!.result!).data.balance;
+    const balance = splitResult((await send([{ id: "pp-b", name: "get_patient_balance", arguments: { patientId: "1" } }], "pay-call"))[0]!.result!).data
+      .balance;
     const [tooMuch] = await send([pay("pp-3", { amount: balance.patientPortion + 1, method: "cash" })], "pay-call");
     expect(tooMuch!.error).toContain("more than the balance due");
     const [ok] = await send([pay("pp-4", { amount: Math.min(1, balance.patientPortion), method: "card", paymentToken: "tok_1" })], "pay-call");
@@ -156,7 +161,10 @@ describe("phone payments", () => {
     // Staff on REST are not limited by the phone settings.
     await t.deps.accounts.update(accountId, { phonePayments: false });
     const staff = await t.handle(
-      jsonRequest("/api/pms/payments", { body: { patientId: "1", amount: 999, method: "card" }, headers: { ...bearer(await adminToken()), "x-account-id": accountId } }),
+      jsonRequest("/api/pms/payments", {
+        body: { patientId: "1", amount: 999, method: "card" },
+        headers: { ...bearer(await adminToken()), "x-account-id": accountId },
+      }),
     );
     expect(staff.status).toBe(201);
   });
@@ -171,7 +179,9 @@ describe("every tool call leaves one audit row", () => {
     await send(many, "audit-call");
     expect((await auditFor("m-21"))[0]).toMatchObject({ action: "check_availability", error_code: "VALIDATION" });
     const orphan = await json(
-      await t.handle(webhook({ message: { type: "tool-calls", call: { id: "orphan" }, toolCallList: [{ id: "o-1", function: { name: "get_patient", arguments: {} } }] } })),
+      await t.handle(
+        webhook({ message: { type: "tool-calls", call: { id: "orphan" }, toolCallList: [{ id: "o-1", function: { name: "get_patient", arguments: {} } }] } }),
+      ),
     );
     expect(orphan.results[0].error).toContain("ACCOUNT_REQUIRED");
     expect(await auditFor("o-1")).toEqual([{ action: "get_patient", error_code: "ACCOUNT_REQUIRED", success: 0 } as never]);
@@ -183,9 +193,7 @@ describe("REST with a Vapi credential is gated like a tool call", () => {
   test("patient data needs a verified call; the call is named by envelope, header or query; clinics can switch it off", async () => {
     const noCall = await t.handle(jsonRequest(`/api/pms/patients/1/balance?accountId=${accountId}`, { headers: vapi }));
     expect((await json(noCall)).error.code).toBe("VERIFICATION_REQUIRED");
-    const verify = await t.handle(
-      signedRequest("/api/pms/patients/search", { body: { call: { id: "rest-call", metadata: { accountId } }, data: JANE } }),
-    );
+    const verify = await t.handle(signedRequest("/api/pms/patients/search", { body: { call: { id: "rest-call", metadata: { accountId } }, data: JANE } }));
     expect((await json(verify)).data.verified).toBe(true);
     const byHeader = await t.handle(jsonRequest(`/api/pms/patients/1/balance?accountId=${accountId}`, { headers: { ...vapi, "x-vapi-call-id": "rest-call" } }));
     expect(byHeader.status).toBe(200);
@@ -199,7 +207,12 @@ describe("REST with a Vapi credential is gated like a tool call", () => {
     expect((await json(patched)).account.restCallerGate).toBe(false);
     const ungated = await t.handle(jsonRequest(`/api/pms/patients/3?accountId=${accountId}`, { headers: vapi }));
     expect(ungated.status).toBe(200);
-    const recorded = (await t.database.client.execute({ sql: "select action, actor from pms_audit_logs where account_id = ? and action like 'rest_caller_gate_%'", args: [accountId] })).rows;
+    const recorded = (
+      await t.database.client.execute({
+        sql: "select action, actor from pms_audit_logs where account_id = ? and action like 'rest_caller_gate_%'",
+        args: [accountId],
+      })
+    ).rows;
     expect(recorded).toEqual([{ action: "rest_caller_gate_off", actor: "admin" } as never]);
   });
 });

@@ -41,7 +41,11 @@ describe("card data never reaches storage, logs or the PMS", () => {
 
   test("a tool call with card data in any argument is refused and audited without the number", async () => {
     const res = await t.handle(
-      webhook(toolCallsMessage([{ id: "cd-1", name: "process_payment", arguments: { patientId: "1", amount: 5, method: "other", reference: "4111_1111_1111_1111" } }])),
+      webhook(
+        toolCallsMessage([
+          { id: "cd-1", name: "process_payment", arguments: { patientId: "1", amount: 5, method: "other", reference: "4111_1111_1111_1111" } },
+        ]),
+      ),
     );
     expect((await json(res)).results[0].error).toContain("CARD_DATA_NOT_ALLOWED");
     expect(await everything()).not.toContain("4111");
@@ -57,7 +61,9 @@ describe("card data never reaches storage, logs or the PMS", () => {
     report.message.analysis = { summary: `Caller read her card ${CARD} and CVV 123 before we stopped her; booked a cleaning.` };
     expect((await t.handle(webhook(report))).status).toBe(200);
     const listed = await json(await t.handle(jsonRequest(`/api/admin/call-reports?accountId=${accountId}`, { headers: bearer(await adminToken()) })));
-    const stored = listed.callReports?.find?.((r: { callId: string }) => r.callId === "card-call") ?? listed.reports?.find?.((r: { callId: string }) => r.callId === "card-call");
+    const stored =
+      listed.callReports?.find?.((r: { callId: string }) => r.callId === "card-call") ??
+      listed.reports?.find?.((r: { callId: string }) => r.callId === "card-call");
     expect(JSON.stringify(listed)).toContain("[card data removed]");
     expect(stored ?? listed).toBeDefined();
     const notes = (await t.database.client.execute("select text from sandbox_notes")).rows.map((r) => String(r.text));

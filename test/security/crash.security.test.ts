@@ -1,8 +1,8 @@
 import { afterAll, expect, test } from "bun:test";
-import { createClient } from "@libsql/client";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient } from "@libsql/client";
 import { ChainKeys } from "../../src/audit/chain";
 import { verifyAuditChain } from "../../src/audit/verify";
 import { parseEncryptionKeys } from "../../src/crypto/keys";
@@ -43,7 +43,9 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
   const port = 20000 + Math.floor(Math.random() * 20000);
   const proc = await startService(port);
   const admin = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: "admin" }, { ttlSeconds: 600 })}`;
-  const accounts = (await (await fetch(`http://127.0.0.1:${port}/api/admin/accounts`, { headers: { authorization: admin } })).json()) as { accounts: Array<{ id: string }> };
+  const accounts = (await (await fetch(`http://127.0.0.1:${port}/api/admin/accounts`, { headers: { authorization: admin } })).json()) as {
+    accounts: Array<{ id: string }>;
+  };
   const accountId = accounts.accounts[0]!.id;
 
   const acked: Array<{ key: string; requestId: string }> = [];
@@ -73,7 +75,9 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
 
   const raw = createClient({ url: `file:${dbFile}` });
   expect((await raw.execute("pragma integrity_check")).rows[0]![0]).toBe("ok");
-  const auditIds = new Set((await raw.execute("select request_id from pms_audit_logs where action = 'add_patient_note' and success = 1")).rows.map((r) => String(r.request_id)));
+  const auditIds = new Set(
+    (await raw.execute("select request_id from pms_audit_logs where action = 'add_patient_note' and success = 1")).rows.map((r) => String(r.request_id)),
+  );
   const completedKeys = new Set((await raw.execute("select key from idempotency_keys where state = 'completed'")).rows.map((r) => String(r.key)));
   const missingAudit = acked.filter((a) => !auditIds.has(a.requestId));
   const missingKey = acked.filter((a) => !completedKeys.has(`rest:${a.key}`));

@@ -28,24 +28,29 @@ const operations = [
 
 test("property (T11): under random concurrent interleavings of five clinics, every Sikka call carries the calling clinic's own key and practice, and every answer is that clinic's", async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: operations.length - 1 })), { minLength: 1, maxLength: 25 }), async (plan) => {
-      const before = t.sikka.calls.length;
-      const responses = await Promise.all(plan.map(([clinic, op]) => t.handle(operations[op]!(clinics[clinic]!)).then(async (r) => ({ clinic, op, body: await json(r) }))));
-      // each search answered with its own clinic's patient only
-      for (const r of responses) {
-        if (r.op === 0) {
-          const names = (r.body.data?.patients ?? []).map((p: { lastName: string }) => p.lastName);
-          if (names.some((n: string) => n !== clinics[r.clinic]!.lastName)) return false;
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: operations.length - 1 })), { minLength: 1, maxLength: 25 }),
+      async (plan) => {
+        const before = t.sikka.calls.length;
+        const responses = await Promise.all(
+          plan.map(([clinic, op]) => t.handle(operations[op]!(clinics[clinic]!)).then(async (r) => ({ clinic, op, body: await json(r) }))),
+        );
+        // each search answered with its own clinic's patient only
+        for (const r of responses) {
+          if (r.op === 0) {
+            const names = (r.body.data?.patients ?? []).map((p: { lastName: string }) => p.lastName);
+            if (names.some((n: string) => n !== clinics[r.clinic]!.lastName)) return false;
+          }
         }
-      }
-      // every data call: the key's office owns the practice it named
-      for (const call of t.sikka.calls.slice(before)) {
-        if (!call.keyOffice || !call.practiceId) continue;
-        const owner = clinics.find((c) => c.practice === call.practiceId);
-        if (owner && owner.office !== call.keyOffice) return false;
-      }
-      return true;
-    }),
+        // every data call: the key's office owns the practice it named
+        for (const call of t.sikka.calls.slice(before)) {
+          if (!call.keyOffice || !call.practiceId) continue;
+          const owner = clinics.find((c) => c.practice === call.practiceId);
+          if (owner && owner.office !== call.keyOffice) return false;
+        }
+        return true;
+      },
+    ),
     { numRuns: 25 },
   );
 }, 60_000);

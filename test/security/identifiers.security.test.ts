@@ -28,7 +28,11 @@ describe("identifiers are 1–128 printable characters; NUL is refused in any te
     for (const request of cases) {
       const res = await t.handle(request);
       const body = await json(res);
-      expect({ url: request.url.slice(0, 80), status: res.status, code: body.error?.code }).toEqual({ url: request.url.slice(0, 80), status: 400, code: "VALIDATION" });
+      expect({ url: request.url.slice(0, 80), status: res.status, code: body.error?.code }).toEqual({
+        url: request.url.slice(0, 80),
+        status: 400,
+        code: "VALIDATION",
+      });
     }
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mintToken } from "../../src/http/auth/jwt";
 import { adminToken, clinicToken, createSandboxClinic, makeTestApp, TEST_NOW, type TestApp } from "../helpers/app";
 import { bearer, json, jsonRequest } from "../helpers/request";
-import { mintToken } from "../../src/http/auth/jwt";
 
 let t: TestApp;
 let accountId: string;
@@ -44,7 +44,8 @@ describe("a disabled clinic's tokens are refused everywhere", () => {
       `/api/admin/call-reports?accountId=${accountId}`,
       "/api/pms/patients/1",
     ];
-    for (const path of paths) expect({ path, status: (await t.handle(jsonRequest(path, { headers: from("203.0.113.1", token) }))).status }).toEqual({ path, status: 200 });
+    for (const path of paths)
+      expect({ path, status: (await t.handle(jsonRequest(path, { headers: from("203.0.113.1", token) }))).status }).toEqual({ path, status: 200 });
     await t.deps.accounts.update(accountId, { enabled: false });
     for (const path of paths) {
       const res = await t.handle(jsonRequest(path, { headers: from("203.0.113.2", token) }));

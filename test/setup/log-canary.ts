@@ -7,10 +7,26 @@ import { allLogLines, TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET 
  * the Vapi fixture's Twilio token and transcript, card numbers the tests send).
  */
 const CANARIES = [
-  TEST_WEBHOOK_SECRET, TEST_JWT_SECRET, TEST_ENCRYPTION_KEY,
-  "Jane", "1985-04-12", "+12025550101", "jane.doe@example.com", "Carlene", "Victoria", "1984-12-10",
-  "secret-north", "app-test-key", "MEM0099887766", "request_key", "refresh_key",
-  "placeholder-not-a-real-token", "I'd like to book", "4111111111111111", "4242424242424242", "eyJhbGci",
+  TEST_WEBHOOK_SECRET,
+  TEST_JWT_SECRET,
+  TEST_ENCRYPTION_KEY,
+  "Jane",
+  "1985-04-12",
+  "+12025550101",
+  "jane.doe@example.com",
+  "Carlene",
+  "Victoria",
+  "1984-12-10",
+  "secret-north",
+  "app-test-key",
+  "MEM0099887766",
+  "request_key",
+  "refresh_key",
+  "placeholder-not-a-real-token",
+  "I'd like to book",
+  "4111111111111111",
+  "4242424242424242",
+  "eyJhbGci",
 ];
 
 afterAll(() => {

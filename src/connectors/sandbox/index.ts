@@ -15,8 +15,7 @@ import type { SandboxProviderRow, SandboxStorage } from "./storage";
 const MINUTE = 60_000;
 
 const patientNotFound = () => err(connectorError("patient_not_found", "No patient with that id at this practice."));
-const appointmentNotFound = () =>
-  err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+const appointmentNotFound = () => err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
 
 const toScheduleProvider = (p: SandboxProviderRow): ScheduleProvider => ({
   id: String(p.id),
@@ -54,9 +53,7 @@ export class SandboxConnector implements PmsConnector {
       start: Date.parse(a.startUtc),
       end: Date.parse(a.endUtc),
     }));
-    return ok(
-      freeSlots({ practice: this.practice, providers: providers.map(toScheduleProvider), busy, query, now: this.deps.clock.now() }),
-    );
+    return ok(freeSlots({ practice: this.practice, providers: providers.map(toScheduleProvider), busy, query, now: this.deps.clock.now() }));
   }
 
   async getAppointment(appointmentId: string) {
@@ -95,8 +92,7 @@ export class SandboxConnector implements PmsConnector {
     if (current.status === "cancelled") {
       return err(connectorError("invalid_request", "That appointment is cancelled; book a new one instead."));
     }
-    const duration =
-      request.durationMinutes ?? Math.round((Date.parse(current.endUtc) - Date.parse(current.startUtc)) / MINUTE);
+    const duration = request.durationMinutes ?? Math.round((Date.parse(current.endUtc) - Date.parse(current.startUtc)) / MINUTE);
     const checked = this.checkPlacement(request.start, duration);
     if (!checked.ok) return checked;
     // Keep the same provider unless the caller asks for another one.
@@ -243,9 +239,7 @@ export class SandboxConnector implements PmsConnector {
   private async candidateProviders(providerId: string | undefined, appointmentType: string | null) {
     const all = await this.store.providers(this.accountId);
     const eligible = all.filter(
-      (p) =>
-        (!providerId || String(p.id) === providerId) &&
-        (appointmentType === null || !p.appointmentTypes || p.appointmentTypes.includes(appointmentType)),
+      (p) => (!providerId || String(p.id) === providerId) && (appointmentType === null || !p.appointmentTypes || p.appointmentTypes.includes(appointmentType)),
     );
     if (providerId && !all.some((p) => String(p.id) === providerId)) {
       return err(connectorError("invalid_request", "No provider with that id at this practice."));
@@ -265,4 +259,3 @@ export function createSandboxDefinition(store: SandboxStorage): ConnectorDefinit
     create: ({ practice, deps }) => new SandboxConnector(store, practice, deps),
   };
 }
-

@@ -84,7 +84,12 @@ export class SikkaClient {
     const { appId, appKey } = this.deps.app;
     if (!appId || !appKey) throw new Error("SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET are not configured");
     const res = await this.deps.breaker.execute(() =>
-      sikkaRequest(this.deps.fetch, { url: this.url(path, query, false), method: "GET", auth: { appId, appKey }, timeoutMs: Math.min(READ_TIMEOUT_MS, this.remaining()) }),
+      sikkaRequest(this.deps.fetch, {
+        url: this.url(path, query, false),
+        method: "GET",
+        auth: { appId, appKey },
+        timeoutMs: Math.min(READ_TIMEOUT_MS, this.remaining()),
+      }),
     );
     return readList(res.body).items;
   }

@@ -17,12 +17,14 @@ import { SikkaSchedule } from "./schedule";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
 import { awaitWriteback, writebackIdOf, writebackState } from "./writebacks";
 
-const NOTE_LIMITS: Array<[RegExp, number]> = [[/suzy/i, 200], [/orthotrac/i, 60]];
+const NOTE_LIMITS: Array<[RegExp, number]> = [
+  [/suzy/i, 200],
+  [/orthotrac/i, 60],
+];
 const SLOT_API_PMS = /orthotrac|dolphin/i;
 
 const notFoundPatient = () => err(connectorError("patient_not_found", "No patient with that id at this practice."));
 const notFoundAppointment = () => err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
-
 
 /**
  * Sikka's v4 API behind the PmsConnector interface. Reads come from Sikka's synced copy of the PMS;
@@ -182,7 +184,13 @@ export class SikkaConnector implements PmsConnector {
         status: "scheduled",
         confirmation: "pending",
       };
-      return this.settle(res, "book_appointment", request.patientId, (createdId): Appointment => ({ ...draft, id: createdId, confirmation: "confirmed" }), (reference): Appointment => ({ ...draft, reference }));
+      return this.settle(
+        res,
+        "book_appointment",
+        request.patientId,
+        (createdId): Appointment => ({ ...draft, id: createdId, confirmation: "confirmed" }),
+        (reference): Appointment => ({ ...draft, reference }),
+      );
     });
   }
 
@@ -211,7 +219,13 @@ export class SikkaConnector implements PmsConnector {
         providerId: placement.value.providerId,
         operatoryId: placement.value.operatoryId ?? current.operatoryId,
       };
-      return this.settle(res, "reschedule_appointment", current.patientId, () => moved, (reference): Appointment => ({ ...moved, confirmation: "pending", reference }));
+      return this.settle(
+        res,
+        "reschedule_appointment",
+        current.patientId,
+        () => moved,
+        (reference): Appointment => ({ ...moved, confirmation: "pending", reference }),
+      );
     });
   }
 
@@ -231,7 +245,13 @@ export class SikkaConnector implements PmsConnector {
         ...(request.reason ? { cancellation_note: sanitizeText(request.reason, 100) } : {}),
       });
       const cancelled: Appointment = { ...current, status: "cancelled" };
-      return this.settle(res, "cancel_appointment", current.patientId, () => cancelled, (reference): Appointment => ({ ...cancelled, confirmation: "pending", reference }));
+      return this.settle(
+        res,
+        "cancel_appointment",
+        current.patientId,
+        () => cancelled,
+        (reference): Appointment => ({ ...cancelled, confirmation: "pending", reference }),
+      );
     });
   }
 
@@ -249,8 +269,21 @@ export class SikkaConnector implements PmsConnector {
         ...(patient.email ? { email: patient.email } : {}),
         provider_id: text(provider, "provider_id"),
       });
-      const draft: Patient = { id: null, firstName: patient.firstName, lastName: patient.lastName, dateOfBirth: patient.dateOfBirth, phone, email: patient.email ?? null };
-      return this.settle(res, "create_patient", null, (createdId): Patient => ({ ...draft, id: createdId }), (reference): Patient => ({ ...draft, id: null, confirmation: "pending", reference }));
+      const draft: Patient = {
+        id: null,
+        firstName: patient.firstName,
+        lastName: patient.lastName,
+        dateOfBirth: patient.dateOfBirth,
+        phone,
+        email: patient.email ?? null,
+      };
+      return this.settle(
+        res,
+        "create_patient",
+        null,
+        (createdId): Patient => ({ ...draft, id: createdId }),
+        (reference): Patient => ({ ...draft, id: null, confirmation: "pending", reference }),
+      );
     });
   }
 
@@ -269,7 +302,13 @@ export class SikkaConnector implements PmsConnector {
         provider_id: providerId,
       });
       const createdAt = formatInClinicZone(this.deps.clock.now(), this.zone);
-      return this.settle(res, "add_patient_note", note.patientId, (createdId) => ({ id: createdId, patientId: note.patientId, createdAt }), (reference) => ({ id: null, patientId: note.patientId, createdAt, confirmation: "pending" as const, reference }));
+      return this.settle(
+        res,
+        "add_patient_note",
+        note.patientId,
+        (createdId) => ({ id: createdId, patientId: note.patientId, createdAt }),
+        (reference) => ({ id: null, patientId: note.patientId, createdAt, confirmation: "pending" as const, reference }),
+      );
     });
   }
 
@@ -292,7 +331,13 @@ export class SikkaConnector implements PmsConnector {
         ...(payment.reference ? { note: sanitizeText(payment.reference, 60) } : {}),
       });
       const base = { patientId: payment.patientId, amount: fromCents(payment.amountCents), currency: this.practice.currency, method: payment.method };
-      return this.settle(res, "process_payment", payment.patientId, (createdId) => ({ ...base, id: createdId, status: "posted" }), () => ({ ...base, id: null, status: "pending" }));
+      return this.settle(
+        res,
+        "process_payment",
+        payment.patientId,
+        (createdId) => ({ ...base, id: createdId, status: "posted" }),
+        () => ({ ...base, id: null, status: "pending" }),
+      );
     });
   }
 
@@ -337,7 +382,8 @@ export class SikkaConnector implements PmsConnector {
   private async appointmentRow(appointmentId: string): Promise<SikkaRow | null> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(appointmentId)) return null;
     const rows = await this.client.get("/appointments", { appointment_sr_no: appointmentId, fields: "operatory,cancelled" });
-    return rows.find((r) => text(r, "appointment_sr_no") === appointmentId && (!text(r, "practice_id") || text(r, "practice_id") === this.client.practiceId)) ?? null;
+    return (
+      rows.find((r) => text(r, "appointment_sr_no") === appointmentId && (!text(r, "practice_id") || text(r, "practice_id") === this.client.practiceId)) ?? null
+    );
   }
-
 }

@@ -4,8 +4,10 @@ import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutErro
 
 /** Maps every Sikka failure to a connector error whose message is safe to say and to log. */
 export function toConnectorError(e: unknown): ConnectorError {
-  if (e instanceof BrokenCircuitError) return connectorError("unavailable", "The practice system is not responding right now; please try again in a minute.", true);
-  if (e instanceof BulkheadRejectedError) return connectorError("unavailable", "The practice system is busy with this clinic's other requests; please try again shortly.", true);
+  if (e instanceof BrokenCircuitError)
+    return connectorError("unavailable", "The practice system is not responding right now; please try again in a minute.", true);
+  if (e instanceof BulkheadRejectedError)
+    return connectorError("unavailable", "The practice system is busy with this clinic's other requests; please try again shortly.", true);
   if (e instanceof SikkaProtocolError) return connectorError("upstream_error", "The practice system gave an answer we could not use.");
   if (e instanceof SikkaTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
   if (e instanceof SikkaNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);

@@ -33,9 +33,7 @@ export class SikkaNetworkError extends Error {
 
 /** Failures that say the practice's side is down or overloaded: they trip the circuit breaker. */
 export const isOutage = (e: unknown) =>
-  e instanceof SikkaTimeoutError ||
-  e instanceof SikkaNetworkError ||
-  (e instanceof SikkaHttpError && (e.status >= 500 || e.spuOffline));
+  e instanceof SikkaTimeoutError || e instanceof SikkaNetworkError || (e instanceof SikkaHttpError && (e.status >= 500 || e.spuOffline));
 
 /** Failures worth another try for a read: the same request may well succeed a moment later. */
 export const isRetryableRead = (e: unknown) =>

@@ -77,7 +77,11 @@ export async function sikkaRequest(
   if (!res.ok) {
     const env = (Array.isArray(body) ? body[0] : body) as { error_code?: unknown } | null;
     const retryAfter = Number(res.headers.get("retry-after"));
-    throw new SikkaHttpError(res.status, typeof env?.error_code === "string" ? env.error_code : null, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null);
+    throw new SikkaHttpError(
+      res.status,
+      typeof env?.error_code === "string" ? env.error_code : null,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+    );
   }
   return { status: res.status, body };
 }

@@ -1,8 +1,8 @@
-import { bulkhead, circuitBreaker, ConsecutiveBreaker, type CircuitBreakerPolicy, handleWhen, type IPolicy, wrap } from "cockatiel";
+import { bulkhead, type CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen, type IPolicy, wrap } from "cockatiel";
 import { safeEqualStrings } from "../../lib/timing-safe";
+import { TtlCache } from "../../lib/ttl-cache";
 import type { ConnectorDefinition, ConnectorDeps, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
-import { TtlCache } from "../../lib/ttl-cache";
 import { SikkaConnector } from "./connector";
 import { type SikkaAppConfig, type SikkaCredentials, SikkaCredentialsSchema } from "./credentials";
 import { isOutage } from "./errors";
@@ -41,7 +41,10 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
   const breakerFor = (accountId: string) => {
     let b = breakers.get(accountId);
     if (!b) {
-      const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: BREAKER_HALF_OPEN_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) });
+      const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isOutage), {
+        halfOpenAfter: BREAKER_HALF_OPEN_MS,
+        breaker: new ConsecutiveBreaker(BREAKER_FAILURES),
+      });
       b = wrap(bulkhead(BULKHEAD_LIMIT, BULKHEAD_QUEUE), breaker);
       breakers.set(accountId, b);
     }

@@ -58,9 +58,7 @@ const RELATIONSHIPS: Record<string, InsurancePlan["relationship"]> = { self: "se
 
 /** Minimum necessary: carrier, last four of the member id, group number, relationship, priority. */
 export function toInsurancePlan(subscriber: SikkaRow, company: SikkaRow | undefined): InsurancePlan {
-  const carrier = company
-    ? (["insurance_company_name", "company_name", "name", "carrier_name"].map((k) => text(company, k)).find(Boolean) ?? "")
-    : "";
+  const carrier = company ? (["insurance_company_name", "company_name", "name", "carrier_name"].map((k) => text(company, k)).find(Boolean) ?? "") : "";
   return {
     carrier: carrier || "Insurance on file",
     memberIdLast4: last4(text(subscriber, "subscriber_id") || null),

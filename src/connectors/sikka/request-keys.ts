@@ -40,7 +40,7 @@ export class RequestKeyManager {
   /** A usable key; `rejected` is a key Sikka just called expired, which must not be handed out again. */
   async get(accountId: string, credentials: SikkaCredentials, rejected?: string): Promise<string> {
     const now = this.clock.now().getTime();
-    let current = this.memory.get(accountId) ?? (await this.store.load(accountId)) ?? undefined;
+    const current = this.memory.get(accountId) ?? (await this.store.load(accountId)) ?? undefined;
     if (current) this.memory.set(accountId, current);
     if (current && current.requestKey !== rejected && current.expiresAt - now > REFRESH_MARGIN_MS) return current.requestKey;
     let pending = this.inflight.get(accountId);

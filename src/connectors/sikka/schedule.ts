@@ -6,8 +6,8 @@ import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
 import { connectorError } from "../types";
 import type { SikkaClient } from "./client";
-import type { PracticeFacts } from "./practice-facts";
 import { appointmentInterval, isCancelled } from "./mappers";
+import type { PracticeFacts } from "./practice-facts";
 import { datePart, type SikkaRow, text } from "./values";
 
 /**
@@ -39,7 +39,9 @@ export class SikkaSchedule {
       custId ? this.client.get("/operatories", { cust_id: custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
       this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
     ]);
-    const chairs = operatories.filter((o) => text(o, "is_hidden") !== "T").map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
+    const chairs = operatories
+      .filter((o) => text(o, "is_hidden") !== "T")
+      .map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
     const schedule: ScheduleProvider[] = providers.map((p) => {
       const id = text(p, "provider_id");
       const own = chairs.filter((c) => c.providers.includes(id)).map((c) => c.id);
@@ -55,7 +57,12 @@ export class SikkaSchedule {
       if (isCancelled(row) || text(row, "appointment_sr_no") === excludeAppointmentId) continue;
       const interval = appointmentInterval(row, this.zone);
       if (!interval) continue;
-      busy.push({ providerId: text(row, "provider_id") || null, operatoryId: text(row, "operatory") || null, start: interval.start.getTime(), end: interval.end.getTime() });
+      busy.push({
+        providerId: text(row, "provider_id") || null,
+        operatoryId: text(row, "operatory") || null,
+        start: interval.start.getTime(),
+        end: interval.end.getTime(),
+      });
     }
     return { schedule, busy };
   }
@@ -68,7 +75,11 @@ export class SikkaSchedule {
   /** OrthoTrac and Dolphin publish their own open slots; use them as they are. */
   async vendorSlots(query: SlotQuery): Promise<Slot[]> {
     const [{ rows }, providers] = await Promise.all([
-      this.client.getAll("/appointments_available_slots", { startdate: query.startDate, enddate: query.endDate, ...(query.providerId ? { provider_id: query.providerId } : {}) }),
+      this.client.getAll("/appointments_available_slots", {
+        startdate: query.startDate,
+        enddate: query.endDate,
+        ...(query.providerId ? { provider_id: query.providerId } : {}),
+      }),
       this.activeProviders(),
     ]);
     const names = new Map(providers.map((p) => [text(p, "provider_id"), [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ")]));

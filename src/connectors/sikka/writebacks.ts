@@ -40,4 +40,3 @@ export async function awaitWriteback(client: SikkaClient, writebackId: string, b
     await Bun.sleep(POLL_INTERVAL_MS);
   }
 }
-

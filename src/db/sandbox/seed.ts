@@ -1,14 +1,8 @@
 import { DateTime } from "luxon";
-import type { Database } from "../client";
-import {
-  sandboxAppointments,
-  sandboxInsurancePlans,
-  sandboxOperatories,
-  sandboxPatients,
-  sandboxProviders,
-} from "../schema";
 import { withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";
+import type { Database } from "../client";
+import { sandboxAppointments, sandboxInsurancePlans, sandboxOperatories, sandboxPatients, sandboxProviders } from "../schema";
 
 // Invented people with 555-01xx numbers (reserved for fiction): demo data must never look like real PHI.
 const DEMO_PATIENTS = [
@@ -63,10 +57,42 @@ export async function seedSandboxPractice(db: Database, practice: PracticeSettin
     )
     .returning();
   await db.insert(sandboxInsurancePlans).values([
-    { accountId, patientId: patients[0]!.id, carrier: "Delta Dental", memberId: "DD000111222", groupNumber: "G-1001", relationship: "self", priority: "primary" },
-    { accountId, patientId: patients[0]!.id, carrier: "MetLife Dental", memberId: "ML998877", groupNumber: null, relationship: "spouse", priority: "secondary" },
-    { accountId, patientId: patients[2]!.id, carrier: "Cigna Dental", memberId: "CG55501234", groupNumber: "G-2044", relationship: "self", priority: "primary" },
-    { accountId, patientId: patients[5]!.id, carrier: "Delta Dental", memberId: "DD000333444", groupNumber: "G-1001", relationship: "child", priority: "primary" },
+    {
+      accountId,
+      patientId: patients[0]!.id,
+      carrier: "Delta Dental",
+      memberId: "DD000111222",
+      groupNumber: "G-1001",
+      relationship: "self",
+      priority: "primary",
+    },
+    {
+      accountId,
+      patientId: patients[0]!.id,
+      carrier: "MetLife Dental",
+      memberId: "ML998877",
+      groupNumber: null,
+      relationship: "spouse",
+      priority: "secondary",
+    },
+    {
+      accountId,
+      patientId: patients[2]!.id,
+      carrier: "Cigna Dental",
+      memberId: "CG55501234",
+      groupNumber: "G-2044",
+      relationship: "self",
+      priority: "primary",
+    },
+    {
+      accountId,
+      patientId: patients[5]!.id,
+      carrier: "Delta Dental",
+      memberId: "DD000333444",
+      groupNumber: "G-1001",
+      relationship: "child",
+      priority: "primary",
+    },
     { accountId, patientId: patients[6]!.id, carrier: "Aetna Dental", memberId: "AE12340000", groupNumber: "G-7", relationship: "self", priority: "primary" },
   ]);
 

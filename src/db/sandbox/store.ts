@@ -1,15 +1,7 @@
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Placement, SandboxStorage } from "../../connectors/sandbox/storage";
 import type { Database } from "../client";
-import {
-  sandboxAppointments,
-  sandboxInsurancePlans,
-  sandboxNotes,
-  sandboxOperatories,
-  sandboxPatients,
-  sandboxPayments,
-  sandboxProviders,
-} from "../schema";
+import { sandboxAppointments, sandboxInsurancePlans, sandboxNotes, sandboxOperatories, sandboxPatients, sandboxPayments, sandboxProviders } from "../schema";
 
 type SandboxPatientRow = typeof sandboxPatients.$inferSelect;
 type SandboxAppointmentRow = typeof sandboxAppointments.$inferSelect;
@@ -66,10 +58,7 @@ export class SandboxStore implements SandboxStorage {
     for (const word of criteria.namePrefixes) {
       const pattern = `${escapeLike(word)}%`;
       conditions.push(
-        or(
-          sql`lower(${sandboxPatients.firstName}) like ${pattern} escape '\\'`,
-          sql`lower(${sandboxPatients.lastName}) like ${pattern} escape '\\'`,
-        )!,
+        or(sql`lower(${sandboxPatients.firstName}) like ${pattern} escape '\\'`, sql`lower(${sandboxPatients.lastName}) like ${pattern} escape '\\'`)!,
       );
     }
     if (criteria.firstName) conditions.push(sql`lower(${sandboxPatients.firstName}) like ${`${escapeLike(criteria.firstName)}%`} escape '\\'`);
@@ -94,9 +83,7 @@ export class SandboxStore implements SandboxStorage {
    * One INSERT … SELECT … WHERE NOT EXISTS statement, so two concurrent bookings of the same slot
    * cannot both succeed (SQLite runs a statement atomically).
    */
-  async insertAppointmentIfFree(
-    row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">,
-  ): Promise<SandboxAppointmentRow | undefined> {
+  async insertAppointmentIfFree(row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">): Promise<SandboxAppointmentRow | undefined> {
     const now = sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
     const [id] = await this.db.all<{ id: number }>(sql`
       insert into sandbox_appointments
@@ -168,11 +155,7 @@ export class SandboxStore implements SandboxStorage {
   }
 
   async hasPractice(accountId: string): Promise<boolean> {
-    const rows = await this.db
-      .select({ id: sandboxOperatories.id })
-      .from(sandboxOperatories)
-      .where(eq(sandboxOperatories.accountId, accountId))
-      .limit(1);
+    const rows = await this.db.select({ id: sandboxOperatories.id }).from(sandboxOperatories).where(eq(sandboxOperatories.accountId, accountId)).limit(1);
     return rows.length > 0;
   }
 

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { timestamps } from "./columns";
-
 import type { AppointmentTypeSetting, OfficeHours } from "../../domain/practice";
+import { timestamps } from "./columns";
 
 /** A clinic: the tenant every other row belongs to. */
 export const accounts = sqliteTable("accounts", {

@@ -27,8 +27,5 @@ export const pmsAuditLogs = sqliteTable(
     hash: text("hash"),
     chainKeyId: text("chain_key_id"),
   },
-  (t) => [
-    index("pms_audit_logs_account_created").on(t.accountId, t.createdAt),
-    index("pms_audit_logs_created_action").on(t.createdAt, t.action),
-  ],
+  (t) => [index("pms_audit_logs_account_created").on(t.accountId, t.createdAt), index("pms_audit_logs_created_action").on(t.createdAt, t.action)],
 );

@@ -1,8 +1,8 @@
+import type { Principal } from "../../accounts/principal";
 import type { AccountRecord, AccountService } from "../../accounts/service";
 import { isIdentifier } from "../../domain/identifiers";
 import { toE164 } from "../../domain/phone";
 import { AppError } from "../../lib/errors";
-import type { Principal } from "../../accounts/principal";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
@@ -30,11 +30,7 @@ export function payloadAccountIds(payload: unknown): { explicit: string[]; phone
   if (assistantAccountId) explicit.push(assistantAccountId);
   for (const call of calls) {
     const overrides = obj(call.assistantOverrides);
-    for (const id of [
-      str(obj(call.metadata)?.accountId),
-      str(obj(overrides?.metadata)?.accountId),
-      str(obj(overrides?.variableValues)?.accountId),
-    ]) {
+    for (const id of [str(obj(call.metadata)?.accountId), str(obj(overrides?.metadata)?.accountId), str(obj(overrides?.variableValues)?.accountId)]) {
       if (id) explicit.push(id);
     }
     const phoneNumberId = str(call.phoneNumberId);
@@ -63,11 +59,7 @@ export function payloadCallId(payload: unknown): string | null {
  * Finds the one clinic a request acts for (contract §1). Never from tool arguments; two sources that
  * disagree are refused rather than guessed between; unknown and disabled clinics look the same.
  */
-export async function resolveAccount(
-  principal: Principal,
-  hints: AccountHints,
-  accounts: AccountService,
-): Promise<AccountRecord> {
+export async function resolveAccount(principal: Principal, hints: AccountHints, accounts: AccountService): Promise<AccountRecord> {
   const { explicit, phoneNumberIds, phoneNumbers, assistantIds } = payloadAccountIds(hints.payload);
   for (const given of [hints.headerAccountId, hints.queryAccountId]) {
     if (given && !isIdentifier(given)) throw new AppError("VALIDATION", "accountId: 1 to 128 printable characters");

@@ -1,8 +1,8 @@
+import type { Principal } from "../../accounts/principal";
 import type { Clock } from "../../lib/clock";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { verifyHmac } from "./hmac";
 import { verifyToken } from "./jwt";
-import type { Principal } from "../../accounts/principal";
 
 export type AuthSecrets = { webhookSecrets: string[]; jwtSecret: string };
 
@@ -13,8 +13,7 @@ export type IncomingCredentials = {
   body: Uint8Array | null;
 };
 
-const header = (h: IncomingCredentials["headers"], name: string): string | null =>
-  h instanceof Headers ? h.get(name) : (h[name] ?? null);
+const header = (h: IncomingCredentials["headers"], name: string): string | null => (h instanceof Headers ? h.get(name) : (h[name] ?? null));
 
 /** True when any active webhook secret equals the presented one; always compares against all. */
 function matchesWebhookSecret(presented: string, secrets: string[]): boolean {
@@ -28,11 +27,7 @@ function matchesWebhookSecret(presented: string, secrets: string[]): boolean {
  * weaker one: a request that presents a signature is judged by that signature alone. Returns null
  * for every kind of failure, so the caller answers one generic 401.
  */
-export async function authenticate(
-  req: IncomingCredentials,
-  secrets: AuthSecrets,
-  clock: Clock,
-): Promise<Principal | null> {
+export async function authenticate(req: IncomingCredentials, secrets: AuthSecrets, clock: Clock): Promise<Principal | null> {
   const h = req.headers;
   const signature = header(h, "x-vapi-signature") ?? header(h, "x-signature");
   if (signature !== null) {

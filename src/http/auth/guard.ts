@@ -1,14 +1,14 @@
+import type { Principal } from "../../accounts/principal";
+import type { AccountRecord, AccountService } from "../../accounts/service";
 import { containsCardData } from "../../domain/card-data";
 import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Clock } from "../../lib/clock";
-import type { AccountRecord, AccountService } from "../../accounts/service";
-import { parseJsonBody, readBodyCapped } from "../body";
 import { AppError, unauthorized } from "../../lib/errors";
+import { parseJsonBody, readBodyCapped } from "../body";
 import type { RateLimiter } from "../rate-limit";
 import type { RequestState, RequestStates } from "../request-state";
 import { payloadCallId, resolveAccount } from "./account-resolution";
 import { type AuthSecrets, authenticate } from "./authenticate";
-import type { Principal } from "../../accounts/principal";
 
 export type GuardDeps = {
   states: RequestStates;
@@ -24,8 +24,7 @@ const pathAndQuery = (request: Request) => {
   return url.pathname + url.search;
 };
 
-const rateLimited = (retryAfterSeconds: number) =>
-  new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(retryAfterSeconds) });
+const rateLimited = (retryAfterSeconds: number) => new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(retryAfterSeconds) });
 
 function stateOf(deps: GuardDeps, request: Request): RequestState {
   const state = deps.states.get(request);

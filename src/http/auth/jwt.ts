@@ -7,11 +7,7 @@ const encoder = new TextEncoder();
 export type TokenClaims = { role: "admin" } | { role: "clinic"; accountId: string };
 
 /** Mints an HS256 token the way the contract describes (`exp` always set). */
-export async function mintToken(
-  secret: string,
-  claims: TokenClaims,
-  options: { ttlSeconds: number; now?: Date; subject?: string },
-) {
+export async function mintToken(secret: string, claims: TokenClaims, options: { ttlSeconds: number; now?: Date; subject?: string }) {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const jwt = new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt(issuedAt);
   if (options.subject) jwt.setSubject(options.subject);

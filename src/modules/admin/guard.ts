@@ -1,10 +1,10 @@
-import { verifyToken } from "../../http/auth/jwt";
 import type { Principal } from "../../accounts/principal";
-import { AppError, unauthorized } from "../../lib/errors";
+import type { AccountService } from "../../accounts/service";
+import { verifyToken } from "../../http/auth/jwt";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
-import type { AccountService } from "../../accounts/service";
+import { AppError, unauthorized } from "../../lib/errors";
 
 export type StaffPrincipal = Extract<Principal, { kind: "admin" | "clinic" }>;
 

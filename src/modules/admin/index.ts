@@ -1,13 +1,13 @@
 import { Elysia, t } from "elysia";
-import type { AuditLog, AuditRow } from "../../audit/audit-log";
-import { parseJsonBody, readBodyCapped } from "../../http/body";
-import { AppError } from "../../lib/errors";
-import type { PmsIntegrations } from "../../integrations/pms-integrations";
-import { type Clock, sqlTimeFromIso } from "../../lib/clock";
 import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../../accounts/model";
 import { type AccountRecord, type AccountService, practiceOf } from "../../accounts/service";
+import type { AuditLog, AuditRow } from "../../audit/audit-log";
+import { parseJsonBody, readBodyCapped } from "../../http/body";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
+import type { PmsIntegrations } from "../../integrations/pms-integrations";
+import { type Clock, sqlTimeFromIso } from "../../lib/clock";
+import { AppError } from "../../lib/errors";
 import { ErrorEnvelope } from "../pms/model";
 import type { CallReports } from "../vapi/call-reports";
 import { authenticateStaff, requireAccountAccess, requireAdmin, scopedAccountId } from "./guard";
@@ -55,7 +55,6 @@ const AuditLogModel = t.Object({
   createdAt: t.String(),
 });
 
-
 /** Admin and clinic-IT routes (contract §4). */
 export function adminModule(deps: AdminModuleDeps) {
   const present = async (a: AccountRecord) => ({
@@ -86,151 +85,153 @@ export function adminModule(deps: AdminModuleDeps) {
     return account;
   };
 
-  return new Elysia({ name: "modules/admin", prefix: "/api/admin" })
-    // Bodies are read through the same 1 MiB cap as every other route (chunked ones included).
-    .onParse(async ({ request }) => parseJsonBody(await readBodyCapped(request)))
-    .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps) }))
-    .post(
-      "/accounts",
-      async ({ staff, body, set }) => {
-        requireAdmin(staff);
-        set.status = 201;
-        return { account: await present(await deps.accounts.create(body)) };
-      },
-      {
-        parse: "json",
-        body: CreateAccountBody,
-        response: { 201: t.Object({ account: AccountModel }), ...errors },
-        detail: { summary: "Create a clinic account", tags: ["Admin"], security },
-      },
-    )
-    .get(
-      "/accounts",
-      async ({ staff }) => {
-        requireAdmin(staff);
-        return { accounts: await Promise.all((await deps.accounts.list()).map(present)) };
-      },
-      { response: { 200: t.Object({ accounts: t.Array(AccountModel) }), ...errors }, detail: { summary: "List clinic accounts", tags: ["Admin"], security } },
-    )
-    .get(
-      "/accounts/:id",
-      async ({ staff, params }) => {
-        requireAccountAccess(staff, params.id);
-        return { account: await present(await load(params.id)) };
-      },
-      { response: { 200: t.Object({ account: AccountModel }), ...errors }, detail: { summary: "Get a clinic account", tags: ["Admin"], security } },
-    )
-    .patch(
-      "/accounts/:id",
-      async ({ staff, params, body, request }) => {
-        requireAdmin(staff);
-        const started = performance.now();
-        const before = await deps.accounts.get(params.id);
-        const updated = await deps.accounts.update(params.id, body);
-        if (!updated) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
-        // Turning the REST caller gate off (or on) changes who may read PHI: it is on the record.
-        if (body.restCallerGate !== undefined && before?.restCallerGate !== body.restCallerGate) {
-          await deps.audit.record({
-            accountId: updated.id,
-            callId: null,
-            toolCallId: null,
-            action: body.restCallerGate ? "rest_caller_gate_on" : "rest_caller_gate_off",
-            patientId: null,
-            phiAccessed: false,
-            success: true,
-            statusCode: 200,
-            errorCode: null,
-            responseTimeMs: performance.now() - started,
-            requestId: deps.states.get(request)?.requestId ?? "",
-            actor: staff.kind,
+  return (
+    new Elysia({ name: "modules/admin", prefix: "/api/admin" })
+      // Bodies are read through the same 1 MiB cap as every other route (chunked ones included).
+      .onParse(async ({ request }) => parseJsonBody(await readBodyCapped(request)))
+      .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps) }))
+      .post(
+        "/accounts",
+        async ({ staff, body, set }) => {
+          requireAdmin(staff);
+          set.status = 201;
+          return { account: await present(await deps.accounts.create(body)) };
+        },
+        {
+          parse: "json",
+          body: CreateAccountBody,
+          response: { 201: t.Object({ account: AccountModel }), ...errors },
+          detail: { summary: "Create a clinic account", tags: ["Admin"], security },
+        },
+      )
+      .get(
+        "/accounts",
+        async ({ staff }) => {
+          requireAdmin(staff);
+          return { accounts: await Promise.all((await deps.accounts.list()).map(present)) };
+        },
+        { response: { 200: t.Object({ accounts: t.Array(AccountModel) }), ...errors }, detail: { summary: "List clinic accounts", tags: ["Admin"], security } },
+      )
+      .get(
+        "/accounts/:id",
+        async ({ staff, params }) => {
+          requireAccountAccess(staff, params.id);
+          return { account: await present(await load(params.id)) };
+        },
+        { response: { 200: t.Object({ account: AccountModel }), ...errors }, detail: { summary: "Get a clinic account", tags: ["Admin"], security } },
+      )
+      .patch(
+        "/accounts/:id",
+        async ({ staff, params, body, request }) => {
+          requireAdmin(staff);
+          const started = performance.now();
+          const before = await deps.accounts.get(params.id);
+          const updated = await deps.accounts.update(params.id, body);
+          if (!updated) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+          // Turning the REST caller gate off (or on) changes who may read PHI: it is on the record.
+          if (body.restCallerGate !== undefined && before?.restCallerGate !== body.restCallerGate) {
+            await deps.audit.record({
+              accountId: updated.id,
+              callId: null,
+              toolCallId: null,
+              action: body.restCallerGate ? "rest_caller_gate_on" : "rest_caller_gate_off",
+              patientId: null,
+              phiAccessed: false,
+              success: true,
+              statusCode: 200,
+              errorCode: null,
+              responseTimeMs: performance.now() - started,
+              requestId: deps.states.get(request)?.requestId ?? "",
+              actor: staff.kind,
+            });
+          }
+          return { account: await present(updated) };
+        },
+        {
+          parse: "json",
+          body: UpdateAccountBody,
+          response: { 200: t.Object({ account: AccountModel }), ...errors },
+          detail: { summary: "Update a clinic account (settings, Vapi ids, enabled)", tags: ["Admin"], security },
+        },
+      )
+      .put(
+        "/accounts/:id/pms",
+        async ({ staff, params, body }) => {
+          requireAdmin(staff);
+          const account = await load(params.id);
+          return { pms: await deps.integrations.configure(practiceOf(account), body.provider, body.credentials) };
+        },
+        {
+          parse: "json",
+          body: t.Object({
+            provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
+            credentials: t.Record(t.String({ maxLength: 64 }), t.String({ maxLength: 2000 }), {
+              maxProperties: 20,
+              description: "Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?",
+            }),
+          }),
+          response: {
+            200: t.Object({
+              pms: t.Object({ provider: t.Union([t.String(), t.Null()]), configured: t.Boolean(), updatedAt: t.Union([t.String(), t.Null()]) }),
+            }),
+            ...errors,
+          },
+          detail: { summary: "Connect a clinic's PMS (credentials are write-only)", tags: ["Admin"], security },
+        },
+      )
+      .get(
+        "/call-reports",
+        async ({ staff, query }) => {
+          const accountId = scopedAccountId(staff, query.accountId);
+          const rows = await deps.callReports.list({
+            limit: query.limit ?? 100,
+            ...(accountId ? { accountId } : {}),
+            ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
+            ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
           });
-        }
-        return { account: await present(updated) };
-      },
-      {
-        parse: "json",
-        body: UpdateAccountBody,
-        response: { 200: t.Object({ account: AccountModel }), ...errors },
-        detail: { summary: "Update a clinic account (settings, Vapi ids, enabled)", tags: ["Admin"], security },
-      },
-    )
-    .put(
-      "/accounts/:id/pms",
-      async ({ staff, params, body }) => {
-        requireAdmin(staff);
-        const account = await load(params.id);
-        return { pms: await deps.integrations.configure(practiceOf(account), body.provider, body.credentials) };
-      },
-      {
-        parse: "json",
-        body: t.Object({
-          provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
-          credentials: t.Record(t.String({ maxLength: 64 }), t.String({ maxLength: 2000 }), {
-            maxProperties: 20,
-            description: "Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?",
-          }),
-        }),
-        response: {
-          200: t.Object({
-            pms: t.Object({ provider: t.Union([t.String(), t.Null()]), configured: t.Boolean(), updatedAt: t.Union([t.String(), t.Null()]) }),
-          }),
-          ...errors,
+          return { callReports: rows };
         },
-        detail: { summary: "Connect a clinic's PMS (credentials are write-only)", tags: ["Admin"], security },
-      },
-    )
-    .get(
-      "/call-reports",
-      async ({ staff, query }) => {
-        const accountId = scopedAccountId(staff, query.accountId);
-        const rows = await deps.callReports.list({
-          limit: query.limit ?? 100,
-          ...(accountId ? { accountId } : {}),
-          ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
-          ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
-        });
-        return { callReports: rows };
-      },
-      {
-        query: t.Object(listingQuery),
-        response: {
-          200: t.Object({
-            callReports: t.Array(
-              t.Object({
-                id: t.Integer(),
-                accountId: t.String(),
-                callId: t.String(),
-                endedReason: t.Union([t.String(), t.Null()]),
-                durationSeconds: t.Union([t.Integer(), t.Null()]),
-                summary: t.Union([t.String(), t.Null()]),
-                patientIds: t.Array(t.String()),
-                summaryNoteId: t.Union([t.String(), t.Null()]),
-                createdAt: t.String(),
-              }),
-            ),
-          }),
-          ...errors,
+        {
+          query: t.Object(listingQuery),
+          response: {
+            200: t.Object({
+              callReports: t.Array(
+                t.Object({
+                  id: t.Integer(),
+                  accountId: t.String(),
+                  callId: t.String(),
+                  endedReason: t.Union([t.String(), t.Null()]),
+                  durationSeconds: t.Union([t.Integer(), t.Null()]),
+                  summary: t.Union([t.String(), t.Null()]),
+                  patientIds: t.Array(t.String()),
+                  summaryNoteId: t.Union([t.String(), t.Null()]),
+                  createdAt: t.String(),
+                }),
+              ),
+            }),
+            ...errors,
+          },
+          detail: { summary: "Stored end-of-call reports (no transcript text)", tags: ["Admin"], security },
         },
-        detail: { summary: "Stored end-of-call reports (no transcript text)", tags: ["Admin"], security },
-      },
-    )
-    .get(
-      "/audit-logs",
-      async ({ staff, query }) => {
-        const accountId = scopedAccountId(staff, query.accountId);
-        const rows: AuditRow[] = await deps.audit.list({
-          limit: query.limit ?? 100,
-          ...(accountId ? { accountId } : {}),
-          ...(query.action ? { action: query.action } : {}),
-          ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
-          ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
-        });
-        return { auditLogs: rows };
-      },
-      {
-        query: t.Object({ ...listingQuery, action: t.Optional(t.String({ maxLength: 40 })) }),
-        response: { 200: t.Object({ auditLogs: t.Array(AuditLogModel) }), ...errors },
-        detail: { summary: "List audit-log rows, newest first (no bodies, ids only)", tags: ["Admin"], security },
-      },
-    );
+      )
+      .get(
+        "/audit-logs",
+        async ({ staff, query }) => {
+          const accountId = scopedAccountId(staff, query.accountId);
+          const rows: AuditRow[] = await deps.audit.list({
+            limit: query.limit ?? 100,
+            ...(accountId ? { accountId } : {}),
+            ...(query.action ? { action: query.action } : {}),
+            ...(query.from ? { from: sqlTimeFromIso(query.from) } : {}),
+            ...(query.to ? { to: sqlTimeFromIso(query.to) } : {}),
+          });
+          return { auditLogs: rows };
+        },
+        {
+          query: t.Object({ ...listingQuery, action: t.Optional(t.String({ maxLength: 40 })) }),
+          response: { 200: t.Object({ auditLogs: t.Array(AuditLogModel) }), ...errors },
+          detail: { summary: "List audit-log rows, newest first (no bodies, ids only)", tags: ["Admin"], security },
+        },
+      )
+  );
 }

@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
-import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import type { ChainKeys } from "../../audit/chain";
+import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
 import type { Metrics } from "../../lib/metrics";
@@ -18,9 +18,7 @@ const AuditMetricsModel = t.Object({
   since: t.String({ description: "Start of the window (UTC)" }),
   requests: t.Integer(),
   errorRate: t.Number({ minimum: 0, maximum: 100, description: "Percent of requests that failed" }),
-  perAction: t.Array(
-    t.Object({ action: t.String(), count: t.Integer(), avgResponseMs: t.Number(), maxResponseMs: t.Number(), errors: t.Integer() }),
-  ),
+  perAction: t.Array(t.Object({ action: t.String(), count: t.Integer(), avgResponseMs: t.Number(), maxResponseMs: t.Number(), errors: t.Integer() })),
   phi: t.Object({ accesses: t.Integer(), distinctPatients: t.Integer() }),
   pmsErrorsByCode: t.Record(t.String(), t.Integer()),
 });

@@ -1,6 +1,6 @@
-import { toOpenAPISchema } from "@elysiajs/openapi";
-import { Elysia } from "elysia";
 import { fileURLToPath } from "node:url";
+import { toOpenAPISchema } from "@elysiajs/openapi";
+import type { Elysia } from "elysia";
 import { refineDocument } from "./refine";
 
 const asset = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));

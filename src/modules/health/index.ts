@@ -1,6 +1,6 @@
 import { Elysia, t } from "elysia";
-import type { Database } from "../../db/client";
 import type { AuditLog } from "../../audit/audit-log";
+import type { Database } from "../../db/client";
 import { migrationsApplied } from "../../db/readiness";
 
 /** Liveness and readiness for Fly's checks: never authenticated, never touching PHI. */

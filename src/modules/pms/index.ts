@@ -1,19 +1,19 @@
-import { Elysia, t, type TSchema } from "elysia";
-import { type GatewayContext, type GuardDeps, admitPmsRequest, authenticateBody, unwrapEnvelope } from "../../http/auth/guard";
-import { AppError } from "../../lib/errors";
+import { Elysia, type TSchema, t } from "elysia";
+import type { Patient } from "../../domain/patient";
+import { admitPmsRequest, authenticateBody, type GatewayContext, type GuardDeps, unwrapEnvelope } from "../../http/auth/guard";
 import type { RequestStates } from "../../http/request-state";
-import { AvailabilityResult } from "../../operations/check-availability";
+import { AppError } from "../../lib/errors";
+import { type AnyOperation, operations } from "../../operations";
+import { NoteResult } from "../../operations/add-patient-note";
 import { AppointmentResult } from "../../operations/book-appointment";
+import { AvailabilityResult } from "../../operations/check-availability";
 import type { OperationExecutor } from "../../operations/execute";
 import { PatientResult } from "../../operations/get-patient";
 import { BalanceResult } from "../../operations/get-patient-balance";
 import { InsuranceResult } from "../../operations/get-patient-insurance";
-import { NoteResult } from "../../operations/add-patient-note";
-import { type AnyOperation, operations } from "../../operations";
 import { PaymentResult } from "../../operations/process-payment";
 import { PatientId } from "../../operations/schema-parts";
 import { PatientsResult } from "../../operations/search-patients";
-import type { Patient } from "../../domain/patient";
 import { callContext } from "../vapi/call-context";
 import type { CallerGate } from "../vapi/caller-gate";
 import { ErrorEnvelope, success } from "./model";
@@ -33,10 +33,18 @@ const AccountQuery = {
 };
 const PatientParams = t.Object({ id: PatientId });
 
-const errorResponses = { 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope, 404: ErrorEnvelope, 409: ErrorEnvelope, 429: ErrorEnvelope, 503: ErrorEnvelope };
+const errorResponses = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  403: ErrorEnvelope,
+  404: ErrorEnvelope,
+  409: ErrorEnvelope,
+  429: ErrorEnvelope,
+  503: ErrorEnvelope,
+};
 
 const envelopeNote =
-  "Body: the arguments object, or the seed envelope `{\"call\": {\"id\", \"metadata\": {\"accountId\"}}, \"data\": {…}}`. " +
+  'Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. ' +
   "Writes are idempotent with an `Idempotency-Key` header.";
 
 function detail(op: AnyOperation) {
@@ -72,7 +80,15 @@ export function pmsModule(deps: PmsModuleDeps) {
     if (headerKey !== null && !IDEMPOTENCY_KEY.test(headerKey)) {
       throw new AppError("VALIDATION", "Idempotency-Key: 1 to 128 visible ASCII characters");
     }
-    const request_ = { operation: op, args, account: gateway.account, actor: gateway.principal.kind, requestId: state.requestId, callId: gateway.callId, toolCallId: null };
+    const request_ = {
+      operation: op,
+      args,
+      account: gateway.account,
+      actor: gateway.principal.kind,
+      requestId: state.requestId,
+      callId: gateway.callId,
+      toolCallId: null,
+    };
     // The model drives REST requests made with a Vapi credential too: the same call-scoped gate applies,
     // unless the clinic switched it off for REST.
     const gated = gateway.principal.kind === "vapi" && gateway.account.restCallerGate;
@@ -129,14 +145,18 @@ export function pmsModule(deps: PmsModuleDeps) {
       if (ctx.body !== undefined) ctx.body = args;
       return { gateway };
     })
-    .get("/appointments/availability", ({ gateway, request, query, set }) => {
-      const { accountId: _accountId, callId: _callId, ...args } = query;
-      return run(o.check_availability, gateway, request, args, set);
-    }, {
-      query: t.Composite([o.check_availability.input, t.Object(AccountQuery)]),
-      response: { 200: success(AvailabilityResult), ...errorResponses },
-      detail: detail(o.check_availability),
-    })
+    .get(
+      "/appointments/availability",
+      ({ gateway, request, query, set }) => {
+        const { accountId: _accountId, callId: _callId, ...args } = query;
+        return run(o.check_availability, gateway, request, args, set);
+      },
+      {
+        query: t.Composite([o.check_availability.input, t.Object(AccountQuery)]),
+        response: { 200: success(AvailabilityResult), ...errorResponses },
+        detail: detail(o.check_availability),
+      },
+    )
     .post("/appointments", ({ gateway, request, body, set }) => run(o.book_appointment, gateway, request, body, set), {
       ...jsonBody,
       body: o.book_appointment.input,
@@ -161,7 +181,7 @@ export function pmsModule(deps: PmsModuleDeps) {
         run(o.search_patients, gateway, request, { ...body, ...(body.query === undefined && query.query ? { query: query.query } : {}) }, set),
       {
         ...jsonBody,
-      body: o.search_patients.input,
+        body: o.search_patients.input,
         query: t.Object({ query: t.Optional(t.String({ minLength: 1, maxLength: 120 })), ...AccountQuery }),
         response: { 200: success(PatientsResult), ...errorResponses },
         detail: detail(o.search_patients),
@@ -185,31 +205,23 @@ export function pmsModule(deps: PmsModuleDeps) {
       {
         params: PatientParams,
         ...jsonBody,
-      body: withoutPatientId(o.add_patient_note.input) as never as typeof o.add_patient_note.input,
+        body: withoutPatientId(o.add_patient_note.input) as never as typeof o.add_patient_note.input,
         response: { 201: success(NoteResult), ...errorResponses },
         detail: detail(o.add_patient_note),
       },
     )
-    .get(
-      "/patients/:id/balance",
-      ({ gateway, request, params, set }) => run(o.get_patient_balance, gateway, request, { patientId: params.id }, set),
-      {
-        params: PatientParams,
-        query: t.Object(AccountQuery),
-        response: { 200: success(BalanceResult), ...errorResponses },
-        detail: detail(o.get_patient_balance),
-      },
-    )
-    .get(
-      "/patients/:id/insurance",
-      ({ gateway, request, params, set }) => run(o.get_patient_insurance, gateway, request, { patientId: params.id }, set),
-      {
-        params: PatientParams,
-        query: t.Object(AccountQuery),
-        response: { 200: success(InsuranceResult), ...errorResponses },
-        detail: detail(o.get_patient_insurance),
-      },
-    )
+    .get("/patients/:id/balance", ({ gateway, request, params, set }) => run(o.get_patient_balance, gateway, request, { patientId: params.id }, set), {
+      params: PatientParams,
+      query: t.Object(AccountQuery),
+      response: { 200: success(BalanceResult), ...errorResponses },
+      detail: detail(o.get_patient_balance),
+    })
+    .get("/patients/:id/insurance", ({ gateway, request, params, set }) => run(o.get_patient_insurance, gateway, request, { patientId: params.id }, set), {
+      params: PatientParams,
+      query: t.Object(AccountQuery),
+      response: { 200: success(InsuranceResult), ...errorResponses },
+      detail: detail(o.get_patient_insurance),
+    })
     .post("/payments", ({ gateway, request, body, set }) => run(o.process_payment, gateway, request, body, set), {
       ...jsonBody,
       body: o.process_payment.input,

@@ -1,4 +1,4 @@
-import { t, type TSchema } from "elysia";
+import { type TSchema, t } from "elysia";
 
 export const ErrorEnvelope = t.Object(
   {
@@ -12,5 +12,4 @@ export const ErrorEnvelope = t.Object(
 );
 
 /** The success envelope: the result plus one short sentence a voice agent can say. */
-export const success = <T extends TSchema>(data: T) =>
-  t.Object({ data, summary: t.String({ description: "One short sentence a voice agent can say" }) });
+export const success = <T extends TSchema>(data: T) => t.Object({ data, summary: t.String({ description: "One short sentence a voice agent can say" }) });

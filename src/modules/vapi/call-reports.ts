@@ -1,8 +1,8 @@
 import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
+import { callReports, pmsAuditLogs } from "../../db/schema";
 import { redactCardData } from "../../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../../lib/clock";
-import { callReports, pmsAuditLogs } from "../../db/schema";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
@@ -47,11 +47,21 @@ export class CallReports {
     const touched = await this.db
       .selectDistinct({ patientId: pmsAuditLogs.patientId })
       .from(pmsAuditLogs)
-      .where(and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, facts.callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)));
+      .where(
+        and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, facts.callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)),
+      );
     const patientIds = touched.map((r) => r.patientId!).sort();
     const inserted = await this.db
       .insert(callReports)
-      .values({ accountId, callId: facts.callId, endedReason: facts.endedReason, durationSeconds: facts.durationSeconds, summary: facts.summary, patientIds, createdAt: toSqlTimestamp(this.clock.now()) })
+      .values({
+        accountId,
+        callId: facts.callId,
+        endedReason: facts.endedReason,
+        durationSeconds: facts.durationSeconds,
+        summary: facts.summary,
+        patientIds,
+        createdAt: toSqlTimestamp(this.clock.now()),
+      })
       .onConflictDoNothing()
       .returning({ id: callReports.id });
     return { stored: inserted.length > 0, patientIds };
@@ -67,7 +77,10 @@ export class CallReports {
   }
 
   async recordSummaryNote(accountId: string, callId: string, noteId: string): Promise<void> {
-    await this.db.update(callReports).set({ summaryNoteId: noteId }).where(and(eq(callReports.accountId, accountId), eq(callReports.callId, callId)));
+    await this.db
+      .update(callReports)
+      .set({ summaryNoteId: noteId })
+      .where(and(eq(callReports.accountId, accountId), eq(callReports.callId, callId)));
   }
 
   list(filter: { accountId?: string; from?: string; to?: string; limit: number }) {
@@ -75,6 +88,11 @@ export class CallReports {
     if (filter.accountId) where.push(eq(callReports.accountId, filter.accountId));
     if (filter.from) where.push(gte(callReports.createdAt, filter.from));
     if (filter.to) where.push(lte(callReports.createdAt, filter.to));
-    return this.db.select().from(callReports).where(and(...where)).orderBy(desc(callReports.id)).limit(filter.limit);
+    return this.db
+      .select()
+      .from(callReports)
+      .where(and(...where))
+      .orderBy(desc(callReports.id))
+      .limit(filter.limit);
   }
 }

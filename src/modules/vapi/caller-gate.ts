@@ -1,9 +1,9 @@
+import { type AccountRecord, practiceOf } from "../../accounts/service";
 import type { Patient } from "../../domain/patient";
-import type { ErrorCode } from "../../lib/errors";
 import type { PmsIntegrations } from "../../integrations/pms-integrations";
+import type { ErrorCode } from "../../lib/errors";
 import type { AnyOperation } from "../../operations";
 import { spokenMoney } from "../../operations/speech";
-import { type AccountRecord, practiceOf } from "../../accounts/service";
 import { type CallVerifications, MAX_FAILED_VERIFICATIONS } from "./verifications";
 
 /** The call a request belongs to, and the caller's number as Vapi reported it (never from arguments). */
@@ -73,7 +73,10 @@ export class CallerGate {
       return { ok: true, args: { dateOfBirth: dob, phone: scope.callerNumber }, verified, verification: "phone_dob" };
     }
     const missing = [!first && "first name", !last && "last name", !dob && "date of birth"].filter(Boolean).join(", ");
-    return refuse("VERIFICATION_REQUIRED", `To find the caller's record, ask for their ${missing} and search with firstName, lastName and dateOfBirth together.`);
+    return refuse(
+      "VERIFICATION_REQUIRED",
+      `To find the caller's record, ask for their ${missing} and search with firstName, lastName and dateOfBirth together.`,
+    );
   }
 
   /** The appointment must positively belong to a patient verified in this call; any doubt refuses. */
@@ -108,7 +111,10 @@ export class CallerGate {
       if (!balance.ok) return refuse("PMS_UNAVAILABLE", "The balance due could not be confirmed, so no payment was taken. Try again shortly.");
       const due = Math.max(0, balance.value.patientPortion);
       if (Number(input.amount) > due + 0.001) {
-        return refuse("VALIDATION", `The amount is more than the balance due of ${spokenMoney(due, balance.value.currency)}; this office does not take prepayments by phone.`);
+        return refuse(
+          "VALIDATION",
+          `The amount is more than the balance due of ${spokenMoney(due, balance.value.currency)}; this office does not take prepayments by phone.`,
+        );
       }
       return null;
     } catch {
@@ -124,7 +130,8 @@ export class CallerGate {
     const { account, callId } = scope;
     if (admission.verification === null) {
       const visible = patients.filter((p) => p.id !== null && admission.verified.has(p.id));
-      const summary = visible.length > 0 ? `Found ${visible.length === 1 ? "the verified patient" : "the verified patients"}.` : "No verified patient matches that.";
+      const summary =
+        visible.length > 0 ? `Found ${visible.length === 1 ? "the verified patient" : "the verified patients"}.` : "No verified patient matches that.";
       return { data: { verified: visible.length > 0, patients: visible }, summary };
     }
     const args = admission.args;

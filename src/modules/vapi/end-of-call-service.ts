@@ -1,7 +1,7 @@
+import type { AccountRecord } from "../../accounts/service";
 import type { Logger } from "../../lib/logger";
 import { operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
-import type { AccountRecord } from "../../accounts/service";
 import { type CallReports, endOfCallFacts } from "./call-reports";
 import type { CallVerifications } from "./verifications";
 
@@ -12,9 +12,7 @@ const NOTE_MAX = 2000;
  * as a PMS note on the one patient verified in that call (never on a guess).
  */
 export class EndOfCallService {
-  constructor(
-    private readonly deps: { reports: CallReports; verifications: CallVerifications; executor: OperationExecutor; logger: Logger },
-  ) {}
+  constructor(private readonly deps: { reports: CallReports; verifications: CallVerifications; executor: OperationExecutor; logger: Logger }) {}
 
   async handle(message: Record<string, unknown>, account: AccountRecord, requestId: string): Promise<void> {
     const facts = endOfCallFacts(message);

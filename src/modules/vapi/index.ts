@@ -1,15 +1,15 @@
 import { Elysia, t } from "elysia";
-import { resolveAccount } from "../../http/auth/account-resolution";
-import { type GuardDeps, authenticateBody, authenticateBodyless } from "../../http/auth/guard";
-import { AppError } from "../../lib/errors";
-import type { RequestStates } from "../../http/request-state";
 import type { AccountRecord } from "../../accounts/service";
-import { ErrorEnvelope } from "../pms/model";
-import type { EndOfCallService } from "./end-of-call-service";
-import { ServerMessageBody, WebhookResponse } from "./model";
+import { resolveAccount } from "../../http/auth/account-resolution";
+import { authenticateBody, authenticateBodyless, type GuardDeps } from "../../http/auth/guard";
+import type { RequestStates } from "../../http/request-state";
+import { AppError } from "../../lib/errors";
 import { operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
+import { ErrorEnvelope } from "../pms/model";
 import { callContext } from "./call-context";
+import type { EndOfCallService } from "./end-of-call-service";
+import { ServerMessageBody, WebhookResponse } from "./model";
 import { errorText } from "./result-text";
 import type { ToolCallService } from "./tool-call-service";
 import { extractFunctionCall, extractToolCalls, type IncomingToolCall } from "./tool-calls";
@@ -36,11 +36,7 @@ export function vapiModule(deps: VapiModuleDeps) {
   async function resolve(request: Request, body: unknown): Promise<{ account: AccountRecord | null; error: AppError | null }> {
     const state = deps.states.get(request)!;
     try {
-      const account = await resolveAccount(
-        state.principal!,
-        { payload: body, headerAccountId: request.headers.get("x-account-id") },
-        deps.accounts,
-      );
+      const account = await resolveAccount(state.principal!, { payload: body, headerAccountId: request.headers.get("x-account-id") }, deps.accounts);
       state.account = account;
       const budget = deps.perAccount.hit(account.id);
       if (!budget.allowed) return { account, error: new AppError("RATE_LIMITED", "Too many requests for this clinic; try again shortly.") };
@@ -155,4 +151,3 @@ export function vapiModule(deps: VapiModuleDeps) {
       },
     );
 }
-

@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
+import type { Principal } from "../../accounts/principal";
+import type { AccountRecord } from "../../accounts/service";
 import { containsCardData } from "../../domain/card-data";
 import { containsNul, isIdentifier } from "../../domain/identifiers";
-import { parseInstant } from "../../domain/time";
 import type { Patient } from "../../domain/patient";
-import type { Principal } from "../../accounts/principal";
+import { parseInstant } from "../../domain/time";
 import { type AnyOperation, operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
 import type { ToolName } from "../../operations/operation";
-import type { AccountRecord } from "../../accounts/service";
 import { prepareArguments } from "./arguments";
 import { callContext } from "./call-context";
 import type { CallerGate } from "./caller-gate";
@@ -56,9 +56,7 @@ export type ToolCallBatch = {
  * caller-verification gate that keeps PHI from anyone who has not proved who they are.
  */
 export class ToolCallService {
-  constructor(
-    private readonly deps: { executor: OperationExecutor; gate: CallerGate; verifications: CallVerifications },
-  ) {}
+  constructor(private readonly deps: { executor: OperationExecutor; gate: CallerGate; verifications: CallVerifications }) {}
 
   async run(batch: ToolCallBatch): Promise<ToolCallResultValue[]> {
     const results: ToolCallResultValue[] = [];
@@ -108,7 +106,8 @@ export class ToolCallService {
     if (!parsed.ok) return refuse("VALIDATION", "The tool arguments are not a JSON object.");
     if (call.id && !isIdentifier(call.id)) return refuse("VALIDATION", "The tool-call id must be 1 to 128 printable characters.");
     if (containsNul(rawArgs)) return refuse("VALIDATION", "Text must not contain NUL characters.");
-    if (containsCardData(rawArgs)) return refuse("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must never be taken over the phone line; use a payment token.");
+    if (containsCardData(rawArgs))
+      return refuse("CARD_DATA_NOT_ALLOWED", "Card numbers and security codes must never be taken over the phone line; use a payment token.");
     const prepared = prepareArguments(operation.input, rawArgs);
     if (!prepared.ok) return refuse("VALIDATION", prepared.message);
 

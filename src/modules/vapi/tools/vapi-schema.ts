@@ -24,17 +24,7 @@ export type VapiJsonSchema = {
 export type VapiObjectSchema = { type: "object"; properties: Record<string, VapiJsonSchema>; required: string[] };
 
 /** The keys Vapi's parameter schema allows; anything else is dropped or moved into the description. */
-export const VAPI_SCHEMA_KEYS: ReadonlySet<string> = new Set([
-  "type",
-  "items",
-  "properties",
-  "description",
-  "pattern",
-  "format",
-  "required",
-  "enum",
-  "title",
-]);
+export const VAPI_SCHEMA_KEYS: ReadonlySet<string> = new Set(["type", "items", "properties", "description", "pattern", "format", "required", "enum", "title"]);
 
 const VAPI_FORMATS: ReadonlySet<string> = new Set(["date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"]);
 const VAPI_TYPES: ReadonlySet<string> = new Set(["string", "number", "integer", "boolean", "array", "object"]);
