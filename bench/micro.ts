@@ -38,7 +38,10 @@ export function availabilityBench(): { p50ms: number; p99ms: number; slots: numb
   const start = DateTime.fromISO("2026-12-07T07:00", { zone });
   const busy: BusyInterval[] = [];
   let seed = 42;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   for (let i = 0; i < 5000; i++) {
     const s = start.plus({ days: Math.floor(rand() * 14), minutes: Math.floor(rand() * 48) * 15 }).toMillis();
     const p = Math.floor(rand() * 10);

@@ -66,7 +66,7 @@ if (demo) {
   const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, { ttlSeconds: 12 * 3600, subject: "local-dev" });
   const body = JSON.stringify({ call: { id: "demo-call", metadata: { accountId: demo.id } }, data: { query: "Jane Doe" } });
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = sign(config.vapiWebhookSecrets[0]!, new TextEncoder().encode(`${timestamp}.${body}`));
+  const signature = sign(config.vapiWebhookSecrets[0] ?? "", new TextEncoder().encode(`${timestamp}.${body}`));
   console.log(`
 pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.database.url})
 

@@ -81,7 +81,9 @@ export class AccountService {
       restCallerGate: input.restCallerGate ?? true,
     });
     await this.replaceBindings(id, { phone_number: input.vapiPhoneNumberIds, phone_e164: input.vapiPhoneNumbers, assistant: input.vapiAssistantIds });
-    return (await this.get(id))!;
+    const created = await this.get(id);
+    if (!created) throw new AppError("INTERNAL", "The new clinic could not be read back.");
+    return created;
   }
 
   async update(id: string, input: UpdateAccountInput): Promise<AccountRecord | undefined> {

@@ -100,13 +100,15 @@ export class AuditLog {
     let prev = this.lastHash ?? (await this.readLastHash());
     const keyId = this.chain.currentId;
     const rows = batch.map(({ content }) => {
-      const hash = this.chain.hash(keyId, prev, content)!;
+      const hash = this.chain.hash(keyId, prev, content);
+      if (hash === null) throw new Error("the current chain key is missing");
       const row = { ...content, actor: content.actor as AuditEntry["actor"], prevHash: prev, hash, chainKeyId: keyId };
       prev = hash;
       return row;
     });
     const [first, ...rest] = rows.map((row) => this.db.insert(pmsAuditLogs).values(row));
-    await this.db.batch([first!, ...rest]);
+    if (!first) return;
+    await this.db.batch([first, ...rest]);
     this.lastHash = prev;
   }
 
@@ -145,9 +147,9 @@ export class AuditLog {
 
   /** Appends the backlog in order; true when it is empty afterwards. */
   async flushBacklog(): Promise<boolean> {
-    while (this.backlog.length > 0) {
+    for (let next = this.backlog[0]; next; next = this.backlog[0]) {
       try {
-        await this.record(this.backlog[0]!);
+        await this.record(next);
         this.backlog.shift();
       } catch {
         return false;

@@ -49,7 +49,9 @@ export class ChainKeys {
   }
 
   get currentId(): string {
-    return this.derived.keys().next().value!;
+    const [first] = this.derived.keys();
+    if (first === undefined) throw new Error("no audit chain key: ENCRYPTION_KEY is required");
+    return first;
   }
 
   hash(keyId: string, prevHash: string, content: ChainedContent): string | null {

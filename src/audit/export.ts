@@ -20,6 +20,6 @@ export async function* exportAuditLines(db: Database, range: { from?: string; to
       .limit(5_000);
     if (page.length === 0) return;
     for (const row of page) yield JSON.stringify(row);
-    afterId = page[page.length - 1]!.id;
+    afterId = page.at(-1)?.id ?? afterId;
   }
 }

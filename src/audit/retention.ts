@@ -41,7 +41,7 @@ export async function purgeAuditLog(db: Database, keys: ChainKeys, clock: Clock,
         .orderBy(desc(pmsAuditLogs.id))
         .limit(1)
     : await db.select({ id: pmsAuditLogs.id, hash: pmsAuditLogs.hash }).from(pmsAuditLogs).orderBy(desc(pmsAuditLogs.id)).limit(1);
-  if (!last || !last.hash) return { purged: 0, reason: "nothing_past_retention" };
+  if (!last?.hash) return { purged: 0, reason: "nothing_past_retention" };
 
   const chain = await verifyAuditChain(db, keys);
   if (!chain.ok) throw new Error(`the audit chain is broken at row ${chain.brokenAtId} (${chain.reason}); nothing was purged`);

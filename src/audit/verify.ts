@@ -43,7 +43,7 @@ export async function verifyAuditChain(db: Database, keys: ChainKeys): Promise<C
       expectedPrev = row.hash;
       lastId = row.id;
     }
-    afterId = page[page.length - 1]!.id;
+    afterId = page.at(-1)?.id ?? afterId;
   }
   return { ok: true, rows, lastId };
 }

@@ -25,6 +25,9 @@ export function devSecrets(env: Record<string, string | undefined>, dataDir: str
     chmodSync(file, 0o600);
   }
   const filled: Record<string, string> = {};
-  for (const name of GENERATED) if (!env[name]) filled[name] = stored[name]!;
+  for (const name of GENERATED) {
+    const value = stored[name];
+    if (!env[name] && value) filled[name] = value;
+  }
   return filled;
 }

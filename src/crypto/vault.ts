@@ -17,12 +17,16 @@ export class VaultError extends Error {
 export class Vault {
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
 
+  private readonly current: EncryptionKey;
+
   constructor(private readonly keys: EncryptionKey[]) {
-    if (keys.length === 0) throw new VaultError("no encryption key configured");
+    const [first] = keys;
+    if (!first) throw new VaultError("no encryption key configured");
+    this.current = first;
   }
 
   get currentKeyId(): string {
-    return this.keys[0]!.id; // constructor guarantees at least one key
+    return this.current.id;
   }
 
   async seal(plaintext: string, context: string): Promise<Sealed> {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: indexes come from the loops and binary searches over the same arrays, so they are always in range.
 import { DateTime, IANAZone } from "luxon";
 import type { PracticeSettings, Weekday } from "./practice";
 import type { PartOfDay, Slot, SlotQuery } from "./slot";

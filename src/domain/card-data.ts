@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: indexes and regex groups come from the scan over the same string, so they are always present.
 /**
  * Payment card data (numbers and security codes) must never be stored, logged, returned or forwarded.
  * Requests that carry it are refused; free text the gateway receives but does not own (call summaries,

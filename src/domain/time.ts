@@ -31,3 +31,17 @@ export function isValidTimezone(timezone: string): boolean {
 export function speakable(instant: Date, timezone: string): string {
   return DateTime.fromJSDate(instant, { zone: timezone }).toFormat("cccc, LLLL d 'at' h:mm a");
 }
+
+/** ISO 8601 text of a Luxon time the code built itself (so it is valid); an invalid one is a bug, not data. */
+export function isoOf(dt: DateTime): string {
+  const iso = dt.toISO({ suppressMilliseconds: true });
+  if (iso === null) throw new Error(`invalid time: ${dt.invalidReason ?? "unknown"}`);
+  return iso;
+}
+
+/** The calendar day (YYYY-MM-DD) of a Luxon time the code built itself. */
+export function isoDateOf(dt: DateTime): string {
+  const day = dt.toISODate();
+  if (day === null) throw new Error(`invalid time: ${dt.invalidReason ?? "unknown"}`);
+  return day;
+}

@@ -1,5 +1,6 @@
 import type { Principal } from "../accounts/principal";
 import type { AccountRecord } from "../accounts/service";
+import { AppError, unauthorized } from "../lib/errors";
 
 /**
  * What the gateway learns about one request as it moves through the hooks. Kept outside Elysia's
@@ -31,5 +32,19 @@ export class RequestStates {
 
   get(request: Request): RequestState | undefined {
     return this.states.get(request);
+  }
+
+  /** The state of a request that went through the request-context hooks (every routed request does). */
+  require(request: Request): RequestState {
+    const state = this.states.get(request);
+    if (!state) throw new AppError("INTERNAL", "request state missing");
+    return state;
+  }
+
+  /** Who sent an authenticated request; a route that runs before authentication gets a 401, never a guess. */
+  principal(request: Request): Principal {
+    const principal = this.require(request).principal;
+    if (!principal) throw unauthorized();
+    return principal;
   }
 }

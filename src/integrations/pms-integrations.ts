@@ -72,7 +72,9 @@ export class PmsIntegrations {
   /** The clinic's connector, or a typed error the caller can say: never a silent fallback to another PMS. */
   async connectorFor(practice: PracticeSettings): Promise<PmsConnector> {
     const { provider, credentials } = await this.opened.get(practice.accountId, () => this.open(practice.accountId));
-    const definition = this.registry.get(provider)!;
+    const definition = this.registry.get(provider);
+    // open() checked the provider; a definition missing now is a configuration change mid-flight.
+    if (!definition) throw new AppError("PMS_UNAVAILABLE", "This clinic's practice-management system is not supported here.");
     return definition.create({ practice, credentials, deps: this.connectorDeps });
   }
 

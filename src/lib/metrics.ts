@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: bucket arrays are created with one slot per bucket and indexed by the same loop.
 /**
  * A small in-process Prometheus registry: request counts and latency per route, operation outcomes.
  * Labels are route patterns and codes only, never ids or PHI.
@@ -36,7 +37,7 @@ export class Metrics {
       "# TYPE pms_gateway_http_request_duration_seconds histogram",
     ];
     for (const [k, d] of this.durations) {
-      BUCKETS.forEach((b, i) => lines.push(`pms_gateway_http_request_duration_seconds_bucket{${k},le="${b}"} ${d.buckets[i]}`));
+      for (const [i, b] of BUCKETS.entries()) lines.push(`pms_gateway_http_request_duration_seconds_bucket{${k},le="${b}"} ${d.buckets[i]}`);
       lines.push(`pms_gateway_http_request_duration_seconds_bucket{${k},le="+Inf"} ${d.count}`);
       lines.push(`pms_gateway_http_request_duration_seconds_sum{${k}} ${d.sum.toFixed(6)}`);
       lines.push(`pms_gateway_http_request_duration_seconds_count{${k}} ${d.count}`);

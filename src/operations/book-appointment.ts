@@ -12,7 +12,7 @@ export const bookingSummary = (verb: string, a: { start: string; confirmation: s
   const visit = spokenVisit(a.type);
   return a.confirmation === "pending"
     ? `The request to ${verb} ${visit} for ${spokenTime(a.start)} was sent; the office will confirm it.`
-    : `${visit[0]!.toUpperCase()}${visit.slice(1)} is ${verb === "book" ? "booked" : "moved"} for ${spokenTime(a.start)}.`;
+    : `${visit.charAt(0).toUpperCase()}${visit.slice(1)} is ${verb === "book" ? "booked" : "moved"} for ${spokenTime(a.start)}.`;
 };
 
 export const bookAppointment = defineOperation({

@@ -46,6 +46,7 @@ export const checkAvailability = defineOperation({
     const type = resolveAppointmentType(practice, args.appointmentType, args.durationMinutes);
     if (!type.ok) return type;
     // A range wholly in the past has nothing to offer; start no earlier than today.
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates are compared as strings, not numbers.
     const fromDate = startDate < today ? today : startDate;
     const limit = args.limit ?? 5;
     const found =

@@ -37,7 +37,7 @@ export const searchPatients = defineOperation({
           : `Found ${patients.length} patients that match.`;
     return {
       ok: true,
-      value: { data: { patients }, summary, patientId: patients.length === 1 ? patients[0]!.id : null },
+      value: { data: { patients }, summary, patientId: patients.length === 1 ? (patients[0]?.id ?? null) : null },
     };
   },
 });

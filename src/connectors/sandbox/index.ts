@@ -45,7 +45,7 @@ export class SandboxConnector implements PmsConnector {
     const to = DateTime.fromISO(query.endDate, { zone }).endOf("day");
     const [providers, booked] = await Promise.all([
       this.store.providers(this.accountId),
-      this.store.scheduledBetween(this.accountId, from.toUTC().toISO()!, to.toUTC().toISO()!),
+      this.store.scheduledBetween(this.accountId, from.toUTC().toJSDate().toISOString(), to.toUTC().toJSDate().toISOString()),
     ]);
     const busy: BusyInterval[] = booked.map((a) => ({
       providerId: String(a.providerId),

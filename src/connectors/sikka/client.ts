@@ -60,7 +60,7 @@ export class SikkaClient {
       // Trust only a `next` link on our own API host, so a bad response cannot steer a request elsewhere.
       const nextOffset: URLSearchParams = new URLSearchParams(url.split("?")[1] ?? "");
       nextOffset.set("offset", String(page + 1));
-      url = list.next && list.next.startsWith(this.deps.app.apiUrl) ? list.next : list.items.length >= PAGE_SIZE ? `${url.split("?")[0]}?${nextOffset}` : null;
+      url = list.next?.startsWith(this.deps.app.apiUrl) ? list.next : list.items.length >= PAGE_SIZE ? `${url.split("?")[0]}?${nextOffset}` : null;
     }
     if (url) this.deps.logger.warn({ accountId: this.deps.accountId, path, pages: MAX_PAGES }, "sikka scan bounded");
     return { rows, complete: url === null };

@@ -9,7 +9,7 @@ import { isOutage } from "./errors";
 import { readList, sikkaRequest } from "./http";
 import { FACTS_RETRY_MS, FACTS_TTL_MS, PracticeFacts } from "./practice-facts";
 import { RequestKeyManager, type RequestKeyStore } from "./request-keys";
-import { text } from "./values";
+import { type SikkaRow, text } from "./values";
 
 export type { RequestKeyStore, StoredRequestKey } from "./request-keys";
 
@@ -82,7 +82,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
     async validateCredentials(credentials: unknown, deps: ConnectorDeps) {
       const c = credentials as SikkaCredentials;
       if (!options.app.appId || !options.app.appKey) return "SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET must be set before connecting a Sikka practice";
-      let items;
+      let items: SikkaRow[];
       try {
         const query = new URLSearchParams({ office_id: c.officeId, show: "all" });
         const res = await sikkaRequest(deps.fetch, {

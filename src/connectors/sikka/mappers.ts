@@ -4,6 +4,7 @@ import type { InsurancePlan } from "../../domain/insurance";
 import { last4 } from "../../domain/insurance";
 import type { Patient } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
+import { isoOf } from "../../domain/time";
 import { bool, datePart, num, optionalText, type SikkaRow, text } from "./values";
 
 export function toPatient(row: SikkaRow): Patient {
@@ -28,9 +29,9 @@ export const isCancelled = (row: SikkaRow) => bool(row, "cancelled") || /cancel|
 /** `date` ("2020-09-29T00:00:00") + `time` ("10:30"), read in the practice's zone; `length` in minutes. */
 export function appointmentInterval(row: SikkaRow, timezone: string): { start: Date; end: Date; minutes: number } | null {
   const date = datePart(row, "date");
-  const time = /^(\d{1,2}):(\d{2})/.exec(text(row, "time"));
-  if (!date || !time) return null;
-  const start = DateTime.fromISO(`${date}T${time[1]!.padStart(2, "0")}:${time[2]}`, { zone: timezone });
+  const [, hours, minutesPart] = /^(\d{1,2}):(\d{2})/.exec(text(row, "time")) ?? [];
+  if (!date || !hours || !minutesPart) return null;
+  const start = DateTime.fromISO(`${date}T${hours.padStart(2, "0")}:${minutesPart}`, { zone: timezone });
   if (!start.isValid) return null;
   const minutes = Math.max(1, Math.round(num(row, "length") ?? 30));
   return { start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), minutes };
@@ -39,7 +40,7 @@ export function appointmentInterval(row: SikkaRow, timezone: string): { start: D
 export function toAppointment(row: SikkaRow, timezone: string): Appointment | null {
   const interval = appointmentInterval(row, timezone);
   if (!interval) return null;
-  const fmt = (d: Date) => DateTime.fromJSDate(d, { zone: timezone }).toISO({ suppressMilliseconds: true })!;
+  const fmt = (d: Date) => isoOf(DateTime.fromJSDate(d, { zone: timezone }));
   return {
     id: text(row, "appointment_sr_no"),
     patientId: text(row, "patient_id"),

@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";
 import type { Slot, SlotQuery } from "../../domain/slot";
+import { isoDateOf, isoOf } from "../../domain/time";
 import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
 import { connectorError } from "../types";
@@ -98,8 +99,8 @@ export class SikkaSchedule {
       if (query.partOfDay === "evening" && hour < 17) continue;
       const providerId = text(row, "provider_id");
       slots.push({
-        start: start.toISO({ suppressMilliseconds: true })!,
-        end: start.plus({ minutes: query.durationMinutes }).toISO({ suppressMilliseconds: true })!,
+        start: isoOf(start),
+        end: isoOf(start.plus({ minutes: query.durationMinutes })),
         providerId,
         providerName: names.get(providerId) || providerId,
         operatoryId: text(row, "operatory") || null,
@@ -115,7 +116,7 @@ export class SikkaSchedule {
   async freePlacement(start: Date, minutes: number, providerId: string | undefined, excludeAppointmentId: string | null) {
     if (start.getTime() < this.clock.now().getTime()) return err(connectorError("slot_unavailable", "That time is in the past."));
     if (!withinOfficeHours(this.practice, start, minutes)) return err(connectorError("slot_unavailable", "That time is outside office hours."));
-    const day = DateTime.fromJSDate(start, { zone: this.zone }).toISODate()!;
+    const day = isoDateOf(DateTime.fromJSDate(start, { zone: this.zone }));
     const { schedule, busy } = await this.load(day, day, excludeAppointmentId);
     const candidates = schedule.filter((p) => !providerId || p.id === providerId);
     if (providerId && candidates.length === 0) return err(connectorError("invalid_request", "No active provider with that id at this practice."));

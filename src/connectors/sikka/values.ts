@@ -19,8 +19,7 @@ export const num = (row: SikkaRow, key: string): number | null => {
 
 /** `2020-09-29T00:00:00` → `2020-09-29`. */
 export const datePart = (row: SikkaRow, key: string): string | null => {
-  const m = /^(\d{4}-\d{2}-\d{2})/.exec(text(row, key));
-  return m ? m[1]! : null;
+  return /^(\d{4}-\d{2}-\d{2})/.exec(text(row, key))?.[1] ?? null;
 };
 
 /** Money to two decimals, as Sikka writebacks expect it ("20.50"). */

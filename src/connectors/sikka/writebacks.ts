@@ -2,21 +2,19 @@ import type { WritebackState } from "../types";
 import type { SikkaClient } from "./client";
 import { SikkaHttpError } from "./errors";
 import type { SikkaResponse } from "./http";
-import { bool, text } from "./values";
+import { bool, type SikkaRow, text } from "./values";
 
 const POLL_INTERVAL_MS = 400;
 
 /** The writeback id from an accepted write: `long_message: "Id:275495"` or `more_information: "…?id=275495"`. */
 export function writebackIdOf(res: SikkaResponse): string | null {
   const body = (Array.isArray(res.body) ? res.body[0] : res.body) as Record<string, unknown> | null;
-  const fromLong = /Id:\s*(\d+)/i.exec(String(body?.long_message ?? ""));
-  if (fromLong) return fromLong[1]!;
-  const fromLink = /[?&]id=(\d+)/.exec(String(body?.more_information ?? ""));
-  return fromLink ? fromLink[1]! : null;
+  const fromLong = /Id:\s*(\d+)/i.exec(String(body?.long_message ?? ""))?.[1];
+  return fromLong ?? /[?&]id=(\d+)/.exec(String(body?.more_information ?? ""))?.[1] ?? null;
 }
 
 export async function writebackState(client: SikkaClient, writebackId: string): Promise<WritebackState> {
-  let rows;
+  let rows: SikkaRow[];
   try {
     rows = await client.get("/writeback_status", { id: writebackId });
   } catch (e) {

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: an INSERT ... RETURNING of one row returns that row, and or() of two conditions is never empty.
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Placement, SandboxStorage } from "../../connectors/sandbox/storage";
 import type { Database } from "../client";

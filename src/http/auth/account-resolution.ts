@@ -43,7 +43,8 @@ export function payloadAccountIds(payload: unknown): { explicit: string[]; phone
     const phoneId = str(phone?.id);
     if (phoneId) phoneNumberIds.push(phoneId);
     // A number given without its id (imported numbers, SIP trunks) is found by its E.164 form.
-    const e164 = !phoneId && str(phone?.number) ? toE164(str(phone?.number)!) : null;
+    const number = str(phone?.number);
+    const e164 = !phoneId && number ? toE164(number) : null;
     if (e164) phoneNumbers.push(e164);
   }
   return { explicit, phoneNumberIds, phoneNumbers, assistantIds };
@@ -97,6 +98,6 @@ export async function resolveAccount(principal: Principal, hints: AccountHints, 
     accountId = only;
   }
   const account = await accounts.find(accountId);
-  if (!account || !account.enabled) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
+  if (!account?.enabled) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
   return account;
 }

@@ -1,6 +1,7 @@
 import type { Principal } from "../../accounts/principal";
 import type { Clock } from "../../lib/clock";
 import { safeEqualStrings } from "../../lib/timing-safe";
+import { bearerToken } from "./bearer";
 import { verifyHmac } from "./hmac";
 import { verifyToken } from "./jwt";
 
@@ -47,9 +48,8 @@ export async function authenticate(req: IncomingCredentials, secrets: AuthSecret
   }
   const authorization = header(h, "authorization");
   if (authorization !== null) {
-    const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
-    if (!match) return null;
-    const token = match[1]!;
+    const token = bearerToken(authorization);
+    if (!token) return null;
     if (matchesWebhookSecret(token, secrets.webhookSecrets)) return { kind: "vapi", scheme: "bearer" };
     return verifyToken(secrets.jwtSecret, token, clock.now());
   }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: regex groups are read only after the regex matched, and the body is checked for null first.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 export const TIMESTAMP_TOLERANCE_SECONDS = 300;

@@ -1,5 +1,6 @@
 import type { Principal } from "../../accounts/principal";
 import type { AccountService } from "../../accounts/service";
+import { bearerToken } from "../../http/auth/bearer";
 import { verifyToken } from "../../http/auth/jwt";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
@@ -23,8 +24,8 @@ export type StaffAuthDeps = {
  * authentications gets 429 for further failures, as on the PMS routes.
  */
 export async function authenticateStaff(request: Request, deps: StaffAuthDeps): Promise<StaffPrincipal> {
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-  const principal = match ? await verifyToken(deps.jwtSecret, match[1]!, deps.clock.now()) : null;
+  const token = bearerToken(request.headers.get("authorization"));
+  const principal = token ? await verifyToken(deps.jwtSecret, token, deps.clock.now()) : null;
   const usable = principal && principal.kind !== "vapi" && (principal.kind === "admin" || (await deps.accounts.find(principal.accountId))?.enabled === true);
   if (!usable) {
     const budget = deps.failedAuthByIp.check(deps.states.get(request)?.clientIp ?? "unknown");

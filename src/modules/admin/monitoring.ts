@@ -3,6 +3,7 @@ import type { ChainKeys } from "../../audit/chain";
 import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
+import { bearerToken } from "../../http/auth/bearer";
 import type { Metrics } from "../../lib/metrics";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
@@ -62,8 +63,8 @@ export function monitoringModule(deps: MonitoringDeps) {
     .get(
       "/metrics",
       async ({ request, set }) => {
-        const token = /^Bearer[ ]+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
-        const byToken = token !== undefined && deps.metricsToken !== undefined && safeEqualStrings(token, deps.metricsToken);
+        const token = bearerToken(request.headers.get("authorization"));
+        const byToken = token !== null && deps.metricsToken !== undefined && safeEqualStrings(token, deps.metricsToken);
         if (!byToken) {
           requireAdmin(await authenticateStaff(request, deps));
         }

@@ -7,6 +7,7 @@ import { type AnyOperation, operations } from "../../operations";
  * forms OpenAPI 3.1 spells differently from TypeBox. Applied once, to the generated document.
  */
 
+// biome-ignore lint/suspicious/noExplicitAny: this walks and edits an untyped JSON document of any shape.
 type Json = Record<string, any>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 

@@ -74,8 +74,9 @@ export function pmsModule(deps: PmsModuleDeps) {
     args: Record<string, unknown>,
     set: { status?: number | string },
     // The route's response schema checks the shape at runtime; `data` is typed per operation there.
+    // biome-ignore lint/suspicious/noExplicitAny: each route's response schema types and checks `data` for its operation.
   ): Promise<{ data: any; summary: string }> => {
-    const state = deps.states.get(request)!;
+    const state = deps.states.require(request);
     const headerKey = request.headers.get("idempotency-key");
     if (headerKey !== null && !IDEMPOTENCY_KEY.test(headerKey)) {
       throw new AppError("VALIDATION", "Idempotency-Key: 1 to 128 visible ASCII characters");

@@ -50,7 +50,7 @@ export class CallReports {
       .where(
         and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, facts.callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)),
       );
-    const patientIds = touched.map((r) => r.patientId!).sort();
+    const patientIds = touched.flatMap((r) => (r.patientId ? [r.patientId] : [])).sort();
     const inserted = await this.db
       .insert(callReports)
       .values({

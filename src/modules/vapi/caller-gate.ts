@@ -62,7 +62,7 @@ export class CallerGate {
    */
   private async admitSearch(input: Record<string, unknown>, scope: CallScope, verified: Set<string>): Promise<GateAdmission | GateRefusal> {
     if (verified.size > 0) return { ok: true, args: input, verified, verification: null };
-    if ((await this.deps.verifications.failures(scope.account.id, scope.callId!)) >= MAX_FAILED_VERIFICATIONS) {
+    if (!scope.callId || (await this.deps.verifications.failures(scope.account.id, scope.callId)) >= MAX_FAILED_VERIFICATIONS) {
       return refuse("VERIFICATION_REQUIRED", TOO_MANY);
     }
     const first = text(input.firstName);
@@ -141,7 +141,8 @@ export class CallerGate {
             (p) => sameName(p.firstName, String(args.firstName)) && sameName(p.lastName, String(args.lastName)) && p.dateOfBirth === args.dateOfBirth,
           )
         : patients.filter((p) => p.phone === scope.callerNumber && p.dateOfBirth === args.dateOfBirth);
-    const match = candidates.length === 1 && candidates[0]!.id ? candidates[0]! : null;
+    const [only] = candidates;
+    const match = candidates.length === 1 && only?.id ? only : null;
     if (match?.id && callId) {
       await this.deps.verifications.verify(account.id, callId, match.id, admission.verification);
       return { data: { verified: true, patients: [match] }, summary: `Verified: ${match.firstName} ${match.lastName}.` };

@@ -20,10 +20,11 @@ export class EndOfCallService {
     const { stored } = await this.deps.reports.store(account.id, facts);
     if (!stored || !account.callSummaryNotes || !facts.summary) return;
     const verified = [...(await this.deps.verifications.verifiedPatients(account.id, facts.callId))];
-    if (verified.length !== 1) return;
+    const [patientId] = verified;
+    if (verified.length !== 1 || !patientId) return;
     const outcome = await this.deps.executor.execute({
       operation: operations.add_patient_note,
-      args: { patientId: verified[0]!, text: `Call summary: ${facts.summary}`.slice(0, NOTE_MAX), type: "call_summary" },
+      args: { patientId, text: `Call summary: ${facts.summary}`.slice(0, NOTE_MAX), type: "call_summary" },
       account,
       actor: "vapi",
       requestId,

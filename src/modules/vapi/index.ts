@@ -34,9 +34,13 @@ export function vapiModule(deps: VapiModuleDeps) {
 
   /** The clinic of the message, or why not (with the clinic when it is known but over its rate budget). */
   async function resolve(request: Request, body: unknown): Promise<{ account: AccountRecord | null; error: AppError | null }> {
-    const state = deps.states.get(request)!;
+    const state = deps.states.require(request);
     try {
-      const account = await resolveAccount(state.principal!, { payload: body, headerAccountId: request.headers.get("x-account-id") }, deps.accounts);
+      const account = await resolveAccount(
+        deps.states.principal(request),
+        { payload: body, headerAccountId: request.headers.get("x-account-id") },
+        deps.accounts,
+      );
       state.account = account;
       const budget = deps.perAccount.hit(account.id);
       if (!budget.allowed) return { account, error: new AppError("RATE_LIMITED", "Too many requests for this clinic; try again shortly.") };
@@ -48,12 +52,13 @@ export function vapiModule(deps: VapiModuleDeps) {
   }
   const accountFor = async (request: Request, body: unknown): Promise<AccountRecord | AppError> => {
     const { account, error } = await resolve(request, body);
-    return error ?? account!;
+    if (error || !account) return error ?? new AppError("ACCOUNT_REQUIRED", "Say which clinic this request is for.");
+    return account;
   };
 
   /** Every tool call of a message that cannot run still leaves its own audit row. */
   const failAll = async (request: Request, message: Record<string, unknown>, calls: IncomingToolCall[], account: AccountRecord | null, e: AppError) => {
-    const state = deps.states.get(request)!;
+    const state = deps.states.require(request);
     const callId = callContext(message).callId;
     const results = [];
     for (const c of calls) {
@@ -79,7 +84,7 @@ export function vapiModule(deps: VapiModuleDeps) {
     .post(
       "/webhook",
       async ({ body, request }) => {
-        const state = deps.states.get(request)!;
+        const state = deps.states.require(request);
         const message = body.message as Record<string, unknown>;
         switch (message.type) {
           case "tool-calls": {
@@ -87,7 +92,7 @@ export function vapiModule(deps: VapiModuleDeps) {
             const { account, error } = await resolve(request, body);
             if (error || !account) return { results: await failAll(request, message, calls, account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic.")) };
             state.audited = true;
-            return { results: await deps.toolCalls.run({ calls, message, account, principal: state.principal!, requestId: state.requestId }) };
+            return { results: await deps.toolCalls.run({ calls, message, account, principal: deps.states.principal(request), requestId: state.requestId }) };
           }
           case "function-call": {
             const call = extractFunctionCall(message);
@@ -97,8 +102,8 @@ export function vapiModule(deps: VapiModuleDeps) {
               const [failed] = await failAll(request, message, [call], account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic."));
               return { result: failed && "error" in failed ? failed.error : "" };
             }
-            const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: state.principal!, requestId: state.requestId });
-            return { result: only!.result ?? only!.error ?? "" };
+            const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: deps.states.principal(request), requestId: state.requestId });
+            return { result: only?.result ?? only?.error ?? "" };
           }
           case "assistant-request": {
             // Vapi waits at most 7.5 s for this answer before the call fails: one indexed lookup, no PMS call.

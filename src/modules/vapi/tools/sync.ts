@@ -24,7 +24,7 @@ export async function syncAssistantTools(api: VapiApi, assistantId: string, tool
   if (!assistant.model) throw new Error("The assistant has no model configured; set one in the Vapi dashboard first.");
   const toolIds = assistant.model.toolIds ?? [];
   const existing = (await Promise.all(toolIds.map((id) => api.getTool(id)))).filter((t): t is VapiTool => t !== null);
-  const byName = new Map(existing.filter((t) => t.type === "function" && t.function?.name).map((t) => [t.function!.name!, t]));
+  const byName = new Map(existing.flatMap((t) => (t.type === "function" && t.function?.name ? [[t.function.name, t] as const] : [])));
 
   const report: SyncReport = { created: [], updated: [], unchanged: [], assistantUpdated: false };
   const newIds: string[] = [];
