@@ -18,6 +18,11 @@ export const addPatientNote = defineOperation({
   phi: true,
   successStatus: 201,
   gate: "patient",
+  rest: { method: "POST", path: "/patients/:id/notes", pathParam: "patientId" },
+  output: NoteResult,
+  tag: "Patients",
+  vapi: { startMessage: "I'll make a note of that.", modelNote: "Only for the patient verified in this call." },
+  intent: (args, _at, low) => `note:${args.patientId}:${low(args.text)}`,
   example: { patientId: "1", text: "Prefers morning appointments." },
   async run({ connector }, args) {
     const added = await connector.addNote({ patientId: args.patientId, text: args.text.trim(), type: args.type ?? "general" });

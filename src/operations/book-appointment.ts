@@ -33,6 +33,14 @@ export const bookAppointment = defineOperation({
   phi: true,
   successStatus: 201,
   gate: "patient",
+  rest: { method: "POST", path: "/appointments" },
+  output: AppointmentResult,
+  tag: "Appointments",
+  vapi: {
+    startMessage: "One moment while I book that.",
+    modelNote: "Only for the patient verified in this call; use a start time returned by check_availability.",
+  },
+  intent: (args, at) => `book:${args.patientId}:${at(args.start)}:${args.providerId ?? "any"}`,
   example: { patientId: "1", start: "2026-12-02T09:00:00", appointmentType: "cleaning", notes: "Six-month cleaning" },
   async run({ practice, connector }, args) {
     const start = parseInstant(args.start, practice.timezone);

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { AppointmentResult } from "./book-appointment";
 import { defineOperation, fromConnector } from "./operation";
 import { AppointmentId } from "./schema-parts";
 import { spokenTime } from "./speech";
@@ -15,6 +16,10 @@ export const cancelAppointment = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "appointment",
+  rest: { method: "DELETE", path: "/appointments" },
+  output: AppointmentResult,
+  tag: "Appointments",
+  vapi: { startMessage: "One moment while I cancel that.", modelNote: "Only for an appointment of the patient verified in this call." },
   example: { appointmentId: "17", reason: "Caller is travelling" },
   async run({ connector }, args) {
     const cancelled = await connector.cancelAppointment({

@@ -32,6 +32,10 @@ export const checkAvailability = defineOperation({
   phi: false,
   successStatus: 200,
   gate: "none",
+  rest: { method: "GET", path: "/appointments/availability" },
+  output: AvailabilityResult,
+  tag: "Appointments",
+  vapi: { startMessage: "Let me check the schedule." },
   example: { date: "2026-12-02", appointmentType: "cleaning", partOfDay: "morning", limit: 3 },
   async run({ practice, connector, clock }, args) {
     const zone = practice.timezone;

@@ -1,6 +1,7 @@
 import { t } from "elysia";
 import { DateTime } from "luxon";
 import { clinicToday } from "../domain/time";
+import { PatientResult } from "./get-patient";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { IsoDate } from "./schema-parts";
 import { spokenName } from "./speech";
@@ -22,6 +23,11 @@ export const createPatient = defineOperation({
   phi: true,
   successStatus: 201,
   gate: "none",
+  rest: { method: "POST", path: "/patients" },
+  output: PatientResult,
+  tag: "Patients",
+  vapi: { startMessage: "One moment while I set up your record.", modelNote: "Creating a patient verifies them for the rest of the call." },
+  intent: (args, _at, low) => `create:${low(args.firstName)}:${low(args.lastName)}:${args.dateOfBirth}`,
   example: { firstName: "Sam", lastName: "Lee", dateOfBirth: "1990-02-03", phone: "+12025550144", email: "sam@example.org" },
   async run({ practice, connector, clock }, args) {
     const dob = DateTime.fromISO(args.dateOfBirth);

@@ -15,6 +15,10 @@ export const getPatientBalance = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "patient",
+  rest: { method: "GET", path: "/patients/:id/balance", pathParam: "patientId" },
+  output: BalanceResult,
+  tag: "Patients",
+  vapi: { startMessage: "Let me check your balance.", modelNote: "Only for the patient verified in this call." },
   example: { patientId: "1" },
   async run({ connector }, args) {
     const found = await connector.getBalance(args.patientId);

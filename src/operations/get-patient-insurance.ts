@@ -15,6 +15,10 @@ export const getPatientInsurance = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "patient",
+  rest: { method: "GET", path: "/patients/:id/insurance", pathParam: "patientId" },
+  output: InsuranceResult,
+  tag: "Patients",
+  vapi: { startMessage: "Let me check the insurance on file.", modelNote: "Only for the patient verified in this call." },
   example: { patientId: "1" },
   async run({ connector }, args) {
     const found = await connector.getInsurance(args.patientId);

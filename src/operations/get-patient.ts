@@ -15,6 +15,10 @@ export const getPatient = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "patient",
+  rest: { method: "GET", path: "/patients/:id", pathParam: "patientId" },
+  output: PatientResult,
+  tag: "Patients",
+  vapi: { startMessage: "One moment.", modelNote: "Only for the patient verified in this call." },
   example: { patientId: "1" },
   async run({ connector }, args) {
     const found = await connector.getPatient(args.patientId);

@@ -52,6 +52,24 @@ export interface Operation<Input extends TObject = TObject> {
    * (`patient`, from `patientId`), that the appointment is theirs (`appointment`), or nothing.
    */
   gate: "patient" | "appointment" | "none";
+  /**
+   * The REST route under /api/pms. GET takes the arguments from the query; other methods from the body.
+   * `pathParam` names the argument carried in the path's `:id`; `queryFallback` an argument a POST also
+   * accepts as a query parameter.
+   */
+  rest: { method: "GET" | "POST" | "PATCH" | "DELETE"; path: string; pathParam?: "patientId"; queryFallback?: "query" };
+  /** The schema of `data` on success (REST response, OpenAPI document). */
+  output: TObject;
+  /** The OpenAPI group. */
+  tag: "Appointments" | "Patients";
+  /** How the assistant behaves around this tool: what it says while waiting, and extra guidance. */
+  vapi: { startMessage: string; modelNote?: string };
+  /**
+   * What makes two writes in one call "the same request" even under different tool-call ids (a model
+   * re-asking after a slow answer must not book, charge or register twice). `at` reads a time in the
+   * clinic's zone, `low` folds case and spaces.
+   */
+  intent?: (args: Input["static"], at: (v: unknown) => string, low: (v: unknown) => string) => string;
   /** Example arguments, shown in the OpenAPI document (request body or parameters). */
   example: Input["static"];
   run(ctx: OperationContext, args: Input["static"]): Promise<OperationResult>;

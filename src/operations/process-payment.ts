@@ -23,6 +23,11 @@ export const processPayment = defineOperation({
   phi: true,
   successStatus: 201,
   gate: "patient",
+  rest: { method: "POST", path: "/payments" },
+  output: PaymentResult,
+  tag: "Patients",
+  vapi: { startMessage: "One moment while I record the payment.", modelNote: "Only for the patient verified in this call." },
+  intent: (args) => `pay:${args.patientId}:${args.amount}:${args.method}`,
   example: { patientId: "1", amount: 25, method: "card", paymentToken: "tok_visa_4242" },
   async run({ connector }, args) {
     const cents = toCents(args.amount);

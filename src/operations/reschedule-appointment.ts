@@ -1,6 +1,6 @@
 import { t } from "elysia";
 import { parseInstant } from "../domain/time";
-import { bookingSummary } from "./book-appointment";
+import { AppointmentResult, bookingSummary } from "./book-appointment";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentId, DurationMinutes, IsoDateTime, ProviderId } from "./schema-parts";
 
@@ -18,6 +18,10 @@ export const rescheduleAppointment = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "appointment",
+  rest: { method: "PATCH", path: "/appointments" },
+  output: AppointmentResult,
+  tag: "Appointments",
+  vapi: { startMessage: "One moment while I move that appointment.", modelNote: "Only for an appointment of the patient verified in this call." },
   example: { appointmentId: "17", start: "2026-12-03T10:30:00" },
   async run({ practice, connector }, args) {
     const start = parseInstant(args.start, practice.timezone);

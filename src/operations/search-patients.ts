@@ -6,6 +6,11 @@ import { spokenName } from "./speech";
 
 const Name = t.String({ minLength: 1, maxLength: 80 });
 
+export const PatientsResult = t.Object({
+  patients: t.Array(PatientSchema),
+  verified: t.Optional(t.Boolean({ description: "With a Vapi credential: whether the caller is verified in this call" })),
+});
+
 export const searchPatients = defineOperation({
   name: "search_patients",
   title: "Search patients",
@@ -21,6 +26,14 @@ export const searchPatients = defineOperation({
   phi: true,
   successStatus: 200,
   gate: "none",
+  rest: { method: "POST", path: "/patients/search", queryFallback: "query" },
+  output: PatientsResult,
+  tag: "Patients",
+  vapi: {
+    startMessage: "Let me look you up.",
+    modelNote:
+      "In a call this also verifies the caller: pass firstName, lastName and dateOfBirth together (or only dateOfBirth to match the caller's own phone number). Until verified, the result says only whether a match exists.",
+  },
   example: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" },
   async run({ connector }, args) {
     if (!args.query && !args.phone && !args.dateOfBirth && !args.firstName && !args.lastName) {
@@ -40,9 +53,4 @@ export const searchPatients = defineOperation({
       value: { data: { patients }, summary, patientId: patients.length === 1 ? (patients[0]?.id ?? null) : null },
     };
   },
-});
-
-export const PatientsResult = t.Object({
-  patients: t.Array(PatientSchema),
-  verified: t.Optional(t.Boolean({ description: "With a Vapi credential: whether the caller is verified in this call" })),
 });

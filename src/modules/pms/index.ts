@@ -1,19 +1,11 @@
-import { Elysia, type TSchema, t } from "elysia";
+import { Elysia, t } from "elysia";
 import type { Patient } from "../../domain/patient";
 import { admitPmsRequest, authenticateBody, type GatewayContext, type GuardDeps, unwrapEnvelope } from "../../http/auth/guard";
 import type { RequestStates } from "../../http/request-state";
 import { AppError } from "../../lib/errors";
 import { type AnyOperation, operations } from "../../operations";
-import { NoteResult } from "../../operations/add-patient-note";
-import { AppointmentResult } from "../../operations/book-appointment";
-import { AvailabilityResult } from "../../operations/check-availability";
 import type { OperationExecutor } from "../../operations/execute";
-import { PatientResult } from "../../operations/get-patient";
-import { BalanceResult } from "../../operations/get-patient-balance";
-import { InsuranceResult } from "../../operations/get-patient-insurance";
-import { PaymentResult } from "../../operations/process-payment";
 import { PatientId } from "../../operations/schema-parts";
-import { PatientsResult } from "../../operations/search-patients";
 import { callContext } from "../vapi/call-context";
 import type { CallerGate } from "../vapi/caller-gate";
 import { ErrorEnvelope, success } from "./model";
@@ -51,7 +43,7 @@ function detail(op: AnyOperation) {
   return {
     summary: op.title,
     description: `${op.description}${op.write ? `\n\n${envelopeNote}` : ""}`,
-    tags: [op.name.includes("appointment") || op.name === "check_availability" ? "Appointments" : "Patients"],
+    tags: [op.tag],
     operationId: op.name,
     security: [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as Array<Record<string, string[]>>,
   };
@@ -63,10 +55,6 @@ function detail(op: AnyOperation) {
  */
 export function pmsModule(deps: PmsModuleDeps) {
   const actions = new Map<string, AnyOperation>();
-  const register = (method: string, path: string, op: AnyOperation) => {
-    actions.set(`${method} /api/pms${path}`, op);
-    return op;
-  };
   const run = async (
     op: AnyOperation,
     gateway: GatewayContext,
@@ -114,24 +102,8 @@ export function pmsModule(deps: PmsModuleDeps) {
     return { data: outcome.data, summary: outcome.summary };
   };
 
-  const o = operations;
-  register("GET", "/appointments/availability", o.check_availability);
-  register("POST", "/appointments", o.book_appointment);
-  register("PATCH", "/appointments", o.reschedule_appointment);
-  register("DELETE", "/appointments", o.cancel_appointment);
-  register("POST", "/patients/search", o.search_patients);
-  register("GET", "/patients/:id", o.get_patient);
-  register("POST", "/patients", o.create_patient);
-  register("POST", "/patients/:id/notes", o.add_patient_note);
-  register("GET", "/patients/:id/balance", o.get_patient_balance);
-  register("GET", "/patients/:id/insurance", o.get_patient_insurance);
-  register("POST", "/payments", o.process_payment);
-
   // Our onParse hook (authenticate, then JSON) runs first; naming "json" too tells the OpenAPI document the content type.
-  const jsonBody = { parse: "json" as const };
-  const withoutPatientId = (schema: TSchema) => t.Omit(schema as never, ["patientId"]);
-
-  return new Elysia({ name: "modules/pms", prefix: "/api/pms" })
+  const app = new Elysia({ name: "modules/pms", prefix: "/api/pms" })
     .onParse(({ request }) => authenticateBody(deps, request))
     .derive(async (ctx) => {
       const { args, payload } = unwrapEnvelope(ctx.body);
@@ -145,88 +117,45 @@ export function pmsModule(deps: PmsModuleDeps) {
       // Validation then applies to the bare arguments, whichever form the body came in.
       if (ctx.body !== undefined) ctx.body = args;
       return { gateway };
-    })
-    .get(
-      "/appointments/availability",
-      ({ gateway, request, query, set }) => {
-        const { accountId: _accountId, callId: _callId, ...args } = query;
-        return run(o.check_availability, gateway, request, args, set);
-      },
-      {
-        query: t.Composite([o.check_availability.input, t.Object(AccountQuery)]),
-        response: { 200: success(AvailabilityResult), ...errorResponses },
-        detail: detail(o.check_availability),
-      },
-    )
-    .post("/appointments", ({ gateway, request, body, set }) => run(o.book_appointment, gateway, request, body, set), {
-      ...jsonBody,
-      body: o.book_appointment.input,
-      response: { 201: success(AppointmentResult), ...errorResponses },
-      detail: detail(o.book_appointment),
-    })
-    .patch("/appointments", ({ gateway, request, body, set }) => run(o.reschedule_appointment, gateway, request, body, set), {
-      ...jsonBody,
-      body: o.reschedule_appointment.input,
-      response: { 200: success(AppointmentResult), ...errorResponses },
-      detail: detail(o.reschedule_appointment),
-    })
-    .delete("/appointments", ({ gateway, request, body, set }) => run(o.cancel_appointment, gateway, request, body, set), {
-      ...jsonBody,
-      body: o.cancel_appointment.input,
-      response: { 200: success(AppointmentResult), ...errorResponses },
-      detail: detail(o.cancel_appointment),
-    })
-    .post(
-      "/patients/search",
-      ({ gateway, request, body, query, set }) =>
-        run(o.search_patients, gateway, request, { ...body, ...(body.query === undefined && query.query ? { query: query.query } : {}) }, set),
-      {
-        ...jsonBody,
-        body: o.search_patients.input,
-        query: t.Object({ query: t.Optional(t.String({ minLength: 1, maxLength: 120 })), ...AccountQuery }),
-        response: { 200: success(PatientsResult), ...errorResponses },
-        detail: detail(o.search_patients),
-      },
-    )
-    .get("/patients/:id", ({ gateway, request, params, set }) => run(o.get_patient, gateway, request, { patientId: params.id }, set), {
-      params: PatientParams,
-      query: t.Object(AccountQuery),
-      response: { 200: success(PatientResult), ...errorResponses },
-      detail: detail(o.get_patient),
-    })
-    .post("/patients", ({ gateway, request, body, set }) => run(o.create_patient, gateway, request, body, set), {
-      ...jsonBody,
-      body: o.create_patient.input,
-      response: { 201: success(PatientResult), ...errorResponses },
-      detail: detail(o.create_patient),
-    })
-    .post(
-      "/patients/:id/notes",
-      ({ gateway, request, params, body, set }) => run(o.add_patient_note, gateway, request, { ...body, patientId: params.id }, set),
-      {
-        params: PatientParams,
-        ...jsonBody,
-        body: withoutPatientId(o.add_patient_note.input) as never as typeof o.add_patient_note.input,
-        response: { 201: success(NoteResult), ...errorResponses },
-        detail: detail(o.add_patient_note),
-      },
-    )
-    .get("/patients/:id/balance", ({ gateway, request, params, set }) => run(o.get_patient_balance, gateway, request, { patientId: params.id }, set), {
-      params: PatientParams,
-      query: t.Object(AccountQuery),
-      response: { 200: success(BalanceResult), ...errorResponses },
-      detail: detail(o.get_patient_balance),
-    })
-    .get("/patients/:id/insurance", ({ gateway, request, params, set }) => run(o.get_patient_insurance, gateway, request, { patientId: params.id }, set), {
-      params: PatientParams,
-      query: t.Object(AccountQuery),
-      response: { 200: success(InsuranceResult), ...errorResponses },
-      detail: detail(o.get_patient_insurance),
-    })
-    .post("/payments", ({ gateway, request, body, set }) => run(o.process_payment, gateway, request, body, set), {
-      ...jsonBody,
-      body: o.process_payment.input,
-      response: { 201: success(PaymentResult), ...errorResponses },
-      detail: detail(o.process_payment),
     });
+
+  // Every route is generated from its operation's definition: method, path, argument and result schemas.
+  for (const op of Object.values(operations) as AnyOperation[]) {
+    const { method, path, pathParam, queryFallback } = op.rest;
+    actions.set(`${method} /api/pms${path}`, op);
+    const input = pathParam ? t.Omit(op.input, [pathParam]) : op.input;
+    const fromQuery = method === "GET";
+    const hook = {
+      ...(pathParam ? { params: PatientParams } : {}),
+      ...(fromQuery
+        ? { query: t.Composite([input, t.Object(AccountQuery)]) }
+        : {
+            parse: "json" as const,
+            body: input,
+            ...(queryFallback ? { query: t.Object({ [queryFallback]: t.Optional(t.String({ minLength: 1, maxLength: 120 })), ...AccountQuery }) } : {}),
+          }),
+      response: { [op.successStatus]: success(op.output), ...errorResponses },
+      detail: detail(op),
+    };
+    app.route(
+      method,
+      path,
+      ((ctx: {
+        gateway: GatewayContext;
+        request: Request;
+        query: Record<string, unknown>;
+        body: unknown;
+        params: Record<string, string>;
+        set: { status?: number | string };
+      }) => {
+        const { accountId: _accountId, callId: _callId, ...query } = ctx.query;
+        const args: Record<string, unknown> = fromQuery ? { ...query } : { ...(ctx.body as Record<string, unknown>) };
+        if (pathParam) args[pathParam] = ctx.params.id;
+        if (queryFallback && args[queryFallback] === undefined && query[queryFallback]) args[queryFallback] = query[queryFallback];
+        return run(op, ctx.gateway, ctx.request, args, ctx.set);
+      }) as never, // routes made in a loop: the response schema in `hook` checks the shape at runtime
+      hook as never,
+    );
+  }
+  return app;
 }

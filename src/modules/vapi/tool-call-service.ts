@@ -1,13 +1,11 @@
-import { createHash } from "node:crypto";
 import type { Principal } from "../../accounts/principal";
 import type { AccountRecord } from "../../accounts/service";
 import { containsCardData } from "../../domain/card-data";
 import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Patient } from "../../domain/patient";
-import { parseInstant } from "../../domain/time";
 import { type AnyOperation, operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
-import type { ToolName } from "../../operations/operation";
+import { intentKeyOf } from "../../operations/intent";
 import { prepareArguments } from "./arguments";
 import { callContext } from "./call-context";
 import type { CallerGate } from "./caller-gate";
@@ -17,30 +15,6 @@ import { type IncomingToolCall, parseArguments } from "./tool-calls";
 import type { CallVerifications } from "./verifications";
 
 export const MAX_TOOL_CALLS_PER_MESSAGE = 20;
-
-/**
- * What makes two writes in one call "the same request" even under different tool-call ids: the model
- * re-asking after a slow answer must not book twice, charge twice or register a patient twice.
- */
-function intentKey(name: ToolName, args: Record<string, unknown>, callId: string | null, timezone: string): string | null {
-  if (!callId) return null;
-  // Hashed: the key is stored, and a note's text or a patient's name must not sit in it in clear.
-  const hashed = (intent: string) => `vapi-intent:${createHash("sha256").update(intent).digest("hex")}`;
-  const at = (v: unknown) => (typeof v === "string" ? (parseInstant(v, timezone)?.toISOString() ?? v) : "");
-  const low = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : "");
-  switch (name) {
-    case "book_appointment":
-      return hashed(`${callId}:book:${args.patientId}:${at(args.start)}:${args.providerId ?? "any"}`);
-    case "process_payment":
-      return hashed(`${callId}:pay:${args.patientId}:${args.amount}:${args.method}`);
-    case "create_patient":
-      return hashed(`${callId}:create:${low(args.firstName)}:${low(args.lastName)}:${args.dateOfBirth}`);
-    case "add_patient_note":
-      return hashed(`${callId}:note:${args.patientId}:${low(args.text)}`);
-    default:
-      return null;
-  }
-}
 
 export type ToolCallBatch = {
   calls: IncomingToolCall[];
@@ -119,7 +93,7 @@ export class ToolCallService {
       ...request,
       args: admission.args,
       idempotencyKey: call.id ? `vapi:${call.id}` : null,
-      intentKey: intentKey(operation.name, admission.args, ctx.callId, batch.account.timezone),
+      intentKey: intentKeyOf(operation, admission.args, ctx.callId, batch.account.timezone),
     });
     if (!outcome.ok) return outcomeText(outcome);
     if (operation.name === "search_patients") {

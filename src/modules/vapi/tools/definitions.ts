@@ -1,36 +1,5 @@
 import { type AnyOperation, operations } from "../../../operations";
-import type { ToolName } from "../../../operations/operation";
 import { toVapiParameters } from "./vapi-schema";
-
-/** What the assistant says while a tool runs, per tool (reads vs writes sound different on the phone). */
-const START_MESSAGES: Record<ToolName, string> = {
-  check_availability: "Let me check the schedule.",
-  book_appointment: "One moment while I book that.",
-  reschedule_appointment: "One moment while I move that appointment.",
-  cancel_appointment: "One moment while I cancel that.",
-  search_patients: "Let me look you up.",
-  get_patient: "One moment.",
-  create_patient: "One moment while I set up your record.",
-  add_patient_note: "I'll make a note of that.",
-  get_patient_balance: "Let me check your balance.",
-  get_patient_insurance: "Let me check the insurance on file.",
-  process_payment: "One moment while I record the payment.",
-};
-
-/** Extra guidance for the model that the REST description does not need. */
-const MODEL_NOTES: Partial<Record<ToolName, string>> = {
-  search_patients:
-    "In a call this also verifies the caller: pass firstName, lastName and dateOfBirth together (or only dateOfBirth to match the caller's own phone number). Until verified, the result says only whether a match exists.",
-  get_patient: "Only for the patient verified in this call.",
-  get_patient_balance: "Only for the patient verified in this call.",
-  get_patient_insurance: "Only for the patient verified in this call.",
-  add_patient_note: "Only for the patient verified in this call.",
-  process_payment: "Only for the patient verified in this call.",
-  book_appointment: "Only for the patient verified in this call; use a start time returned by check_availability.",
-  reschedule_appointment: "Only for an appointment of the patient verified in this call.",
-  cancel_appointment: "Only for an appointment of the patient verified in this call.",
-  create_patient: "Creating a patient verifies them for the rest of the call.",
-};
 
 export const WEBHOOK_PATH = "/api/vapi/webhook";
 export const DEFAULT_PUBLIC_URL = "http://localhost:3000";
@@ -43,13 +12,13 @@ function toolFor(op: AnyOperation, serverUrl: string) {
     async: false,
     function: {
       name: op.name,
-      description: [op.description, MODEL_NOTES[op.name]].filter(Boolean).join(" "),
+      description: [op.description, op.vapi.modelNote].filter(Boolean).join(" "),
       strict: false,
       parameters: toVapiParameters(op.input),
     },
     server: { url: serverUrl, timeoutSeconds: 20 },
     messages: [
-      { type: "request-start" as const, content: START_MESSAGES[op.name], blocking: false },
+      { type: "request-start" as const, content: op.vapi.startMessage, blocking: false },
       { type: "request-response-delayed" as const, timingMilliseconds: 3000, content: "Still working on it, thanks for your patience." },
       { type: "request-failed" as const, content: "Sorry, I couldn't reach the office system just now." },
     ],
