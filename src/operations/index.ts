@@ -6,7 +6,7 @@ import { createPatient } from "./create-patient";
 import { getPatient } from "./get-patient";
 import { getPatientBalance } from "./get-patient-balance";
 import { getPatientInsurance } from "./get-patient-insurance";
-import type { Operation, ToolName } from "./operation";
+import type { Operation } from "./operation";
 import { processPayment } from "./process-payment";
 import { rescheduleAppointment } from "./reschedule-appointment";
 import { searchPatients } from "./search-patients";
@@ -24,7 +24,12 @@ export const operations = {
   get_patient_balance: getPatientBalance,
   get_patient_insurance: getPatientInsurance,
   process_payment: processPayment,
-  // biome-ignore lint/suspicious/noExplicitAny: each operation has its own argument type; this only checks the names and the shape.
-} as const satisfies Record<ToolName, Operation<any>>;
+} as const;
 
+/** The tool names: the registry's keys. */
+export type ToolName = keyof typeof operations;
 export type AnyOperation = (typeof operations)[ToolName];
+
+// Each registry key is its operation's own name (checked by the compiler).
+// biome-ignore lint/suspicious/noExplicitAny: each operation has its own argument type; this checks names only.
+operations satisfies { [K in ToolName]: Operation<any, K> };

@@ -5,19 +5,6 @@ import type { Clock } from "../lib/clock";
 import type { ErrorCode } from "../lib/errors";
 import { err, type Result } from "../lib/result";
 
-export type ToolName =
-  | "check_availability"
-  | "book_appointment"
-  | "reschedule_appointment"
-  | "cancel_appointment"
-  | "search_patients"
-  | "get_patient"
-  | "create_patient"
-  | "add_patient_note"
-  | "get_patient_balance"
-  | "get_patient_insurance"
-  | "process_payment";
-
 export type OperationContext = { practice: PracticeSettings; connector: PmsConnector; clock: Clock };
 
 export type OperationSuccess = {
@@ -35,8 +22,9 @@ export type OperationResult = Result<OperationSuccess, OperationFailure>;
  * One PMS operation, defined once: its argument schema validates the REST route and (later) the Vapi
  * tool, and `run` holds the vendor-neutral logic over a connector.
  */
-export interface Operation<Input extends TObject = TObject> {
-  name: ToolName;
+export interface Operation<Input extends TObject = TObject, Name extends string = string> {
+  /** The Vapi tool name and the audit action: snake_case, unique in the registry. */
+  name: Name;
   /** Short title for the OpenAPI explorer. */
   title: string;
   /** What it does and when to use it, written for a person and for the model. */
@@ -75,7 +63,7 @@ export interface Operation<Input extends TObject = TObject> {
   run(ctx: OperationContext, args: Input["static"]): Promise<OperationResult>;
 }
 
-export const defineOperation = <Input extends TObject>(op: Operation<Input>): Operation<Input> => op;
+export const defineOperation = <Input extends TObject, const Name extends string>(op: Operation<Input, Name>): Operation<Input, Name> => op;
 
 const connectorCodes: Record<ConnectorError["code"], ErrorCode> = {
   patient_not_found: "PATIENT_NOT_FOUND",
