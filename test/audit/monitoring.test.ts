@@ -32,7 +32,7 @@ test("GET /api/admin/metrics: per-action times, error rate, PHI accesses and dis
 });
 
 test("/metrics serves Prometheus text to the admin token or METRICS_TOKEN only", async () => {
-  await Bun.sleep(10);
+  await t.idle(); // access-log lines and metrics are written after the response is handed back
   const res = await t.handle(jsonRequest("/metrics", { headers: bearer("m".repeat(40)) }));
   expect(res.status).toBe(200);
   const text = await res.text();

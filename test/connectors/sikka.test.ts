@@ -414,7 +414,8 @@ describe("resilience", () => {
       burstDone = true;
       return r;
     });
-    await Bun.sleep(20);
+    // Wait (by event, not by time) until this clinic's bulkhead is full at the fake.
+    await t.sikka.untilInFlight("1", 10);
     const other = await call("/api/pms/patients/search", { body: { lastName: "Southwell" } }, south.headers);
     // The other clinic is answered while this clinic's queue is still draining (it waits for no one's slot).
     expect(burstDone).toBe(false);
@@ -440,7 +441,7 @@ describe("resilience", () => {
     await call("/api/pms/patients/7001/insurance");
     t.sikka.behaviour.spuOffline = true;
     await call("/api/pms/patients/7001/notes", { body: { text: "hello" } });
-    await Bun.sleep(20);
+    await t.idle();
     const logs = t.logLines.join("\n");
     for (const secret of ["secret-north", "app-test-key", "Carlene", "MEM0099887766", "request_key", "Delta Dental"]) expect(logs).not.toContain(secret);
   });

@@ -39,6 +39,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   /** Data requests in flight per practice right now, and the most ever seen at once. */
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
+  const inFlightWaiters = new Set<{ practice: string; count: number; resolve: () => void }>();
   const behaviour = {
     /** Polls of writeback_status before a writeback completes (0 = done at the first poll). */
     writebackPolls: 0,
@@ -210,6 +211,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       const practiceKey = practiceParam ?? "?";
       inFlight.set(practiceKey, (inFlight.get(practiceKey) ?? 0) + 1);
       maxInFlight.set(practiceKey, Math.max(maxInFlight.get(practiceKey) ?? 0, inFlight.get(practiceKey)!));
+      for (const waiter of [...inFlightWaiters]) {
+        if ((inFlight.get(waiter.practice) ?? 0) >= waiter.count) {
+          inFlightWaiters.delete(waiter);
+          waiter.resolve();
+        }
+      }
       try {
         if (behaviour.delayMs > 0) await Bun.sleep(behaviour.delayMs);
       } finally {
@@ -424,6 +431,13 @@ export function startFakeSikka(options: FakeSikkaOptions) {
 
   return {
     url: `http://127.0.0.1:${server.port}/v4`,
+    /** Resolves when `count` requests of a practice are in flight at once (an event, not a timer). */
+    untilInFlight(practice: string, count: number) {
+      return new Promise<void>((resolve) => {
+        if ((inFlight.get(practice) ?? 0) >= count) resolve();
+        else inFlightWaiters.add({ practice, count, resolve });
+      });
+    },
     practices,
     calls,
     counters,

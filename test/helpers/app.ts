@@ -72,12 +72,23 @@ export async function makeTestApp(options: TestAppOptions = {}) {
   const database = await openDatabase(config.database);
   await applyMigrations(database.db);
   const logLines: string[] = [];
+  // Access-log lines are written after a response is handed back: `idle()` waits for them by event.
+  let handled = 0;
+  let accessLogged = 0;
+  const waiters: Array<() => void> = [];
+  const wake = () => {
+    while (accessLogged >= handled && waiters.length > 0) waiters.shift()?.();
+  };
   const logger = createLogger({
     level: "debug",
     destination: {
       write: (line: string) => {
         logLines.push(line);
         allLogLines.push(line);
+        if (line.includes('"msg":"request"')) {
+          accessLogged++;
+          wake();
+        }
       },
     },
   });
@@ -99,7 +110,16 @@ export async function makeTestApp(options: TestAppOptions = {}) {
     clock,
     logLines,
     database,
-    handle: (request: Request) => app.handle(request),
+    handle: (request: Request) => {
+      handled++;
+      return app.handle(request);
+    },
+    /** Resolves once every request handled so far has written its access-log line (and its metrics). */
+    idle: () =>
+      new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        wake();
+      }),
     close() {
       database.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

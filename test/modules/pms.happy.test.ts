@@ -1,15 +1,17 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { createApp } from "../../src/app";
+import { openDatabase } from "../../src/db/client";
+import { createDeps } from "../../src/deps";
 import { adminToken, makeClinicTestApp } from "../helpers/app";
 import { bearer, envelope, json, jsonRequest, signedRequest } from "../helpers/request";
 
 let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 let accountId: string;
-let headers: Record<string, string>;
 
 beforeEach(async () => {
   // These tests are about credentials, not the caller gate (it has its own tests): REST with a Vapi credential is ungated here.
   t = await makeClinicTestApp({ account: { restCallerGate: false } });
-  ({ accountId, headers } = t);
+  ({ accountId } = t);
 });
 afterEach(() => t.close());
 
@@ -123,17 +125,25 @@ describe("the eleven PMS operations on the sandbox PMS", () => {
     expect(after.data.balance.patientPortion).toBe(99.5);
   });
 
-  test("a booking persists across a restart of the app on the same database", async () => {
-    const jane = await findJane();
+  test("a booking persists across a restart: a new app, new services and a new connection on the same database file", async () => {
+    const first = await makeClinicTestApp({ fileDatabase: true });
+    const jane = (await json(await first.call("/api/pms/patients/search", { body: { query: "Jane Doe" } }))).data.patients[0];
     const booked = await json(
-      await call("/api/pms/appointments", { body: { patientId: jane.id, start: "2026-12-07T15:00:00", appointmentType: "consultation" } }),
+      await first.call("/api/pms/appointments", { body: { patientId: jane.id, start: "2026-12-07T15:00:00", appointmentType: "consultation" } }),
     );
-    const { createApp } = await import("../../src/app");
-    const restarted = createApp(t.deps);
-    const res = await restarted.handle(
-      jsonRequest("/api/pms/appointments", { method: "DELETE", headers, body: { appointmentId: booked.data.appointment.id } }),
-    );
-    expect((await json(res)).data.appointment.start).toBe("2026-12-07T15:00:00-05:00");
+    // The first process's state is gone: its database connection is closed, its caches with it.
+    first.database.close();
+    const database = await openDatabase(first.deps.config.database);
+    try {
+      const restarted = createApp(createDeps({ config: first.deps.config, db: database.db, clock: first.clock, logger: first.deps.logger }));
+      const res = await restarted.handle(
+        jsonRequest("/api/pms/appointments", { method: "DELETE", headers: first.headers, body: { appointmentId: booked.data.appointment.id } }),
+      );
+      expect((await json(res)).data.appointment.start).toBe("2026-12-07T15:00:00-05:00");
+    } finally {
+      database.close();
+      first.close();
+    }
   });
 
   test("the same operations through the Vapi HMAC scheme with the seed's envelope, and an admin token", async () => {

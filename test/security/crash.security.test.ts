@@ -21,22 +21,24 @@ const env = {
   VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
   ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
   ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-  LOG_LEVEL: "silent",
+  LOG_LEVEL: "warn",
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000",
 };
 
+/** Starts the real service and resolves when it logs that it listens (its own event, not a timer). */
 async function startService(port: number) {
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: String(port) }, stdout: "ignore", stderr: "pipe" });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return proc;
-    } catch {
-      // not listening yet
+  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: String(port) }, stdout: "pipe", stderr: "pipe" });
+  const decoder = new TextDecoder();
+  let seen = "";
+  for await (const chunk of proc.stdout) {
+    seen += decoder.decode(chunk);
+    if (seen.includes("pms-gateway is running")) {
+      void proc.stdout.pipeTo(new WritableStream()).catch(() => undefined); // keep draining
+      return proc;
     }
-    await Bun.sleep(50);
   }
   proc.kill("SIGKILL");
-  throw new Error("service did not become ready");
+  throw new Error("service did not start");
 }
 
 test("SIGKILL under concurrent writes: every acknowledged write has its audit row and idempotency record, and the chain verifies (T34)", async () => {
@@ -50,6 +52,11 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
 
   const acked: Array<{ key: string; requestId: string }> = [];
   let stop = false;
+  // The kill comes once enough writes are acknowledged: an event in the test, not a time.
+  let enoughAcked: () => void = () => undefined;
+  const enough = new Promise<void>((resolve) => {
+    enoughAcked = resolve;
+  });
   const worker = async (w: number) => {
     for (let i = 0; !stop && i < 400; i++) {
       const key = `crash-${w}-${i}`;
@@ -60,13 +67,14 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
           body: JSON.stringify({ text: `note ${key}` }),
         });
         if (res.status === 201) acked.push({ key, requestId: res.headers.get("x-request-id")! });
+        if (acked.length >= 60) enoughAcked();
       } catch {
         return; // the process is gone
       }
     }
   };
   const workers = Array.from({ length: 16 }, (_, w) => worker(w));
-  await Bun.sleep(700);
+  await Promise.race([enough, Promise.all(workers)]);
   proc.kill("SIGKILL");
   stop = true;
   await Promise.all(workers);

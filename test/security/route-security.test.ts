@@ -23,7 +23,7 @@ function requestFor(op: AnyOperation, headers: Record<string, string>, args: Rec
   const { [pathParam ?? ""]: inPath, ...rest } = args;
   const concretePath = `/api/pms${path.replace(":id", encodeURIComponent(String(inPath ?? "1")))}`;
   if (method === "GET") {
-    const query = new URLSearchParams(Object.entries(rest).map(([k, v]) => [k, String(v)]));
+    const query = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)]));
     return new Request(url(`${concretePath}${query.size ? `?${query}` : ""}`), { method, headers });
   }
   return new Request(url(concretePath), { method, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(pathParam ? rest : args) });
@@ -31,7 +31,11 @@ function requestFor(op: AnyOperation, headers: Record<string, string>, args: Rec
 
 const expectEnvelope = async (res: Response, status: number, codes: string[]) => {
   const body = await json(res);
-  expect({ status: res.status, code: codes.includes(body.error?.code) ? "ok" : body.error?.code, id: body.error?.requestId === res.headers.get("x-request-id") }).toEqual({
+  expect({
+    status: res.status,
+    code: codes.includes(body.error?.code) ? "ok" : body.error?.code,
+    id: body.error?.requestId === res.headers.get("x-request-id"),
+  }).toEqual({
     status,
     code: "ok",
     id: true,
