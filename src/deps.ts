@@ -2,6 +2,8 @@ import { AccountService } from "./accounts/service";
 import { AuditLog } from "./audit/audit-log";
 import { ChainKeys } from "./audit/chain";
 import type { Config } from "./config";
+import { PmsIntegrations } from "./connections/pms-connections";
+import { PmsTokenStore } from "./connections/sealed-token-store";
 import { ConnectorRegistry } from "./connectors/registry";
 import { createSandboxDefinition } from "./connectors/sandbox";
 import { createSikkaDefinition } from "./connectors/sikka";
@@ -13,9 +15,6 @@ import { SandboxStore } from "./db/sandbox/store";
 import type { ClientIpResolver } from "./http/client-ip";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestStates } from "./http/request-state";
-import { PmsIntegrations } from "./integrations/pms-integrations";
-import { PmsTokenStore } from "./integrations/pms-token-store";
-import { WritebackPoller, WritebackStore } from "./integrations/writebacks";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { Metrics } from "./lib/metrics";
@@ -26,6 +25,8 @@ import { ToolCallService } from "./modules/vapi/tool-call-service";
 import { CallVerifications } from "./modules/vapi/verifications";
 import { OperationExecutor } from "./operations/execute";
 import { IdempotencyStore } from "./operations/idempotency";
+import { WritebackPoller } from "./writebacks/poller";
+import { WritebackStore } from "./writebacks/store";
 
 export type AppDeps = {
   config: Config;

@@ -2,4 +2,3 @@
 export type Principal = { kind: "vapi"; scheme: "hmac" | "secret" | "bearer" } | { kind: "clinic"; accountId: string } | { kind: "admin" };
 
 export type Actor = "vapi" | "clinic" | "admin";
-export const actorOf = (p: Principal): Actor => p.kind;

@@ -27,11 +27,6 @@ export function isValidTimezone(timezone: string): boolean {
   return DateTime.local().setZone(timezone).isValid;
 }
 
-/** A spoken form such as "Tuesday, December 1 at 9:00 AM" for summaries. */
-export function speakable(instant: Date, timezone: string): string {
-  return DateTime.fromJSDate(instant, { zone: timezone }).toFormat("cccc, LLLL d 'at' h:mm a");
-}
-
 /** ISO 8601 text of a Luxon time the code built itself (so it is valid); an invalid one is a bug, not data. */
 export function isoOf(dt: DateTime): string {
   const iso = dt.toISO({ suppressMilliseconds: true });

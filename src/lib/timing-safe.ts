@@ -11,7 +11,3 @@ export function safeEqualStrings(a: string, b: string): boolean {
   const hb = new Bun.CryptoHasher("sha256").update(encoder.encode(b)).digest();
   return timingSafeEqual(ha, hb);
 }
-
-export function safeEqualBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}

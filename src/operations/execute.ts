@@ -1,7 +1,7 @@
 import type { Actor } from "../accounts/principal";
 import { type AccountRecord, practiceOf } from "../accounts/service";
 import type { AuditLog } from "../audit/audit-log";
-import type { PmsIntegrations } from "../integrations/pms-integrations";
+import type { PmsIntegrations } from "../connections/pms-connections";
 import type { Clock } from "../lib/clock";
 import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import type { Logger } from "../lib/logger";

@@ -11,8 +11,6 @@ import { FACTS_RETRY_MS, FACTS_TTL_MS, PracticeFacts } from "./practice-facts";
 import { RequestKeyManager, type RequestKeyStore } from "./request-keys";
 import { type SikkaRow, text } from "./values";
 
-export type { RequestKeyStore, StoredRequestKey } from "./request-keys";
-
 /** The whole tool call should answer within about 5 s; Sikka work gets this much of it. */
 export const SIKKA_CALL_BUDGET_MS = 4_500;
 const BREAKER_FAILURES = 5;

@@ -1,6 +1,6 @@
 import { type AccountRecord, practiceOf } from "../../accounts/service";
+import type { PmsIntegrations } from "../../connections/pms-connections";
 import type { Patient } from "../../domain/patient";
-import type { PmsIntegrations } from "../../integrations/pms-integrations";
 import type { ErrorCode } from "../../lib/errors";
 import type { AnyOperation } from "../../operations";
 import { spokenMoney } from "../../operations/speech";

@@ -1,4 +1,4 @@
-import type { VapiApi } from "../../integrations/vapi-api";
+import type { VapiApi } from "./api-client";
 import { type CallReports, endOfCallFacts } from "./call-reports";
 
 export type ReconcileReport = { checked: number; stored: number; notEnded: number; unknown: number };

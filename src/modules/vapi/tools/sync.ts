@@ -1,4 +1,4 @@
-import type { VapiApi, VapiTool } from "../../../integrations/vapi-api";
+import type { VapiApi, VapiTool } from "../api-client";
 import type { VapiFunctionTool } from "./definitions";
 
 export type SyncReport = { created: string[]; updated: string[]; unchanged: string[]; assistantUpdated: boolean };

@@ -1,7 +1,7 @@
 import { and, eq, ne } from "drizzle-orm";
-import type { Vault } from "../crypto/vault";
 import type { Database } from "../db/client";
 import { pmsIntegrations, pmsTokens } from "../db/schema";
+import type { Vault } from "./vault";
 
 type Sealed = { accountId: string; keyId: string; ciphertext: string };
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { RequestKeyStore, StoredRequestKey } from "../connectors/sikka";
+import type { RequestKeyStore, StoredRequestKey } from "../connectors/sikka/request-keys";
 import type { Vault } from "../crypto/vault";
 import type { Database } from "../db/client";
 import { pmsTokens } from "../db/schema";
