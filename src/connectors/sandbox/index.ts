@@ -6,6 +6,7 @@ import { last4 } from "../../domain/insurance";
 import { MAX_SEARCH_RESULTS } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
+import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDefinition, type ConnectorDeps, connectorError, type PmsConnector } from "../types";
@@ -121,16 +122,8 @@ export class SandboxConnector implements PmsConnector {
   }
 
   async searchPatients(search: Parameters<PmsConnector["searchPatients"]>[0]) {
-    const namePrefixes: string[] = [];
-    let phone = search.phone ? toE164(search.phone) : undefined;
-    let dateOfBirth = search.dateOfBirth;
-    // A free-text query may hold names, a phone number or a date of birth, as a caller would say them.
-    for (const word of (search.query ?? "").split(/[\s,]+/).filter(Boolean)) {
-      if (/^\d{4}-\d{2}-\d{2}$/.test(word)) dateOfBirth ??= word;
-      else if (/\d{3}/.test(word) && toE164(word)) phone ??= toE164(word);
-      else namePrefixes.push(word);
-    }
-    if (search.phone && !phone) return ok([]);
+    const { names: namePrefixes, phone, dateOfBirth, invalidPhone } = parseSpokenQuery(search);
+    if (invalidPhone) return ok([]);
     const rows = await this.store.searchPatients(
       this.accountId,
       {

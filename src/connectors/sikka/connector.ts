@@ -5,6 +5,7 @@ import { MAX_SEARCH_RESULTS, type Patient } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import type { SlotQuery } from "../../domain/slot";
+import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
@@ -78,16 +79,8 @@ export class SikkaConnector implements PmsConnector {
 
   searchPatients(search: Parameters<PmsConnector["searchPatients"]>[0]) {
     return this.guard(async () => {
-      const words = (search.query ?? "").split(/[\s,]+/).filter(Boolean);
-      let dob = search.dateOfBirth;
-      let phone = search.phone ? toE164(search.phone) : null;
-      const names: string[] = [];
-      for (const w of words) {
-        if (/^\d{4}-\d{2}-\d{2}$/.test(w)) dob ??= w;
-        else if (/\d{3}/.test(w) && toE164(w)) phone ??= toE164(w);
-        else names.push(w.toLowerCase());
-      }
-      if (search.phone && !phone) return ok([]);
+      const { names, phone, dateOfBirth: dob, invalidPhone } = parseSpokenQuery(search);
+      if (invalidPhone) return ok([]);
       // Ask Sikka for the narrowest set it can filter itself, then apply every criterion here: its own
       // matching of names, dates and phone formats is not documented precisely enough to rely on.
       const query: Record<string, string> = { fields: "homephone,workphone,other_phone" };

@@ -3,9 +3,8 @@ import type { AccountRecord, AccountService } from "../../accounts/service";
 import { isIdentifier } from "../../domain/identifiers";
 import { toE164 } from "../../domain/phone";
 import { AppError } from "../../lib/errors";
+import { asObject, type JsonObject } from "../../lib/json";
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 /** An id as sent, or undefined when it is not a well-formed identifier (never stored or compared). */
 const str = (v: unknown): string | undefined => (isIdentifier(v) ? v : undefined);
 
@@ -19,18 +18,22 @@ export type AccountHints = {
 
 /** Account ids named explicitly in a Vapi message or the seed envelope (contract §1, in its order). */
 export function payloadAccountIds(payload: unknown): { explicit: string[]; phoneNumberIds: string[]; phoneNumbers: string[]; assistantIds: string[] } {
-  const root = obj(payload);
-  const message = obj(root?.message);
-  const calls = [obj(message?.call), obj(root?.call)].filter((c): c is Json => c !== undefined);
+  const root = asObject(payload);
+  const message = asObject(root?.message);
+  const calls = [asObject(message?.call), asObject(root?.call)].filter((c): c is JsonObject => c !== undefined);
   const explicit: string[] = [];
   const phoneNumberIds: string[] = [];
   const assistantIds: string[] = [];
   const phoneNumbers: string[] = [];
-  const assistantAccountId = str(obj(obj(message?.assistant)?.metadata)?.accountId);
+  const assistantAccountId = str(asObject(asObject(message?.assistant)?.metadata)?.accountId);
   if (assistantAccountId) explicit.push(assistantAccountId);
   for (const call of calls) {
-    const overrides = obj(call.assistantOverrides);
-    for (const id of [str(obj(call.metadata)?.accountId), str(obj(overrides?.metadata)?.accountId), str(obj(overrides?.variableValues)?.accountId)]) {
+    const overrides = asObject(call.assistantOverrides);
+    for (const id of [
+      str(asObject(call.metadata)?.accountId),
+      str(asObject(overrides?.metadata)?.accountId),
+      str(asObject(overrides?.variableValues)?.accountId),
+    ]) {
       if (id) explicit.push(id);
     }
     const phoneNumberId = str(call.phoneNumberId);
@@ -39,7 +42,7 @@ export function payloadAccountIds(payload: unknown): { explicit: string[]; phone
     if (assistantId) assistantIds.push(assistantId);
   }
   for (const holder of [message, root]) {
-    const phone = obj(holder?.phoneNumber);
+    const phone = asObject(holder?.phoneNumber);
     const phoneId = str(phone?.id);
     if (phoneId) phoneNumberIds.push(phoneId);
     // A number given without its id (imported numbers, SIP trunks) is found by its E.164 form.
@@ -52,8 +55,8 @@ export function payloadAccountIds(payload: unknown): { explicit: string[]; phone
 
 /** The Vapi call id of the request, if it carries one (for the audit row). */
 export function payloadCallId(payload: unknown): string | null {
-  const root = obj(payload);
-  return str(obj(obj(root?.message)?.call)?.id) ?? str(obj(root?.call)?.id) ?? null;
+  const root = asObject(payload);
+  return str(asObject(asObject(root?.message)?.call)?.id) ?? str(asObject(root?.call)?.id) ?? null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { containsCardData } from "../../domain/card-data";
 import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Clock } from "../../lib/clock";
 import { AppError, unauthorized } from "../../lib/errors";
+import { isJsonObject } from "../../lib/json";
 import { parseJsonBody, readBodyCapped } from "../body";
 import type { RateLimiter } from "../rate-limit";
 import type { RequestState, RequestStates } from "../request-state";
@@ -70,11 +71,9 @@ export async function authenticateBodyless(deps: GuardDeps, request: Request): P
   return authenticateInto(deps, state, request, null);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-
 /** The seed's envelope `{call, data}` (or `{message, data}`) carries the arguments in `data`. */
 export function unwrapEnvelope(body: unknown): { args: unknown; payload: unknown } {
-  if (isObject(body) && isObject(body.data) && ("call" in body || "message" in body)) return { args: body.data, payload: body };
+  if (isJsonObject(body) && isJsonObject(body.data) && ("call" in body || "message" in body)) return { args: body.data, payload: body };
   return { args: body, payload: body };
 }
 

@@ -1,7 +1,6 @@
 import { toE164 } from "../../domain/phone";
+import { asObject, type JsonObject } from "../../lib/json";
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const str = (v: unknown) => (typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined);
 
 export type CallContext = { callId: string | null; callerNumber: string | null };
@@ -11,9 +10,9 @@ export type CallContext = { callId: string | null; callerNumber: string | null }
  * `customer.number`, `call.customer.number`): never from tool arguments, which the model writes. A
  * web call has no number, so only name + date of birth can verify there.
  */
-export function callContext(message: Json): CallContext {
-  const call = obj(message.call);
+export function callContext(message: JsonObject): CallContext {
+  const call = asObject(message.call);
   const callId = str(call?.id) ?? null;
-  const number = str(obj(message.customer)?.number) ?? str(obj(call?.customer)?.number);
+  const number = str(asObject(message.customer)?.number) ?? str(asObject(call?.customer)?.number);
   return { callId, callerNumber: number ? toE164(number) : null };
 }

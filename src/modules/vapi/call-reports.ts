@@ -3,9 +3,8 @@ import type { Database } from "../../db/client";
 import { callReports, pmsAuditLogs } from "../../db/schema";
 import { redactCardData } from "../../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../../lib/clock";
+import { asObject, type JsonObject } from "../../lib/json";
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const str = (v: unknown, max: number) => (typeof v === "string" && v.length > 0 ? v.slice(0, max) : null);
 
 /** Redacted before it is cut to length, so a number split by the cut cannot survive in part. */
@@ -14,12 +13,12 @@ const redactOrNull = (text: unknown) => (typeof text === "string" && text.length
 export type EndOfCallFacts = { callId: string; endedReason: string | null; durationSeconds: number | null; summary: string | null };
 
 /** Reads an end-of-call-report: `artifact`/`analysis` first, then the 2024 top-level fields (vapi.md §6). */
-export function endOfCallFacts(message: Json): EndOfCallFacts | null {
-  const callId = str(obj(message.call)?.id, 200);
+export function endOfCallFacts(message: JsonObject): EndOfCallFacts | null {
+  const callId = str(asObject(message.call)?.id, 200);
   if (!callId) return null;
-  const analysis = obj(message.analysis);
-  const started = Date.parse(String(message.startedAt ?? obj(message.call)?.startedAt ?? ""));
-  const ended = Date.parse(String(message.endedAt ?? obj(message.call)?.endedAt ?? ""));
+  const analysis = asObject(message.analysis);
+  const started = Date.parse(String(message.startedAt ?? asObject(message.call)?.startedAt ?? ""));
+  const ended = Date.parse(String(message.endedAt ?? asObject(message.call)?.endedAt ?? ""));
   const duration =
     typeof message.durationSeconds === "number"
       ? Math.round(message.durationSeconds)

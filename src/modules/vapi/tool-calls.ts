@@ -1,29 +1,28 @@
+import { asObject, type JsonObject } from "../../lib/json";
+
 /** One tool call as pms-gateway understands it, whatever shape Vapi sent it in. */
 export type IncomingToolCall = { id: string; name: string; rawArguments: unknown };
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 
 /**
  * Reads `toolCallList` (the spec), `toolCalls` (a legacy alias seen in real payloads) or
  * `toolWithToolCallList` (doc shapes), with arguments under `function.arguments`, `function.parameters`,
  * `arguments` or `parameters` (vapi.md §2.3).
  */
-export function extractToolCalls(message: Json): IncomingToolCall[] {
+export function extractToolCalls(message: JsonObject): IncomingToolCall[] {
   const list: unknown[] = Array.isArray(message.toolCallList)
     ? message.toolCallList
     : Array.isArray(message.toolCalls)
       ? message.toolCalls
       : Array.isArray(message.toolWithToolCallList)
         ? message.toolWithToolCallList.map((entry) => {
-            const e = obj(entry);
-            const call = obj(e?.toolCall) ?? {};
-            return { ...call, name: obj(call.function)?.name ?? obj(e?.function)?.name ?? e?.name };
+            const e = asObject(entry);
+            const call = asObject(e?.toolCall) ?? {};
+            return { ...call, name: asObject(call.function)?.name ?? asObject(e?.function)?.name ?? e?.name };
           })
         : [];
   return list.map((item) => {
-    const c = obj(item) ?? {};
-    const fn = obj(c.function);
+    const c = asObject(item) ?? {};
+    const fn = asObject(c.function);
     return {
       id: typeof c.id === "string" ? c.id : "",
       name: typeof (fn?.name ?? c.name) === "string" ? String(fn?.name ?? c.name) : "",
@@ -33,23 +32,23 @@ export function extractToolCalls(message: Json): IncomingToolCall[] {
 }
 
 /** The legacy `function-call` message: `{functionCall: {name, parameters}}`. */
-export function extractFunctionCall(message: Json): IncomingToolCall | null {
-  const fc = obj(message.functionCall);
+export function extractFunctionCall(message: JsonObject): IncomingToolCall | null {
+  const fc = asObject(message.functionCall);
   if (!fc || typeof fc.name !== "string") return null;
   return { id: "", name: fc.name, rawArguments: fc.parameters ?? fc.arguments };
 }
 
 /** Arguments arrive as an object or a JSON string; anything else is a malformed call. */
-export function parseArguments(raw: unknown): { ok: true; args: Json } | { ok: false } {
+export function parseArguments(raw: unknown): { ok: true; args: JsonObject } | { ok: false } {
   if (raw === undefined || raw === null || raw === "") return { ok: true, args: {} };
   if (typeof raw === "string") {
     try {
       const parsed = JSON.parse(raw);
-      return obj(parsed) ? { ok: true, args: parsed } : { ok: false };
+      return asObject(parsed) ? { ok: true, args: parsed } : { ok: false };
     } catch {
       return { ok: false };
     }
   }
-  const o = obj(raw);
+  const o = asObject(raw);
   return o ? { ok: true, args: o } : { ok: false };
 }

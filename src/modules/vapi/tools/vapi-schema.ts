@@ -1,3 +1,4 @@
+import { isJsonObject, type JsonObject } from "../../../lib/json";
 /**
  * Converts an operation's argument schema (TypeBox, full JSON Schema) into the subset Vapi accepts for
  * function-tool parameters: `type` on every property, and only `items`, `properties`, `description`,
@@ -29,18 +30,15 @@ export const VAPI_SCHEMA_KEYS: ReadonlySet<string> = new Set(["type", "items", "
 const VAPI_FORMATS: ReadonlySet<string> = new Set(["date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"]);
 const VAPI_TYPES: ReadonlySet<string> = new Set(["string", "number", "integer", "boolean", "array", "object"]);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
-
 /**
  * Elysia widens numeric fields to "a number, or a string holding one" so query strings coerce; that
  * string branch is transport detail, not something the model should send.
  */
-const isCoercionBranch = (s: Json) => s.type === "string" && (s.format === "integer" || s.format === "numeric");
+const isCoercionBranch = (s: JsonObject) => s.type === "string" && (s.format === "integer" || s.format === "numeric");
 
 /** Picks the one meaningful branch of a union, or turns a union of constants into an enum. */
-function collapseUnion(schema: Json): Json {
-  const branches = ((schema.anyOf ?? schema.oneOf) as unknown[]).filter(isObject);
+function collapseUnion(schema: JsonObject): JsonObject {
+  const branches = ((schema.anyOf ?? schema.oneOf) as unknown[]).filter(isJsonObject);
   const { anyOf: _a, oneOf: _o, ...outer } = schema;
   if (branches.length > 0 && branches.every((b) => "const" in b)) {
     const values = branches.map((b) => b.const);
@@ -63,7 +61,7 @@ const joinText = (...parts: unknown[]) =>
     .join(" ");
 
 /** The constraints Vapi's subset cannot carry, as a short sentence for the description. */
-function constraintText(s: Json): string {
+function constraintText(s: JsonObject): string {
   const notes: string[] = [];
   if (s.type === "string") {
     if (typeof s.minLength === "number" && typeof s.maxLength === "number") {
@@ -85,7 +83,7 @@ function constraintText(s: Json): string {
 
 /** One schema node in Vapi's subset. */
 export function toVapiSchema(input: unknown): VapiJsonSchema {
-  let s: Json = isObject(input) ? input : {};
+  let s: JsonObject = isJsonObject(input) ? input : {};
   if (Array.isArray(s.anyOf) || Array.isArray(s.oneOf)) s = collapseUnion(s);
   if ("const" in s && s.type === undefined) s = { ...s, type: typeof s.const === "number" ? "number" : "string" };
 
@@ -100,7 +98,7 @@ export function toVapiSchema(input: unknown): VapiJsonSchema {
   else if ("const" in s) out.enum = [String(s.const)];
   if (type === "array") out.items = toVapiSchema(Array.isArray(s.items) ? s.items[0] : s.items);
   if (type === "object") {
-    out.properties = Object.fromEntries(Object.entries(isObject(s.properties) ? s.properties : {}).map(([k, v]) => [k, toVapiSchema(v)]));
+    out.properties = Object.fromEntries(Object.entries(isJsonObject(s.properties) ? s.properties : {}).map(([k, v]) => [k, toVapiSchema(v)]));
     if (Array.isArray(s.required) && s.required.length > 0) out.required = s.required.filter((r): r is string => typeof r === "string");
   }
   return out;
@@ -108,6 +106,6 @@ export function toVapiSchema(input: unknown): VapiJsonSchema {
 
 /** A tool's top-level parameters object (Vapi wants `properties` and `required` present). */
 export function toVapiParameters(schema: unknown): VapiObjectSchema {
-  const converted = toVapiSchema({ ...(isObject(schema) ? schema : {}), type: "object" });
+  const converted = toVapiSchema({ ...(isJsonObject(schema) ? schema : {}), type: "object" });
   return { type: "object", properties: converted.properties ?? {}, required: converted.required ?? [] };
 }
