@@ -8,7 +8,8 @@ import { isJsonObject } from "../../lib/json";
 import { parseJsonBody, readBodyCapped } from "../body";
 import type { RateLimiter } from "../rate-limit";
 import type { RequestState, RequestStates } from "../request-state";
-import { payloadCallId, resolveAccount } from "./account-resolution";
+import { payloadCallId } from "../vapi-message";
+import { resolveAccount } from "./account-resolution";
 import { type AuthSecrets, authenticate } from "./authenticate";
 
 export type GuardDeps = {

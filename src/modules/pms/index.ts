@@ -2,19 +2,13 @@ import { Elysia, t } from "elysia";
 import type { Patient } from "../../domain/patient";
 import { admitPmsRequest, authenticateBody, type GatewayContext, type GuardDeps, unwrapEnvelope } from "../../http/auth/guard";
 import type { RequestStates } from "../../http/request-state";
+import { callContext, messageOf } from "../../http/vapi-message";
 import { AppError } from "../../lib/errors";
 import { type AnyOperation, operations } from "../../operations";
 import type { OperationExecutor } from "../../operations/execute";
 import { PatientId } from "../../operations/schema-parts";
-import { callContext } from "../vapi/call-context";
 import type { CallerGate } from "../vapi/caller-gate";
 import { ErrorEnvelope, success } from "./model";
-
-const messageOf = (payload: unknown): Record<string, unknown> => {
-  const root = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
-  const message = root.message && typeof root.message === "object" ? (root.message as Record<string, unknown>) : null;
-  return message ?? root;
-};
 
 export type PmsModuleDeps = GuardDeps & { states: RequestStates; executor: OperationExecutor; gate: CallerGate };
 
