@@ -93,7 +93,7 @@ export function createDeps(input: DepsInput): AppDeps {
   const executor = new OperationExecutor({ integrations, audit, idempotency: new IdempotencyStore(db, clock), clock, logger, metrics });
   const verifications = new CallVerifications(db);
   const gate = new CallerGate({ integrations, verifications });
-  const callReports = new CallReports(db, clock);
+  const callReports = new CallReports(db, clock, audit);
   const accounts = new AccountService(db);
   return {
     config,

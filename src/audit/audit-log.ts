@@ -1,15 +1,10 @@
-import { and, desc, eq, gte, lte, type SQL } from "drizzle-orm";
-import type { Actor } from "../accounts/principal";
+import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import { textHasCardData } from "../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
-
-export type AuditEntry = Omit<ChainedContent, "responseTime" | "createdAt" | "actor"> & {
-  responseTimeMs: number;
-  actor: Actor | "system";
-};
+import { type AuditEntry, type AuditEvent, auditEntryOf } from "./events";
 
 export type AuditRow = typeof pmsAuditLogs.$inferSelect;
 
@@ -54,7 +49,17 @@ export class AuditLog {
     private readonly chain: ChainKeys,
   ) {}
 
-  record(entry: AuditEntry): Promise<void> {
+  /** The one way onto the record: every kind of event becomes its row here. */
+  write(event: AuditEvent): Promise<void> {
+    return this.record(auditEntryOf(event));
+  }
+
+  /** Keeps an event that could not be appended now and retries it in the background. */
+  deferEvent(event: AuditEvent): void {
+    this.defer(auditEntryOf(event));
+  }
+
+  private record(entry: AuditEntry): Promise<void> {
     const { responseTimeMs, ...rest } = entry;
     const content: ChainedContent = {
       ...rest,
@@ -128,8 +133,7 @@ export class AuditLog {
     return this.backlog.length;
   }
 
-  /** Keeps an entry that could not be appended now and retries it in the background. */
-  defer(entry: AuditEntry): void {
+  private defer(entry: AuditEntry): void {
     this.backlog.push(entry);
     this.scheduleRetry();
   }
@@ -166,6 +170,24 @@ export class AuditLog {
       await new Promise((r) => setTimeout(r, 100));
     }
     return this.backlog.length === 0;
+  }
+
+  /** The patients an operation succeeded on during one call (for the end-of-call report). */
+  async patientsTouchedInCall(accountId: string, callId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectDistinct({ patientId: pmsAuditLogs.patientId })
+      .from(pmsAuditLogs)
+      .where(and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)));
+    return rows.flatMap((r) => (r.patientId ? [r.patientId] : [])).sort();
+  }
+
+  /** Every clinic call that left a row since a time. */
+  async callsSince(since: string): Promise<Array<{ accountId: string; callId: string }>> {
+    const rows = await this.db
+      .selectDistinct({ accountId: pmsAuditLogs.accountId, callId: pmsAuditLogs.callId })
+      .from(pmsAuditLogs)
+      .where(and(isNotNull(pmsAuditLogs.callId), isNotNull(pmsAuditLogs.accountId), gte(pmsAuditLogs.createdAt, since)));
+    return rows.flatMap((r) => (r.accountId && r.callId ? [{ accountId: r.accountId, callId: r.callId }] : []));
   }
 
   list(filter: AuditFilter): Promise<AuditRow[]> {

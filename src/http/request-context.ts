@@ -67,19 +67,16 @@ export const requestContext = (deps: RequestContextDeps) =>
         state.audited = true;
         // The refusal is answered either way; a failed audit write is logged, never turned into a crash.
         await deps.audit
-          .record({
+          .write({
+            kind: "operation",
+            ok: false,
+            code: failure.code,
+            action: state.action,
             accountId: state.account.id,
             callId: state.callId ?? null,
-            toolCallId: null,
-            action: state.action,
-            patientId: null,
-            phiAccessed: false,
-            success: false,
-            statusCode: status,
-            errorCode: failure.code,
-            responseTimeMs: performance.now() - state.startedAt,
             requestId,
             actor: state.principal?.kind ?? "system",
+            startedAt: state.startedAt,
           })
           .catch((e) => deps.logger.error({ requestId, errorName: (e as Error)?.name }, "audit write failed"));
       }

@@ -1,6 +1,7 @@
 import type { Actor } from "../accounts/principal";
 import { type AccountRecord, practiceOf } from "../accounts/service";
 import type { AuditLog } from "../audit/audit-log";
+import type { AuditEvent } from "../audit/events";
 import type { PmsIntegrations } from "../connections/pms-connections";
 import type { Clock } from "../lib/clock";
 import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
@@ -174,19 +175,17 @@ export class OperationExecutor {
   ): Promise<ExecuteOutcome> {
     const outcome: ExecuteOutcome = { ok: false, status: errorStatus[code], code, message, replayed: false };
     this.deps.metrics.observeOperation(req.action, code);
-    await this.deps.audit.record({
+    await this.deps.audit.write({
+      kind: "operation",
+      ok: false,
+      code,
+      action: req.action,
       accountId: req.account?.id ?? null,
       callId: req.callId,
       toolCallId: req.toolCallId,
-      action: req.action,
-      patientId: null,
-      phiAccessed: false,
-      success: false,
-      statusCode: outcome.status,
-      errorCode: code,
-      responseTimeMs: performance.now() - startedAt,
       requestId: req.requestId,
       actor: req.actor,
+      startedAt,
     });
     return outcome;
   }
@@ -214,52 +213,38 @@ export class OperationExecutor {
     return { code: "INTERNAL" as const, message: "Something went wrong on our side. Please try again." };
   }
 
-  private auditEntry(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
-    return {
+  private auditEvent(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, startedAt: number): AuditEvent {
+    const subject = {
+      action: req.operation.name,
       accountId: req.account.id,
       callId: req.callId,
       toolCallId: req.toolCallId,
-      action: req.operation.name,
       patientId,
-      phiAccessed: outcome.ok && req.operation.phi,
-      success: outcome.ok,
-      statusCode: outcome.status,
-      errorCode: outcome.ok ? null : outcome.code,
-      responseTimeMs: performance.now() - started,
       requestId: req.requestId,
       actor: req.actor,
+      startedAt,
     };
+    return outcome.ok
+      ? { kind: "operation", ok: true, status: outcome.status, phi: req.operation.phi, ...subject }
+      : { kind: "operation", ok: false, code: outcome.code, ...subject };
   }
 
   /** For writes: the row is appended now, or kept in the audit backlog until it can be. */
   private async auditOrDefer(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
     this.deps.metrics.observeOperation(req.operation.name, outcome.ok ? "ok" : outcome.code);
-    const entry = this.auditEntry(req, outcome, patientId, started);
+    const event = this.auditEvent(req, outcome, patientId, started);
     try {
-      await this.deps.audit.record(entry);
+      await this.deps.audit.write(event);
     } catch (e) {
       this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "audit write failed; kept in the backlog");
-      this.deps.audit.defer(entry);
+      this.deps.audit.deferEvent(event);
     }
   }
 
   private async audit(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, started: number) {
     this.deps.metrics.observeOperation(req.operation.name, outcome.ok ? "ok" : outcome.code);
     try {
-      await this.deps.audit.record({
-        accountId: req.account.id,
-        callId: req.callId,
-        toolCallId: req.toolCallId,
-        action: req.operation.name,
-        patientId,
-        phiAccessed: outcome.ok && req.operation.phi,
-        success: outcome.ok,
-        statusCode: outcome.status,
-        errorCode: outcome.ok ? null : outcome.code,
-        responseTimeMs: performance.now() - started,
-        requestId: req.requestId,
-        actor: req.actor,
-      });
+      await this.deps.audit.write(this.auditEvent(req, outcome, patientId, started));
     } catch (e) {
       this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "audit write failed");
       throw new AppError("INTERNAL", "The operation could not be recorded, so it is reported as failed.");

@@ -40,19 +40,15 @@ export class WritebackPoller {
         continue;
       }
       await this.deps.store.finish(row.reference, outcome, createdId);
-      await this.deps.audit.record({
-        accountId: row.accountId,
-        callId: null,
-        toolCallId: null,
+      await this.deps.audit.write({
+        kind: "writeback_settled",
+        outcome: outcome === "completed" ? "completed" : "failed",
         action: row.action,
+        accountId: row.accountId,
         patientId: row.patientId ?? (row.action === "create_patient" ? createdId : null),
-        phiAccessed: false,
-        success: outcome === "completed",
-        statusCode: outcome === "completed" ? 200 : 502,
-        errorCode: outcome === "completed" ? null : "PMS_ERROR",
-        responseTimeMs: performance.now() - started,
         requestId: row.reference,
         actor: "system",
+        startedAt: started,
       });
       counts[outcome]++;
     }

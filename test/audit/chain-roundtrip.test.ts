@@ -21,19 +21,18 @@ const nasty = fc.oneof(
 test("property: random strings in every id field round-trip through the audit chain, and verification stays intact (300 rows)", async () => {
   await fc.assert(
     fc.asyncProperty(nasty, nasty, nasty, nasty, async (callId, toolCallId, patientId, requestId) => {
-      await t.deps.audit.record({
+      await t.deps.audit.write({
+        kind: "operation",
+        ok: false,
+        code: "VALIDATION",
         accountId: "acc-roundtrip",
         callId,
         toolCallId,
         action: "get_patient",
         patientId,
-        phiAccessed: false,
-        success: false,
-        statusCode: 400,
-        errorCode: "VALIDATION",
-        responseTimeMs: 1,
         requestId,
         actor: "vapi",
+        startedAt: performance.now(),
       });
       const [row] = (await t.database.client.execute("select call_id, tool_call_id, patient_id, request_id from pms_audit_logs order by id desc limit 1")).rows;
       // What is stored is exactly what the chain hashed.

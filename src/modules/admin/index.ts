@@ -130,19 +130,13 @@ export function adminModule(deps: AdminModuleDeps) {
           if (!updated) throw new AppError("ACCOUNT_NOT_FOUND", "No such clinic.");
           // Turning the REST caller gate off (or on) changes who may read PHI: it is on the record.
           if (body.restCallerGate !== undefined && before?.restCallerGate !== body.restCallerGate) {
-            await deps.audit.record({
-              accountId: updated.id,
-              callId: null,
-              toolCallId: null,
+            await deps.audit.write({
+              kind: "setting_changed",
               action: body.restCallerGate ? "rest_caller_gate_on" : "rest_caller_gate_off",
-              patientId: null,
-              phiAccessed: false,
-              success: true,
-              statusCode: 200,
-              errorCode: null,
-              responseTimeMs: performance.now() - started,
+              accountId: updated.id,
               requestId: deps.states.get(request)?.requestId ?? "",
               actor: staff.kind,
+              startedAt: started,
             });
           }
           return { account: await present(updated) };

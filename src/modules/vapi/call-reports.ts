@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import type { AuditLog } from "../../audit/audit-log";
 import type { Database } from "../../db/client";
-import { callReports, pmsAuditLogs } from "../../db/schema";
+import { callReports } from "../../db/schema";
 import { redactCardData } from "../../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../../lib/clock";
 import { asObject, type JsonObject } from "../../lib/json";
@@ -39,17 +40,12 @@ export class CallReports {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
   ) {}
 
   /** True when stored now; false when this call was already reported (a repeat is a no-op). */
   async store(accountId: string, facts: EndOfCallFacts): Promise<{ stored: boolean; patientIds: string[] }> {
-    const touched = await this.db
-      .selectDistinct({ patientId: pmsAuditLogs.patientId })
-      .from(pmsAuditLogs)
-      .where(
-        and(eq(pmsAuditLogs.accountId, accountId), eq(pmsAuditLogs.callId, facts.callId), eq(pmsAuditLogs.success, true), isNotNull(pmsAuditLogs.patientId)),
-      );
-    const patientIds = touched.flatMap((r) => (r.patientId ? [r.patientId] : [])).sort();
+    const patientIds = await this.audit.patientsTouchedInCall(accountId, facts.callId);
     const inserted = await this.db
       .insert(callReports)
       .values({
@@ -68,11 +64,14 @@ export class CallReports {
 
   /** Calls that touched the PMS since a time but have no stored report (a report that never arrived). */
   async callsWithoutReport(since: string): Promise<Array<{ accountId: string; callId: string }>> {
-    const rows = await this.db.all<{ account_id: string; call_id: string }>(sql`
-      select distinct a.account_id, a.call_id from pms_audit_logs a
-       where a.call_id is not null and a.account_id is not null and a.created_at >= ${since}
-         and not exists (select 1 from call_reports r where r.account_id = a.account_id and r.call_id = a.call_id)`);
-    return rows.map((r) => ({ accountId: r.account_id, callId: r.call_id }));
+    const calls = await this.audit.callsSince(since);
+    if (calls.length === 0) return [];
+    const reported = await this.db
+      .select({ accountId: callReports.accountId, callId: callReports.callId })
+      .from(callReports)
+      .where(inArray(callReports.callId, [...new Set(calls.map((c) => c.callId))]));
+    const done = new Set(reported.map((r) => `${r.accountId}\u0000${r.callId}`));
+    return calls.filter((c) => !done.has(`${c.accountId}\u0000${c.callId}`));
   }
 
   async recordSummaryNote(accountId: string, callId: string, noteId: string): Promise<void> {
