@@ -10,14 +10,19 @@ import { vapiModule } from "./modules/vapi";
 
 /** Builds the whole HTTP app from its dependencies; tests call `createApp(deps).handle(request)`. */
 export function createApp(deps: AppDeps) {
-  const secrets = { webhookSecrets: deps.config.vapiWebhookSecrets, jwtSecret: deps.config.adminJwtSecret };
+  // What every authentication scheme needs, once: the modules declare `{ auth: ... }` on their routes.
+  const auth = {
+    ...deps,
+    secrets: { webhookSecrets: deps.config.vapiWebhookSecrets, jwtSecret: deps.config.adminJwtSecret },
+    jwtSecret: deps.config.adminJwtSecret,
+  };
   return new Elysia({ name: "pms-gateway" })
     .use(requestContext(deps))
     .use(healthModule(deps.db, deps.audit))
-    .use(pmsModule({ ...deps, secrets }))
-    .use(vapiModule({ ...deps, secrets, publicUrl: deps.config.publicUrl }))
-    .use(monitoringModule({ ...deps, jwtSecret: deps.config.adminJwtSecret, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))
-    .use(adminModule({ ...deps, jwtSecret: deps.config.adminJwtSecret }))
+    .use(pmsModule(auth))
+    .use(vapiModule({ ...auth, publicUrl: deps.config.publicUrl }))
+    .use(monitoringModule({ ...auth, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))
+    .use(adminModule(auth))
     .use(docsModule(deps.config.publicUrl));
 }
 

@@ -86,10 +86,9 @@ export type GatewayContext = { principal: Principal; account: AccountRecord; cal
  */
 export async function admitPmsRequest(
   deps: GuardDeps,
-  input: { request: Request; payload: unknown; args: unknown; query: Record<string, unknown>; action: string | undefined },
+  input: { request: Request; payload: unknown; args: unknown; query: Record<string, unknown> },
 ): Promise<GatewayContext> {
   const state = stateOf(deps, input.request);
-  state.action = input.action;
   const principal = await authenticateBodyless(deps, input.request);
   const queryAccountId = typeof input.query.accountId === "string" ? input.query.accountId : null;
   const account = await resolveAccount(

@@ -3,6 +3,9 @@ import { AccountModel, CreateAccountBody, UpdateAccountBody } from "../../accoun
 import { type AccountRecord, type AccountService, practiceOf } from "../../accounts/service";
 import type { AuditLog, AuditRow } from "../../audit/audit-log";
 import type { PmsIntegrations } from "../../connections/pms-connections";
+import type { GuardDeps } from "../../http/auth/guard";
+import { authentication } from "../../http/auth/macro";
+import { requireAccountAccess, scopedAccountId } from "../../http/auth/staff";
 import { parseJsonBody, readBodyCapped } from "../../http/body";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
@@ -10,9 +13,8 @@ import { type Clock, sqlTimeFromIso } from "../../lib/clock";
 import { AppError } from "../../lib/errors";
 import { ErrorEnvelope } from "../pms/model";
 import type { CallReports } from "../vapi/call-reports";
-import { authenticateStaff, requireAccountAccess, requireAdmin, scopedAccountId } from "./guard";
 
-export type AdminModuleDeps = {
+export type AdminModuleDeps = GuardDeps & {
   accounts: AccountService;
   callReports: CallReports;
   integrations: PmsIntegrations;
@@ -89,15 +91,15 @@ export function adminModule(deps: AdminModuleDeps) {
     new Elysia({ name: "modules/admin", prefix: "/api/admin" })
       // Bodies are read through the same 1 MiB cap as every other route (chunked ones included).
       .onParse(async ({ request }) => parseJsonBody(await readBodyCapped(request)))
-      .derive(async ({ request }) => ({ staff: await authenticateStaff(request, deps) }))
+      .use(authentication(deps))
       .post(
         "/accounts",
-        async ({ staff, body, set }) => {
-          requireAdmin(staff);
+        async ({ principal: staff, body, set }) => {
           set.status = 201;
           return { account: await present(await deps.accounts.create(body)) };
         },
         {
+          auth: "admin",
           parse: "json",
           body: CreateAccountBody,
           response: { 201: t.Object({ account: AccountModel }), ...errors },
@@ -106,24 +108,30 @@ export function adminModule(deps: AdminModuleDeps) {
       )
       .get(
         "/accounts",
-        async ({ staff }) => {
-          requireAdmin(staff);
+        async ({ principal: staff }) => {
           return { accounts: await Promise.all((await deps.accounts.list()).map(present)) };
         },
-        { response: { 200: t.Object({ accounts: t.Array(AccountModel) }), ...errors }, detail: { summary: "List clinic accounts", tags: ["Admin"], security } },
+        {
+          auth: "admin",
+          response: { 200: t.Object({ accounts: t.Array(AccountModel) }), ...errors },
+          detail: { summary: "List clinic accounts", tags: ["Admin"], security },
+        },
       )
       .get(
         "/accounts/:id",
-        async ({ staff, params }) => {
+        async ({ principal: staff, params }) => {
           requireAccountAccess(staff, params.id);
           return { account: await present(await load(params.id)) };
         },
-        { response: { 200: t.Object({ account: AccountModel }), ...errors }, detail: { summary: "Get a clinic account", tags: ["Admin"], security } },
+        {
+          auth: "staff",
+          response: { 200: t.Object({ account: AccountModel }), ...errors },
+          detail: { summary: "Get a clinic account", tags: ["Admin"], security },
+        },
       )
       .patch(
         "/accounts/:id",
-        async ({ staff, params, body, request }) => {
-          requireAdmin(staff);
+        async ({ principal: staff, params, body, request }) => {
           const started = performance.now();
           const before = await deps.accounts.get(params.id);
           const updated = await deps.accounts.update(params.id, body);
@@ -142,6 +150,7 @@ export function adminModule(deps: AdminModuleDeps) {
           return { account: await present(updated) };
         },
         {
+          auth: "admin",
           parse: "json",
           body: UpdateAccountBody,
           response: { 200: t.Object({ account: AccountModel }), ...errors },
@@ -150,12 +159,12 @@ export function adminModule(deps: AdminModuleDeps) {
       )
       .put(
         "/accounts/:id/pms",
-        async ({ staff, params, body }) => {
-          requireAdmin(staff);
+        async ({ principal: staff, params, body }) => {
           const account = await load(params.id);
           return { pms: await deps.integrations.configure(practiceOf(account), body.provider, body.credentials) };
         },
         {
+          auth: "admin",
           parse: "json",
           body: t.Object({
             provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
@@ -175,7 +184,7 @@ export function adminModule(deps: AdminModuleDeps) {
       )
       .get(
         "/call-reports",
-        async ({ staff, query }) => {
+        async ({ principal: staff, query }) => {
           const accountId = scopedAccountId(staff, query.accountId);
           const rows = await deps.callReports.list({
             limit: query.limit ?? 100,
@@ -186,6 +195,7 @@ export function adminModule(deps: AdminModuleDeps) {
           return { callReports: rows };
         },
         {
+          auth: "staff",
           query: t.Object(listingQuery),
           response: {
             200: t.Object({
@@ -210,7 +220,7 @@ export function adminModule(deps: AdminModuleDeps) {
       )
       .get(
         "/audit-logs",
-        async ({ staff, query }) => {
+        async ({ principal: staff, query }) => {
           const accountId = scopedAccountId(staff, query.accountId);
           const rows: AuditRow[] = await deps.audit.list({
             limit: query.limit ?? 100,
@@ -222,6 +232,7 @@ export function adminModule(deps: AdminModuleDeps) {
           return { auditLogs: rows };
         },
         {
+          auth: "staff",
           query: t.Object({ ...listingQuery, action: t.Optional(t.String({ maxLength: 40 })) }),
           response: { 200: t.Object({ auditLogs: t.Array(AuditLogModel) }), ...errors },
           detail: { summary: "List audit-log rows, newest first (no bodies, ids only)", tags: ["Admin"], security },

@@ -4,12 +4,14 @@ import { auditMetrics, type MetricsWindow, WINDOWS } from "../../audit/metrics";
 import { verifyAuditChain } from "../../audit/verify";
 import type { Database } from "../../db/client";
 import { bearerToken } from "../../http/auth/bearer";
+import type { GuardDeps } from "../../http/auth/guard";
+import { authentication } from "../../http/auth/macro";
+import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "../../http/auth/staff";
 import type { Metrics } from "../../lib/metrics";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
-import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "./guard";
 
-export type MonitoringDeps = StaffAuthDeps & { db: Database; chainKeys: ChainKeys; metrics: Metrics; metricsToken?: string };
+export type MonitoringDeps = GuardDeps & StaffAuthDeps & { db: Database; chainKeys: ChainKeys; metrics: Metrics; metricsToken?: string };
 
 const security = [{ bearer: [] }];
 const errors = { 401: ErrorEnvelope, 403: ErrorEnvelope };
@@ -27,31 +29,26 @@ const AuditMetricsModel = t.Object({
 /** Audit-chain verification, the seed's monitoring figures, and a Prometheus endpoint for Fly. */
 export function monitoringModule(deps: MonitoringDeps) {
   return new Elysia({ name: "modules/monitoring" })
-    .get(
-      "/api/admin/audit-logs/verify",
-      async ({ request }) => {
-        requireAdmin(await authenticateStaff(request, deps));
-        return verifyAuditChain(deps.db, deps.chainKeys);
+    .use(authentication(deps))
+    .get("/api/admin/audit-logs/verify", () => verifyAuditChain(deps.db, deps.chainKeys), {
+      auth: "admin",
+      response: {
+        200: t.Union([
+          t.Object({ ok: t.Literal(true), rows: t.Integer(), lastId: t.Union([t.Integer(), t.Null()]) }),
+          t.Object({ ok: t.Literal(false), rows: t.Integer(), brokenAtId: t.Integer(), reason: t.String() }),
+        ]),
+        ...errors,
       },
-      {
-        response: {
-          200: t.Union([
-            t.Object({ ok: t.Literal(true), rows: t.Integer(), lastId: t.Union([t.Integer(), t.Null()]) }),
-            t.Object({ ok: t.Literal(false), rows: t.Integer(), brokenAtId: t.Integer(), reason: t.String() }),
-          ]),
-          ...errors,
-        },
-        detail: { summary: "Verify the audit log's hash chain (reports the first broken, edited or missing row)", tags: ["Admin"], security },
-      },
-    )
+      detail: { summary: "Verify the audit log's hash chain (reports the first broken, edited or missing row)", tags: ["Admin"], security },
+    })
     .get(
       "/api/admin/metrics",
-      async ({ request, query }) => {
-        const staff = await authenticateStaff(request, deps);
-        const accountId = scopedAccountId(staff, query.accountId);
+      async ({ principal, query }) => {
+        const accountId = scopedAccountId(principal, query.accountId);
         return auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId);
       },
       {
+        auth: "staff",
         query: t.Object({
           accountId: t.Optional(t.String({ maxLength: 200 })),
           window: t.Optional(t.Union(Object.keys(WINDOWS).map((w) => t.Literal(w as keyof typeof WINDOWS)))),

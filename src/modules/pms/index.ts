@@ -1,6 +1,8 @@
 import { Elysia, t } from "elysia";
 import type { Patient } from "../../domain/patient";
-import { admitPmsRequest, authenticateBody, type GatewayContext, type GuardDeps, unwrapEnvelope } from "../../http/auth/guard";
+import type { GatewayContext, GuardDeps } from "../../http/auth/guard";
+import { authentication } from "../../http/auth/macro";
+import type { StaffAuthDeps } from "../../http/auth/staff";
 import type { RequestStates } from "../../http/request-state";
 import { callContext, messageOf } from "../../http/vapi-message";
 import { AppError } from "../../lib/errors";
@@ -10,7 +12,7 @@ import { PatientId } from "../../operations/schema-parts";
 import type { CallerGate } from "../vapi/caller-gate";
 import { ErrorEnvelope, success } from "./model";
 
-export type PmsModuleDeps = GuardDeps & { states: RequestStates; executor: OperationExecutor; gate: CallerGate };
+export type PmsModuleDeps = GuardDeps & StaffAuthDeps & { states: RequestStates; executor: OperationExecutor; gate: CallerGate };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const AccountQuery = {
@@ -39,7 +41,6 @@ function detail(op: AnyOperation) {
     description: `${op.description}${op.write ? `\n\n${envelopeNote}` : ""}`,
     tags: [op.tag],
     operationId: op.name,
-    security: [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as Array<Record<string, string[]>>,
   };
 }
 
@@ -48,7 +49,6 @@ function detail(op: AnyOperation) {
  * authentication, tenancy, audit and idempotency are the same code for every entry point.
  */
 export function pmsModule(deps: PmsModuleDeps) {
-  const actions = new Map<string, AnyOperation>();
   const run = async (
     op: AnyOperation,
     gateway: GatewayContext,
@@ -96,35 +96,21 @@ export function pmsModule(deps: PmsModuleDeps) {
     return { data: outcome.data, summary: outcome.summary };
   };
 
-  // Our onParse hook (authenticate, then JSON) runs first; naming "json" too tells the OpenAPI document the content type.
-  const app = new Elysia({ name: "modules/pms", prefix: "/api/pms" })
-    .onParse(({ request }) => authenticateBody(deps, request))
-    .derive(async (ctx) => {
-      const { args, payload } = unwrapEnvelope(ctx.body);
-      const gateway = await admitPmsRequest(deps, {
-        request: ctx.request,
-        payload,
-        args,
-        query: ctx.query as Record<string, unknown>,
-        action: actions.get(`${ctx.request.method} ${ctx.route}`)?.name,
-      });
-      // Validation then applies to the bare arguments, whichever form the body came in.
-      if (ctx.body !== undefined) ctx.body = args;
-      return { gateway };
-    });
+  const app = new Elysia({ name: "modules/pms", prefix: "/api/pms" }).use(authentication(deps));
 
   // Every route is generated from its operation's definition: method, path, argument and result schemas.
   for (const op of Object.values(operations) as AnyOperation[]) {
     const { method, path, pathParam, queryFallback } = op.rest;
-    actions.set(`${method} /api/pms${path}`, op);
     const input = pathParam ? t.Omit(op.input, [pathParam]) : op.input;
     const fromQuery = method === "GET";
     const hook = {
+      // The operation is named first, so a refusal during authentication is audited under it.
+      operation: op.name,
+      auth: "pms" as const,
       ...(pathParam ? { params: PatientParams } : {}),
       ...(fromQuery
         ? { query: t.Composite([input, t.Object(AccountQuery)]) }
         : {
-            parse: "json" as const,
             body: input,
             ...(queryFallback ? { query: t.Object({ [queryFallback]: t.Optional(t.String({ minLength: 1, maxLength: 120 })), ...AccountQuery }) } : {}),
           }),

@@ -1,7 +1,9 @@
 import { Elysia, t } from "elysia";
 import type { AccountRecord } from "../../accounts/service";
 import { resolveAccount } from "../../http/auth/account-resolution";
-import { authenticateBody, authenticateBodyless, type GuardDeps } from "../../http/auth/guard";
+import type { GuardDeps } from "../../http/auth/guard";
+import { authentication } from "../../http/auth/macro";
+import type { StaffAuthDeps } from "../../http/auth/staff";
 import type { RequestStates } from "../../http/request-state";
 import { callContext } from "../../http/vapi-message";
 import { AppError } from "../../lib/errors";
@@ -15,15 +17,14 @@ import type { ToolCallService } from "./tool-call-service";
 import { extractFunctionCall, extractToolCalls, type IncomingToolCall } from "./tool-calls";
 import { buildPmsTools, PMS_SYSTEM_PROMPT_ADDITION } from "./tools/definitions";
 
-export type VapiModuleDeps = GuardDeps & {
-  executor: OperationExecutor;
-  states: RequestStates;
-  toolCalls: ToolCallService;
-  endOfCall: EndOfCallService;
-  publicUrl: string;
-};
-
-const security = [{ vapiSignature: [] }, { vapiSecret: [] }, { bearer: [] }] as Array<Record<string, string[]>>;
+export type VapiModuleDeps = GuardDeps &
+  StaffAuthDeps & {
+    executor: OperationExecutor;
+    states: RequestStates;
+    toolCalls: ToolCallService;
+    endOfCall: EndOfCallService;
+    publicUrl: string;
+  };
 
 /**
  * Vapi's server URL (contract §3). Authentication failures are 401s Vapi can log; once a request is
@@ -80,7 +81,7 @@ export function vapiModule(deps: VapiModuleDeps) {
   };
 
   return new Elysia({ name: "modules/vapi", prefix: "/api/vapi" })
-    .onParse(({ request }) => authenticateBody(deps, request))
+    .use(authentication(deps))
     .post(
       "/webhook",
       async ({ body, request }) => {
@@ -131,7 +132,7 @@ export function vapiModule(deps: VapiModuleDeps) {
         }
       },
       {
-        parse: "json",
+        auth: "vapi",
         body: ServerMessageBody,
         response: { 200: WebhookResponse, 401: ErrorEnvelope, 413: ErrorEnvelope, 429: ErrorEnvelope },
         detail: {
@@ -140,19 +141,18 @@ export function vapiModule(deps: VapiModuleDeps) {
             "`tool-calls` → `{results: [{toolCallId, name, result|error}]}` in the order received; " +
             "`end-of-call-report` is stored once per call; every other type → `{}`.",
           tags: ["Vapi"],
-          security,
         },
       },
     )
     .get(
       "/tools",
-      async ({ request }) => {
-        await authenticateBodyless(deps, request);
+      async () => {
         return { tools, systemPromptAddition: PMS_SYSTEM_PROMPT_ADDITION };
       },
       {
+        auth: "vapi",
         response: { 200: t.Object({ tools: t.Array(t.Unknown()), systemPromptAddition: t.String() }), 401: ErrorEnvelope },
-        detail: { summary: "The PMS function tools and system-prompt addition for a Vapi assistant", tags: ["Vapi"], security },
+        detail: { summary: "The PMS function tools and system-prompt addition for a Vapi assistant", tags: ["Vapi"] },
       },
     );
 }

@@ -1,11 +1,11 @@
 import type { Principal } from "../../accounts/principal";
 import type { AccountService } from "../../accounts/service";
-import { bearerToken } from "../../http/auth/bearer";
-import { verifyToken } from "../../http/auth/jwt";
-import type { RateLimiter } from "../../http/rate-limit";
-import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
 import { AppError, unauthorized } from "../../lib/errors";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestStates } from "../request-state";
+import { bearerToken } from "./bearer";
+import { verifyToken } from "./jwt";
 
 export type StaffPrincipal = Extract<Principal, { kind: "admin" | "clinic" }>;
 
