@@ -8,7 +8,7 @@ const Port = Type.String({ pattern: "^[0-9]{1,5}$" });
 const PositiveInt = Type.String({ pattern: "^[1-9][0-9]*$" });
 const Url = Type.String({ pattern: "^https?://" });
 
-/** Every variable the service reads (contract §6). Everything is a string in the environment. */
+/** Every variable the service reads. Everything is a string in the environment. */
 export const EnvSchema = Type.Object({
   NODE_ENV: Type.Optional(Type.Union([Type.Literal("production"), Type.Literal("development"), Type.Literal("test")])),
   PORT: Type.Optional(Port),

@@ -1,4 +1,4 @@
-/** Who is calling, as proven by a credential (contract §1). */
+/** Who is calling, as proven by a credential. */
 export type Principal = { kind: "vapi"; scheme: "hmac" | "secret" | "bearer" } | { kind: "clinic"; accountId: string } | { kind: "admin" };
 
 export type Actor = "vapi" | "clinic" | "admin";

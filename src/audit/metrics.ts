@@ -16,7 +16,7 @@ export type AuditMetrics = {
 };
 
 /**
- * The seed's three monitoring figures (per-action response times, error rate, PHI accesses and
+ * The three monitoring figures (per-action response times, error rate, PHI accesses and
  * distinct patients), from `pms_audit_logs` with SQLite time arithmetic. The (account_id, created_at)
  * and (created_at, action) indexes keep each a range scan.
  */

@@ -4,20 +4,20 @@ import { asObject, type JsonObject } from "../lib/json";
 
 /**
  * Vapi's server messages, read one way everywhere: `{message: {type, call, customer, phoneNumber,
- * assistant, ...}}`, or the seed envelope `{call, data}` on REST. Every id read from them must be a
+ * assistant, ...}}`, or the call envelope `{call, data}` on REST. Every id read from them must be a
  * well-formed identifier, or it is ignored.
  */
 
 /** An id as sent, or undefined when it is not a well-formed identifier (never stored or compared). */
 const str = (v: unknown): string | undefined => (isIdentifier(v) ? v : undefined);
 
-/** The message inside a Vapi payload, or the payload itself (the seed envelope has no `message`). */
+/** The message inside a Vapi payload, or the payload itself (the call envelope has no `message`). */
 export const messageOf = (payload: unknown): JsonObject => {
   const root = asObject(payload) ?? {};
   return asObject(root.message) ?? root;
 };
 
-/** Account ids named explicitly in a Vapi message or the seed envelope (contract §1, in its order). */
+/** Account ids named explicitly in a Vapi message or the call envelope, in order of precedence. */
 export function payloadAccountIds(payload: unknown): { explicit: string[]; phoneNumberIds: string[]; phoneNumbers: string[]; assistantIds: string[] } {
   const root = asObject(payload);
   const message = asObject(root?.message);

@@ -11,7 +11,7 @@ import { processPayment } from "./process-payment";
 import { rescheduleAppointment } from "./reschedule-appointment";
 import { searchPatients } from "./search-patients";
 
-/** The eleven PMS operations of contract §2, keyed by their tool name (contract §3). */
+/** The PMS operations, keyed by their tool name: the one registry that routes, tools and the OpenAPI document are generated from. */
 export const operations = {
   check_availability: checkAvailability,
   book_appointment: bookAppointment,

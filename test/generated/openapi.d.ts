@@ -67,14 +67,14 @@ export interface paths {
          * Book an appointment
          * @description Books an appointment for a known patient at a start time taken from check_availability. If the result says pending, tell the caller the request was sent and the office will confirm.
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         post: operations["book_appointment"];
         /**
          * Cancel an appointment
          * @description Cancels an existing appointment. Confirm with the caller before cancelling.
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         delete: operations["cancel_appointment"];
         options?: never;
@@ -83,7 +83,7 @@ export interface paths {
          * Move an appointment
          * @description Moves an existing appointment to a new start time (check availability first).
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         patch: operations["reschedule_appointment"];
         trace?: never;
@@ -141,7 +141,7 @@ export interface paths {
          * Create a patient
          * @description Creates a new patient record. Search first: only create when no existing patient matches.
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         post: operations["create_patient"];
         delete?: never;
@@ -163,7 +163,7 @@ export interface paths {
          * Add a note to a patient
          * @description Adds a short note to the patient's record for the office staff (no card numbers).
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         post: operations["add_patient_note"];
         delete?: never;
@@ -225,7 +225,7 @@ export interface paths {
          * Record a payment
          * @description Posts a payment to the patient's account. Never ask for or pass card numbers or security codes: card payments carry a paymentToken from the payment processor.
          *
-         *     Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
+         *     Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. Writes are idempotent with an `Idempotency-Key` header.
          */
         post: operations["process_payment"];
         delete?: never;

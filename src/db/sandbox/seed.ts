@@ -1,4 +1,4 @@
-// biome-ignore-all lint/style/noNonNullAssertion: the seed inserts fixed rows and reads back exactly those; every index is one it just wrote.
+// biome-ignore-all lint/style/noNonNullAssertion: this demo practice inserts fixed rows and reads back exactly those; every index is one it just wrote.
 import { DateTime } from "luxon";
 import { withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";

@@ -2,8 +2,8 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { sqlNow } from "./columns";
 
 /**
- * One row per PMS operation, success or failure. Column names follow the seed so its monitoring SQL
- * ports to SQLite; no request or response bodies are ever stored here.
+ * One row per PMS operation attempt, success or failure. Column names are the ones the monitoring
+ * queries use; no request or response bodies are ever stored here.
  */
 export const pmsAuditLogs = sqliteTable(
   "pms_audit_logs",

@@ -6,14 +6,14 @@ import { payloadAccountIds } from "../vapi-message";
 
 /** Where a request may name its clinic, besides a clinic token's own claim. */
 export type AccountHints = {
-  /** The parsed JSON body: a Vapi message `{message: {...}}`, the seed envelope `{call, data}`, or bare args. */
+  /** The parsed JSON body: a Vapi message `{message: {...}}`, the call envelope `{call, data}`, or bare args. */
   payload?: unknown;
   headerAccountId?: string | null;
   queryAccountId?: string | null;
 };
 
 /**
- * Finds the one clinic a request acts for (contract §1). Never from tool arguments; two sources that
+ * Finds the one clinic a request acts for. Never from tool arguments; two sources that
  * disagree are refused rather than guessed between; unknown and disabled clinics look the same.
  */
 export async function resolveAccount(principal: Principal, hints: AccountHints, accounts: AccountService): Promise<AccountRecord> {

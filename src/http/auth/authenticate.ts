@@ -24,7 +24,7 @@ function matchesWebhookSecret(presented: string, secrets: string[]): boolean {
 }
 
 /**
- * Resolves the caller from the first credential present (contract §1) and never falls through to a
+ * Resolves the caller from the first credential present and never falls through to a
  * weaker one: a request that presents a signature is judged by that signature alone. Returns null
  * for every kind of failure, so the caller answers one generic 401.
  */

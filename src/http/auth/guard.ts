@@ -36,7 +36,7 @@ function stateOf(deps: GuardDeps, request: Request): RequestState {
 
 /**
  * Body requests: reads the raw bytes (capped), verifies the credential over exactly those bytes, and
- * only then parses JSON (contract §1: signatures are checked before parsing).
+ * only then parses JSON (signatures are checked before parsing).
  */
 export async function authenticateBody(deps: GuardDeps, request: Request): Promise<unknown> {
   const state = stateOf(deps, request);
@@ -72,7 +72,7 @@ export async function authenticateBodyless(deps: GuardDeps, request: Request): P
   return authenticateInto(deps, state, request, null);
 }
 
-/** The seed's envelope `{call, data}` (or `{message, data}`) carries the arguments in `data`. */
+/** The call envelope `{call, data}` (or `{message, data}`) carries the arguments in `data`. */
 export function unwrapEnvelope(body: unknown): { args: unknown; payload: unknown } {
   if (isJsonObject(body) && isJsonObject(body.data) && ("call" in body || "message" in body)) return { args: body.data, payload: body };
   return { args: body, payload: body };

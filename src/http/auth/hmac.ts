@@ -18,7 +18,7 @@ export type SignedRequest = {
 };
 
 /**
- * The bytes a caller signs (contract §1): the raw body, `{timestamp}.{rawBody}` when a timestamp is
+ * The bytes a caller signs: the raw body, `{timestamp}.{rawBody}` when a timestamp is
  * sent, and `{timestamp}.{METHOD}.{path?query}` for a request without a body.
  */
 export function signedBytes(req: Omit<SignedRequest, "signature">): Uint8Array | null {

@@ -57,7 +57,7 @@ const AuditLogModel = t.Object({
   createdAt: t.String(),
 });
 
-/** Admin and clinic-IT routes (contract §4). */
+/** Admin and clinic-IT routes. */
 export function adminModule(deps: AdminModuleDeps) {
   const present = async (a: AccountRecord) => ({
     id: a.id,

@@ -26,7 +26,7 @@ const AuditMetricsModel = t.Object({
   pmsErrorsByCode: t.Record(t.String(), t.Integer()),
 });
 
-/** Audit-chain verification, the seed's monitoring figures, and a Prometheus endpoint for Fly. */
+/** Audit-chain verification, the monitoring figures, and a Prometheus endpoint for Fly. */
 export function monitoringModule(deps: MonitoringDeps) {
   return new Elysia({ name: "modules/monitoring" })
     .use(authentication(deps))

@@ -3,7 +3,7 @@ import { type AnyOperation, operations } from "../../operations";
 
 /**
  * Cross-cutting facts of the OpenAPI document that Elysia cannot derive from one route: the error
- * statuses each route family can answer, the gateway's headers, the seed envelope, and JSON Schema
+ * statuses each route family can answer, the gateway's headers, the call envelope, and JSON Schema
  * forms OpenAPI 3.1 spells differently from TypeBox. Applied once, to the generated document.
  */
 
@@ -48,10 +48,10 @@ const IDEMPOTENCY_HEADER = header("Idempotency-Key", "Makes the write safe to re
   pattern: "^[\\x21-\\x7e]{1,128}$",
 });
 
-/** The seed's envelope around the arguments of a PMS route. */
+/** The call envelope around the arguments of a PMS route. */
 const envelopeOf = (args: Json): Json => ({
   type: "object",
-  description: "The seed envelope: the arguments in `data`, the clinic and call in `call`",
+  description: "The call envelope: the arguments in `data`, the clinic and call in `call`",
   required: ["call", "data"],
   properties: {
     call: {

@@ -32,7 +32,7 @@ const errorResponses = {
 };
 
 const envelopeNote =
-  'Body: the arguments object, or the seed envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. ' +
+  'Body: the arguments object, or the call envelope `{"call": {"id", "metadata": {"accountId"}}, "data": {…}}`. ' +
   "Writes are idempotent with an `Idempotency-Key` header.";
 
 function detail(op: AnyOperation) {
@@ -45,7 +45,7 @@ function detail(op: AnyOperation) {
 }
 
 /**
- * The eleven PMS operations over REST (contract §2). Routes only translate HTTP to an operation call:
+ * The eleven PMS operations over REST. Routes only translate HTTP to an operation call:
  * authentication, tenancy, audit and idempotency are the same code for every entry point.
  */
 export function pmsModule(deps: PmsModuleDeps) {

@@ -13,7 +13,7 @@ const redactOrNull = (text: unknown) => (typeof text === "string" && text.length
 
 export type EndOfCallFacts = { callId: string; endedReason: string | null; durationSeconds: number | null; summary: string | null };
 
-/** Reads an end-of-call-report: `artifact`/`analysis` first, then the 2024 top-level fields (vapi.md §6). */
+/** Reads an end-of-call-report: `artifact`/`analysis` first, then the 2024 top-level fields. */
 export function endOfCallFacts(message: JsonObject): EndOfCallFacts | null {
   const callId = str(asObject(message.call)?.id, 200);
   if (!callId) return null;

@@ -27,7 +27,7 @@ export type VapiModuleDeps = GuardDeps &
   };
 
 /**
- * Vapi's server URL (contract §3). Authentication failures are 401s Vapi can log; once a request is
+ * Vapi's server URL. Authentication failures are 401s Vapi can log; once a request is
  * authenticated the answer is always 200, and per-call problems come back as `error` strings.
  */
 export function vapiModule(deps: VapiModuleDeps) {

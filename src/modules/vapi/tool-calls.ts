@@ -6,7 +6,7 @@ export type IncomingToolCall = { id: string; name: string; rawArguments: unknown
 /**
  * Reads `toolCallList` (the spec), `toolCalls` (a legacy alias seen in real payloads) or
  * `toolWithToolCallList` (doc shapes), with arguments under `function.arguments`, `function.parameters`,
- * `arguments` or `parameters` (vapi.md §2.3).
+ * `arguments` or `parameters`.
  */
 export function extractToolCalls(message: JsonObject): IncomingToolCall[] {
   const list: unknown[] = Array.isArray(message.toolCallList)
