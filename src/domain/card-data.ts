@@ -19,8 +19,13 @@ const MAX_SEPARATOR = 4;
 /** Calendar dates and clock times: digit groups a card number is never written as; masked before scanning. */
 const DATE_TIME = /\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g;
 
-const SECURITY_CODE =
-  /\b(?:cvv2?|cvc2?|cvn|csc|cid|security[\s_-]*code|card[\s_-]*(?:verification[\s_-]*)?code)\b[^0-9\p{L}]{0,12}(?:(?:is|was|=|:)[^0-9\p{L}]{0,6})?(\d{3,4})(?!\d)/giu;
+const SECURITY_CODE = new RegExp(
+  [
+    String.raw`\b(?:cvv2?|cvc2?|cvn|csc|cid|security[\s_-]*code|card[\s_-]*(?:verification[\s_-]*)?code)\b`,
+    String.raw`[^0-9\p{L}]{0,12}(?:(?:is|was|=|:)[^0-9\p{L}]{0,6})?(\d{3,4})(?!\d)`,
+  ].join(""),
+  "giu",
+);
 
 const DECIMAL_DIGIT = /\p{Nd}/u;
 

@@ -32,7 +32,8 @@ export const searchPatients = defineOperation({
   vapi: {
     startMessage: "Let me look you up.",
     modelNote:
-      "In a call this also verifies the caller: pass firstName, lastName and dateOfBirth together (or only dateOfBirth to match the caller's own phone number). Until verified, the result says only whether a match exists.",
+      "In a call this also verifies the caller: pass firstName, lastName and dateOfBirth together " +
+      "(or only dateOfBirth to match the caller's own phone number). Until verified, a partial search only says which details are missing.",
   },
   example: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" },
   async run({ connector }, args) {
