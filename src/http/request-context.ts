@@ -60,11 +60,11 @@ export const requestContext = (deps: RequestContextDeps) =>
       if (failure.code === "INTERNAL") {
         deps.logger.error({ requestId, errorName: (error as Error)?.name, elysiaCode: code }, "unhandled error");
       }
-      if (state) state.errorStatus = status;
       if (failure.code === "UNAUTHORIZED" && state) deps.failedAuthByIp.hit(state.clientIp);
       // A refused PMS operation (bad input, card data, rate limit…) still leaves its audit row.
-      if (state?.account && state.action && !state.audited) {
-        state.audited = true;
+      if (state) state.errorStatus = status;
+      const audited = error instanceof AppError && error.audited;
+      if (state?.account && state.action && !audited) {
         // The refusal is answered either way; a failed audit write is logged, never turned into a crash.
         await deps.audit
           .write({

@@ -16,9 +16,7 @@ export type RequestState = {
   action?: string;
   callId?: string | null;
   rawBody?: Uint8Array;
-  /** Set once the operation executor wrote its own audit row, so the error path does not write a second. */
-  audited?: boolean;
-  /** The status the error handler answered with (Elysia's `set.status` does not see it). */
+  /** The status the error handler answered with: for errors thrown while parsing, Elysia reports none. */
   errorStatus?: number;
 };
 

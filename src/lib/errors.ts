@@ -37,6 +37,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** True when the operation already wrote its audit row, so the error path must not write a second. */
+    readonly audited = false,
   ) {
     super(message);
     this.status = errorStatus[code];

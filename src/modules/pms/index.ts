@@ -79,16 +79,14 @@ export function pmsModule(deps: PmsModuleDeps) {
     const admission = gated ? await deps.gate.admit(op, args, scope) : null;
     if (admission && !admission.ok) {
       await deps.executor.refuse(request_, admission.code, admission.message);
-      state.audited = true;
-      throw new AppError(admission.code, admission.message);
+      throw new AppError(admission.code, admission.message, {}, true);
     }
     const outcome = await deps.executor.execute({
       ...request_,
       args: admission?.args ?? args,
       idempotencyKey: headerKey ? `rest:${headerKey}` : null,
     });
-    state.audited = true;
-    if (!outcome.ok) throw new AppError(outcome.code, outcome.message);
+    if (!outcome.ok) throw new AppError(outcome.code, outcome.message, {}, true);
     set.status = outcome.status;
     if (admission && op.name === "search_patients") {
       return deps.gate.searchAnswer((outcome.data as { patients: Patient[] }).patients, admission, scope);

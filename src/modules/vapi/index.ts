@@ -92,7 +92,6 @@ export function vapiModule(deps: VapiModuleDeps) {
             const calls = extractToolCalls(message);
             const { account, error } = await resolve(request, body);
             if (error || !account) return { results: await failAll(request, message, calls, account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic.")) };
-            state.audited = true;
             return { results: await deps.toolCalls.run({ calls, message, account, principal: deps.states.principal(request), requestId: state.requestId }) };
           }
           case "function-call": {
