@@ -57,6 +57,7 @@ export class SikkaConnector implements PmsConnector {
       return await work();
     } catch (e) {
       const error = toConnectorError(e);
+      if (!error) throw e;
       this.deps.logger.warn({ accountId: this.practice.accountId, error: error.code, cause: (e as Error)?.name }, "sikka call failed");
       return err(error);
     }

@@ -2,8 +2,12 @@ import { BrokenCircuitError, BulkheadRejectedError } from "cockatiel";
 import { type ConnectorError, connectorError } from "../types";
 import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 
-/** Maps every Sikka failure to a connector error whose message is safe to say and to log. */
-export function toConnectorError(e: unknown): ConnectorError {
+/**
+ * Maps a Sikka failure to a connector error whose message is safe to say and to log. Anything that is
+ * not a Sikka or resilience failure is a bug on our side, not the vendor's: null, so it is rethrown and
+ * reported as INTERNAL instead of being blamed on the practice system.
+ */
+export function toConnectorError(e: unknown): ConnectorError | null {
   if (e instanceof BrokenCircuitError)
     return connectorError("unavailable", "The practice system is not responding right now; please try again in a minute.", true);
   if (e instanceof BulkheadRejectedError)
@@ -19,5 +23,5 @@ export function toConnectorError(e: unknown): ConnectorError {
     if (e.status >= 500) return connectorError("unavailable", "The practice system is having trouble right now.", true);
     return connectorError("upstream_error", "The practice system rejected the request.");
   }
-  return connectorError("upstream_error", "The practice system gave an answer we could not read.");
+  return null;
 }
