@@ -1,3 +1,5 @@
+// Longer than 300 lines on purpose: every Sikka behaviour the gateway depends on, run against one fake
+// Sikka with the same two practices, so a reader sees the whole vendor contract in one place.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/app";
 import { createDeps } from "../../src/deps";

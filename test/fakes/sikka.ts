@@ -1,3 +1,5 @@
+// Longer than 300 lines on purpose: one fake of Sikka's v4 API (authentication, data routes,
+// pagination, writebacks and their failure modes) whose parts share one in-memory practice state.
 /**
  * A local fake of Sikka's ONE API v4 that reproduces its documented wire format and its traps
  * (sikka.md part A): every value a string, `offset` as a page index, 204 for empty results, request
