@@ -36,7 +36,7 @@ export class PmsIntegrations {
     private readonly onConfigured: OnConfigured = async () => {},
   ) {}
 
-  async configure(practice: PracticeSettings, provider: string, credentials: unknown): Promise<PmsStatus> {
+  async configure(practice: PracticeSettings, provider: string, credentials: unknown): Promise<PmsStatus & { warnings: string[] }> {
     const definition = this.registry.get(provider);
     if (!definition) {
       throw new AppError("VALIDATION", `provider: must be one of ${this.registry.ids().join(", ")}`);
@@ -46,8 +46,8 @@ export class PmsIntegrations {
       const fields = [...Value.Errors(definition.credentialsSchema, credentials)].map((e) => e.path || "/");
       throw new AppError("VALIDATION", `credentials: invalid for ${provider} (${[...new Set(fields)].join(", ")})`);
     }
-    const problem = await definition.validateCredentials?.(credentials, this.connectorDeps);
-    if (problem) throw new AppError("VALIDATION", `credentials: ${problem}`);
+    const check = (await definition.validateCredentials?.(credentials, this.connectorDeps, practice)) ?? { ok: true, warnings: [] };
+    if (!check.ok) throw new AppError("VALIDATION", `credentials: ${check.reason}`);
     const sealed = await this.vault.seal(JSON.stringify(credentials), aad(practice.accountId));
     await this.db
       .insert(pmsIntegrations)
@@ -58,7 +58,7 @@ export class PmsIntegrations {
       });
     this.opened.delete(practice.accountId);
     await this.onConfigured(provider, practice);
-    return this.status(practice.accountId);
+    return { ...(await this.status(practice.accountId)), warnings: check.warnings };
   }
 
   async status(accountId: string): Promise<PmsStatus> {

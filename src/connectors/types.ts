@@ -63,12 +63,17 @@ export interface WritebackTracker {
 /** What a connector may use. Never the database handle, the config or the environment. */
 export type ConnectorDeps = { fetch: typeof fetch; clock: Clock; logger: Logger };
 
+export type CredentialCheck = { ok: false; reason: string } | { ok: true; warnings: string[] };
+
 export interface ConnectorDefinition<Id extends string = string> {
   id: Id;
   displayName: string;
   /** Validates the credentials object of `PUT /api/admin/accounts/:id/pms`. */
   credentialsSchema: TSchema;
   create(input: { practice: PracticeSettings; credentials: unknown; deps: ConnectorDeps }): PmsConnector;
-  /** Checks credentials against the vendor before they are stored; an error message says what is wrong. */
-  validateCredentials?(credentials: unknown, deps: ConnectorDeps): Promise<string | null>;
+  /**
+   * Checks credentials against the vendor before they are stored: refused with a reason that says what
+   * is wrong, or accepted with warnings for the clinic's IT (e.g. the vendor's time zone disagrees).
+   */
+  validateCredentials?(credentials: unknown, deps: ConnectorDeps, practice: PracticeSettings): Promise<CredentialCheck>;
 }

@@ -88,12 +88,13 @@ describe("Sikka's all-string values", () => {
 
 describe("envelopes, keys and writebacks", () => {
   test("list envelopes, plain or wrapped in an array; an empty next is the last page", () => {
-    expect(readList({ items: [{ a: "1" }], pagination: { next: "" } })).toEqual({ items: [{ a: "1" }], next: null });
-    expect(readList([{ items: [{ a: "1" }], pagination: { next: "https://x/v4/p?offset=1" } }])).toEqual({
+    expect(readList({ items: [{ a: "1" }], pagination: { next: "" } })).toEqual({ items: [{ a: "1" }], next: null, totalCount: null });
+    expect(readList([{ items: [{ a: "1" }], total_count: "87", pagination: { next: "https://x/v4/p?offset=1" } }])).toEqual({
       items: [{ a: "1" }],
+      totalCount: 87,
       next: "https://x/v4/p?offset=1",
     });
-    expect(readList(null)).toEqual({ items: [], next: null });
+    expect(readList(null)).toEqual({ items: [], next: null, totalCount: null });
   });
 
   test("request-key lifetime from expires_in, else end_time", () => {
@@ -116,13 +117,13 @@ describe("envelopes, keys and writebacks", () => {
     expect(sanitizeText("x".repeat(100), 60)).toHaveLength(60);
   });
 
-  test("payment codes: never an insurance or adjustment type", () => {
+  test("payment types are matched by description among the patient payment types (rows carry code and description only)", () => {
     const types = [
-      { procedure_code: "INS", description: "Insurance Payment", is_insurance_type: "True", is_adjustment_type: "False" },
-      { procedure_code: "ADJ", description: "Cash Adjustment", is_insurance_type: "False", is_adjustment_type: "True" },
-      { procedure_code: "CSH", description: "Cash Payment", is_insurance_type: "False", is_adjustment_type: "False" },
+      { code: "1", description: "Cash Payment" },
+      { code: "6", description: "Check Payment' Thank You" },
     ];
-    expect(pickPaymentType(types, "cash")?.procedure_code).toBe("CSH");
+    expect(pickPaymentType(types, "cash")?.code).toBe("1");
+    expect(pickPaymentType(types, "check")?.code).toBe("6");
     expect(pickPaymentType(types, "card")).toBeUndefined();
   });
 });

@@ -378,7 +378,7 @@ describe("writebacks are asynchronous and reported honestly", () => {
     expect(t.north.appointments.find((a) => a.appointment_sr_no === "77")!.cancelled).toBe("True");
     const paid = await json(await call("/api/pms/payments", { body: { patientId: "7001", amount: 20, method: "card", paymentToken: "tok_1" } }));
     expect(paid.data.payment).toMatchObject({ amount: 20, status: "posted" });
-    expect(t.north.transactions[0]).toMatchObject({ procedure_code: "CC", amount: "20.00" });
+    expect(t.north.transactions[0]).toMatchObject({ procedure_code: "3.50", amount: "20.00" });
   });
 });
 

@@ -14,6 +14,8 @@ export type FakePractice = {
   practiceId: string;
   custId: string;
   pms: string;
+  /** How Sikka reports the practice's zone: a Windows name, e.g. "Eastern Standard Time". */
+  windowsTimeZone: string;
   patients: Row[];
   appointments: Row[];
   providers: Row[];
@@ -32,6 +34,18 @@ export type FakeSikkaOptions = { appId: string; appKey: string };
 
 const s = (v: unknown) => String(v);
 
+/** A practice's payment types as Sikka's examples show them (codes like "6", "3.50"), with their kind. */
+const PAYMENT_TYPES: Array<{ code: string; description: string; kind: "is_insurance_type" | "is_adjustment_type" | "is_debit_adjustment_type" | null }> = [
+  { code: "9", description: "Insurance Payment", kind: "is_insurance_type" },
+  { code: "11", description: "Courtesy Adjustment", kind: "is_adjustment_type" },
+  { code: "12", description: "Debit Adjustment Cash", kind: "is_debit_adjustment_type" },
+  { code: "1", description: "Cash Payment", kind: null },
+  { code: "6", description: "Check Payment' Thank You", kind: null },
+  { code: "3.50", description: "Visa/MasterCard Payment", kind: null },
+];
+
+const withoutFields = (row: Row, fields: string[]): Row => Object.fromEntries(Object.entries(row).filter(([k]) => !fields.includes(k)));
+
 export function startFakeSikka(options: FakeSikkaOptions) {
   const practices: FakePractice[] = [];
   const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
@@ -47,8 +61,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     writebackPolls: 0,
     writebackError: null as string | null,
     spuOffline: false,
-    /** The next N data requests answer 429 with Retry-After. */
+    /** The next N data requests answer 429 with Retry-After (the per-window limit). */
     rateLimitNext: 0,
+    /** The next N data requests answer 429 API2012: the practice's daily request cap is spent. */
+    dailyCapNext: 0,
+    /** X-Rate-Limit-Remaining to report (null: the window is far from spent). */
+    rateLimitRemaining: null as number | null,
     retryAfterSeconds: 1,
     /** The next N data requests answer 503. */
     failNext: 0,
@@ -64,6 +82,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     nextLinkOrigin: null as string | null,
     /** Writeback_status answers 403 (some plans cannot call it). */
     writebackStatusForbidden: false,
+    /** Answer `Data-Insert: in progress`: the practice's data is still being (re)loaded. */
+    dataInsertInProgress: false,
   };
   let seq = 1000;
   let now = () => Date.now();
@@ -73,28 +93,44 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   const sikkaError = (http: number, code: string, short: string, long: string) =>
     json(http, { http_code: s(http), http_code_desc: short, error_code: code, short_message: short, long_message: long, more_information: "" });
   const noContent = () => new Response(null, { status: 204 });
+  /** Sikka's rate-limit headers: a 60 s window; `remaining` as configured by the test. */
+  const rateHeaders = (remaining: number | null = behaviour.rateLimitRemaining): Record<string, string> => ({
+    "x-rate-limit-limit": "600",
+    "x-rate-limit-remaining": s(remaining ?? 550),
+    "x-rate-limit-reset": "60",
+  });
 
-  function list(url: URL, rows: Row[]) {
+  /**
+   * A list envelope as Sikka sends it. Its `pagination` links carry only `offset` and `limit` (the
+   * request's filters are dropped) and use `http://`, as in Sikka's own examples: a client that follows
+   * them gets other rows than it asked for.
+   */
+  function list(url: URL, rows: Row[], extraHeaders: Record<string, string> = {}) {
     const limit = Math.min(Number(url.searchParams.get("limit") ?? "50"), 5000);
     const page = Number(url.searchParams.get("offset") ?? "0"); // a page index, not a row offset
     if (rows.length === 0) return noContent();
     const items = rows.slice(page * limit, page * limit + limit);
-    const base = `${behaviour.nextLinkOrigin ?? url.origin}${url.pathname}`;
-    const link = (p: number) => {
-      const q = new URLSearchParams(url.searchParams);
-      q.set("offset", s(p));
-      q.set("limit", s(limit));
-      return `${base}?${q}`;
-    };
+    const base = `${behaviour.nextLinkOrigin ?? url.origin.replace(/^https?:/, "http:")}${url.pathname}`;
+    const link = (p: number) => `${base}?offset=${p}&limit=${limit}`;
     const last = Math.max(0, Math.ceil(rows.length / limit) - 1);
-    return json(200, {
-      offset: s(page),
-      limit: s(limit),
-      total_count: s(rows.length),
-      execution_time: "12",
-      pagination: { first: link(0), previous: page > 0 ? link(page - 1) : "", current: link(page), next: page < last ? link(page + 1) : "", last: link(last) },
-      items,
-    });
+    return json(
+      200,
+      {
+        offset: s(page),
+        limit: s(limit),
+        total_count: s(rows.length),
+        execution_time: "12",
+        pagination: {
+          first: link(0),
+          previous: page > 0 ? link(page - 1) : "",
+          current: link(page),
+          next: page < last ? link(page + 1) : "",
+          last: link(last),
+        },
+        items,
+      },
+      extraHeaders,
+    );
   }
 
   function issueKey(officeId: string) {
@@ -146,16 +182,35 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     });
   }
 
+  /** Rows of every practice under the same office and customer (a multi-location office). */
+  function officeRows(p: FakePractice, kind: "providers" | "operatories"): Row[] {
+    return practices.filter((x) => x.officeId === p.officeId && x.custId === p.custId).flatMap((x) => x[kind]);
+  }
+
   function practiceFor(officeId: string, practiceId: string | null): FakePractice | null {
     return practices.find((p) => p.officeId === officeId && p.practiceId === (practiceId ?? "1")) ?? null;
   }
 
   const nameMatch = (value: string | undefined, wanted: string) => (value ?? "").toLowerCase().startsWith(wanted.toLowerCase());
 
+  /** Headers Sikka adds to data answers: the rate-limit window, and Data-Insert on the synced tables. */
+  const DATA_INSERT_APIS = new Set(["/transactions", "/patients", "/guarantors_v2", "/patients_v2", "/treatment_plans", "/appointments"]);
+  async function withSikkaHeaders(req: Request, res: Response): Promise<Response> {
+    const path = new URL(req.url).pathname.replace(/^\/v4/, "");
+    if (path === "/request_key" || path === "/authorized_practices") return res;
+    for (const [k, v] of Object.entries(rateHeaders())) if (!res.headers.has(k)) res.headers.set(k, v);
+    if (req.method === "GET" && DATA_INSERT_APIS.has(path)) res.headers.set("data-insert", behaviour.dataInsertInProgress ? "in progress" : "completed");
+    return res;
+  }
+
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    async fetch(req) {
+    fetch: async (req) => withSikkaHeaders(req, await handle(req)),
+  });
+
+  async function handle(req: Request): Promise<Response> {
+    {
       const url = new URL(req.url);
       const path = url.pathname.replace(/^\/v4/, "");
       const body = req.method === "GET" ? {} : ((await req.json().catch(() => ({}))) as Record<string, unknown>);
@@ -191,15 +246,20 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       if (path === "/authorized_practices") {
         if (req.headers.get("app-id") !== options.appId || req.headers.get("app-key") !== options.appKey)
           return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
-        const office = url.searchParams.get("office_id");
+        // Documented filters are `show`, `practice_id` and `practice_name`; there is no `office_id` filter
+        // (it is ignored). Without `show=all` only practice id "1" rows come back.
+        const all = url.searchParams.get("show") === "all";
+        const practiceFilter = url.searchParams.get("practice_id");
         const rows = practices
-          .filter((p) => !office || p.officeId === office)
+          .filter((p) => (all || p.practiceId === "1") && (!practiceFilter || p.practiceId === practiceFilter))
           .map((p) => ({
+            href: "",
             office_id: p.officeId,
             practice_id: p.practiceId,
             secret_key: p.secretKey,
             practice_name: `Practice ${p.practiceId}`,
             practice_management_system: p.pms,
+            practice_management_system_refresh_date_time_zone: p.windowsTimeZone,
             domain: "Dental",
           }));
         return list(url, rows);
@@ -226,13 +286,18 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       }
       if (behaviour.writeDelayMs > 0 && req.method !== "GET") await Bun.sleep(behaviour.writeDelayMs);
       if (behaviour.rawResponse) return behaviour.rawResponse();
-      if (behaviour.rateLimitNext > 0) {
-        behaviour.rateLimitNext--;
+      if (behaviour.dailyCapNext > 0) {
+        behaviour.dailyCapNext--;
         return json(
           429,
           { http_code: "429", error_code: "API2012", short_message: "Too Many Requests", long_message: "Requests per practice per day exceeded" },
-          { "retry-after": s(behaviour.retryAfterSeconds) },
+          rateHeaders(0),
         );
+      }
+      if (behaviour.rateLimitNext > 0) {
+        // The per-window limit: Sikka documents only the 429 and its headers, not an error code.
+        behaviour.rateLimitNext--;
+        return json(429, { http_code: "429", short_message: "Too Many Requests" }, { "retry-after": s(behaviour.retryAfterSeconds), ...rateHeaders(0) });
       }
       if (behaviour.failNext > 0) {
         behaviour.failNext--;
@@ -292,25 +357,30 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             return list(url, rows);
           }
           case "/appointments_available_slots":
+            // `end_time` and `operatory` come only with `fields=get_all`.
             return /orthotrac|dolphin/i.test(p.pms)
               ? list(
                   url,
-                  p.slots.filter(
-                    (r) =>
-                      (!q("startdate") || (r.date ?? "").slice(0, 10) >= q("startdate")!) && (!q("enddate") || (r.date ?? "").slice(0, 10) <= q("enddate")!),
-                  ),
+                  p.slots
+                    .filter(
+                      (r) =>
+                        (!q("startdate") || (r.date ?? "").slice(0, 10) >= q("startdate")!) && (!q("enddate") || (r.date ?? "").slice(0, 10) <= q("enddate")!),
+                    )
+                    .map((r) => (q("fields") === "get_all" ? r : withoutFields(r, ["end_time", "operatory"]))),
                 )
               : noContent();
+          // Harsher reading (undocumented): providers and operatories are office-wide lists, rows of every
+          // location of the office, whatever `practice_id` the request names. Each row says its practice.
           case "/providers":
             return list(
               url,
-              p.providers.filter((r) => !q("status") || (r.status ?? "").toLowerCase() === q("status")!.toLowerCase()),
+              officeRows(p, "providers").filter((r) => !q("status") || (r.status ?? "").toLowerCase() === q("status")!.toLowerCase()),
             );
           case "/operatories":
             if (!q("cust_id")) return sikkaError(400, "API1020", "Missing Parameter", "cust_id is required");
             return list(
               url,
-              p.operatories.filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))),
+              officeRows(p, "operatories").filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))),
             );
           case "/patient_balance":
             return list(
@@ -323,9 +393,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               p.subscribers.filter((r) => r.patient_id === q("patient_id")),
             );
           case "/insurance_companies":
+            // The carrier's name is not in the default field set: only `fields=get_all` returns it.
             return list(
               url,
-              p.companies.filter((r) => !q("insurance_company_id") || r.insurance_company_id === q("insurance_company_id")),
+              p.companies
+                .filter((r) => !q("insurance_company_id") || r.insurance_company_id === q("insurance_company_id"))
+                .map((r) => (q("fields") === "get_all" ? r : withoutFields(r, ["insurance_company_name"]))),
             );
           case "/practice_variables":
             return list(url, [
@@ -335,14 +408,20 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             ]);
           case "/note_types":
             return list(url, [{ type: "PatNote" }, { type: "Clinical Note" }]);
-          case "/payment_types":
-            return list(url, [
-              { procedure_code: "INS", description: "Insurance Payment", is_insurance_type: "True", is_adjustment_type: "False" },
-              { procedure_code: "ADJ", description: "Courtesy Adjustment", is_insurance_type: "False", is_adjustment_type: "True" },
-              { procedure_code: "CSH", description: "Cash Payment", is_insurance_type: "False", is_adjustment_type: "False" },
-              { procedure_code: "CHK", description: "Check Payment", is_insurance_type: "False", is_adjustment_type: "False" },
-              { procedure_code: "CC", description: "Credit Card Payment", is_insurance_type: "False", is_adjustment_type: "False" },
-            ]);
+          case "/payment_types": {
+            // Rows carry `code` and `description` only; the kinds are query filters, not row fields.
+            const kind = ["is_insurance_type", "is_adjustment_type", "is_debit_adjustment_type"].find((f) => q(f) === "true");
+            return list(
+              url,
+              PAYMENT_TYPES.filter((t) => !kind || t.kind === kind).map((t) => ({
+                href: "",
+                code: t.code,
+                description: t.description,
+                practice_id: p.practiceId,
+                practice_href: "",
+              })),
+            );
+          }
         }
       }
 
@@ -419,6 +498,13 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         });
       }
       if (path === "/transaction" && req.method === "POST") {
+        for (const f of ["patient_id", "guarantor_id", "procedure_code", "procedure_description", "provider_id", "amount", "practice_id", "transaction_date"]) {
+          if (typeof body[f] !== "string" || body[f] === "") return sikkaError(400, "API1020", "Missing Parameter", `${f} is required`);
+        }
+        const type = PAYMENT_TYPES.find((t) => t.code === body.procedure_code);
+        if (!type || type.kind !== null) return sikkaError(400, "API1026", "Invalid Parameter", "procedure_code must be a non-insurance payment code");
+        if (type.description !== body.procedure_description)
+          return sikkaError(400, "API1026", "Invalid Parameter", "procedure_description does not match the code");
         return startWriteback(p, "transactions", () => {
           const id = s(++seq);
           p.transactions.push({ transaction_sr_no: id, patient_id: s(body.patient_id), amount: s(body.amount), procedure_code: s(body.procedure_code) });
@@ -428,8 +514,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         });
       }
       return sikkaError(404, "API2009", "Not Found", `no route ${req.method} ${path}`);
-    },
-  });
+    }
+  }
 
   return {
     url: `http://127.0.0.1:${server.port}/v4`,
@@ -450,6 +536,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       const practice: FakePractice = {
         custId: "C1",
         pms: "Dentrix",
+        windowsTimeZone: "Eastern Standard Time",
         patients: [],
         appointments: [],
         providers: [],
@@ -464,6 +551,14 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       };
       practices.push(practice);
       return practice;
+    },
+    /** Revokes every issued request key: Sikka then answers API1004 (missing/invalid) for them. */
+    revokeKeys() {
+      keys.clear();
+    },
+    /** Adds practices authorized by other offices, so the app's list spans several pages. */
+    addOtherOffices(count: number) {
+      for (let i = 0; i < count; i++) this.addPractice({ officeId: `D9${String(i).padStart(4, "0")}`, secretKey: `other-${i}`, practiceId: "1" });
     },
     /** Makes every issued request key expire now (the next data call gets API1025). */
     expireKeys() {

@@ -4103,6 +4103,8 @@ export interface operations {
                             provider: string | null;
                             configured: boolean;
                             updatedAt: string | null;
+                            /** @description Things the clinic's IT should check, e.g. a time zone that disagrees */
+                            warnings: string[];
                         };
                     };
                 };

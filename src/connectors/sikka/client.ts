@@ -4,6 +4,7 @@ import type { Logger } from "../../lib/logger";
 import type { SikkaAppConfig, SikkaCredentials } from "./credentials";
 import { isRetryableRead, SikkaHttpError } from "./errors";
 import { readList, type SikkaResponse, sikkaRequest } from "./http";
+import { type SikkaQuota, SikkaQuotaError } from "./quota";
 import type { RequestKeyManager } from "./request-keys";
 import type { SikkaRow } from "./values";
 
@@ -17,8 +18,8 @@ export const PAGE_SIZE = 500;
 type Query = Record<string, string | undefined>;
 
 /**
- * Sikka calls for one clinic: the request key, its practice id on every call, one retry after an
- * expired key (API1025), jittered retries for reads only (honouring Retry-After), and the clinic's own
+ * Sikka calls for one clinic: the request key, its practice id on every call, one retry with a new key
+ * after an expired (API1025) or invalid/revoked (API1004) one, jittered retries for reads only (honouring Retry-After), and the clinic's own
  * circuit breaker so a dead office server fails fast instead of holding every call for its timeout.
  */
 export class SikkaClient {
@@ -30,6 +31,8 @@ export class SikkaClient {
       keys: RequestKeyManager;
       /** The clinic's bulkhead around its circuit breaker. */
       breaker: IPolicy;
+      /** Sikka's rate limits per practice, shared by every request of this process. */
+      quota: SikkaQuota;
       fetch: typeof fetch;
       clock: Clock;
       logger: Logger;
@@ -42,28 +45,30 @@ export class SikkaClient {
     return this.deps.credentials.practiceId;
   }
 
+  /** True once any read of this operation came back with `Data-Insert: in progress` (data may be partial). */
+  dataInsertInProgress = false;
+
   /** One page of a list endpoint; `null` items for 204. */
   async get(path: string, query: Query = {}): Promise<SikkaRow[]> {
     return readList((await this.read(this.url(path, query))).body).items;
   }
 
   /**
-   * Every row of a list, following `pagination.next` (whose `offset` is a page index, not a row
-   * count), up to MAX_PAGES; `complete` is false when the scan was cut short.
+   * Every row of a list, up to MAX_PAGES; `complete` is false when the scan was cut short. Each page's
+   * URL is built from this request with `offset` = the page index. Sikka's `pagination.next` links drop
+   * the request's filters (and may be `http://`), so following one would return other rows.
    */
-  async getAll(path: string, query: Query = {}): Promise<{ rows: SikkaRow[]; complete: boolean }> {
+  async getAll(path: string, query: Query = {}, pageSize = PAGE_SIZE): Promise<{ rows: SikkaRow[]; complete: boolean }> {
     const rows: SikkaRow[] = [];
-    let url: string | null = this.url(path, { limit: String(PAGE_SIZE), offset: "0", ...query });
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const list = readList((await this.read(url)).body);
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const list = readList((await this.read(this.url(path, { ...query, limit: String(pageSize), offset: String(page) }))).body);
       rows.push(...list.items);
-      // Trust only a `next` link on our own API host, so a bad response cannot steer a request elsewhere.
-      const nextOffset: URLSearchParams = new URLSearchParams(url.split("?")[1] ?? "");
-      nextOffset.set("offset", String(page + 1));
-      url = list.next?.startsWith(this.deps.app.apiUrl) ? list.next : list.items.length >= PAGE_SIZE ? `${url.split("?")[0]}?${nextOffset}` : null;
+      const pages = list.totalCount === null ? null : Math.ceil(list.totalCount / pageSize);
+      const last = list.items.length < pageSize || (pages !== null && page + 1 >= pages);
+      if (last) return { rows, complete: true };
     }
-    if (url) this.deps.logger.warn({ accountId: this.deps.accountId, path, pages: MAX_PAGES }, "sikka scan bounded");
-    return { rows, complete: url === null };
+    this.deps.logger.warn({ accountId: this.deps.accountId, path, pages: MAX_PAGES }, "sikka scan bounded");
+    return { rows, complete: false };
   }
 
   /** A writeback (never retried: a repeat could double-book); `check_spu` always set. */
@@ -79,19 +84,18 @@ export class SikkaClient {
     );
   }
 
-  /** App-level calls (App-Id / App-Key), e.g. authorized_practices. */
-  async getAsApp(path: string, query: Query = {}): Promise<SikkaRow[]> {
+  /** App-level calls (App-Id / App-Key), e.g. authorized_practices or the app's writebacks. */
+  async asApp(method: "GET" | "DELETE", path: string, query: Query = {}): Promise<SikkaResponse> {
     const { appId, appKey } = this.deps.app;
     if (!appId || !appKey) throw new Error("SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET are not configured");
-    const res = await this.deps.breaker.execute(() =>
+    return this.deps.breaker.execute(() =>
       sikkaRequest(this.deps.fetch, {
         url: this.url(path, query, false),
-        method: "GET",
+        method,
         auth: { appId, appKey },
         timeoutMs: Math.min(READ_TIMEOUT_MS, this.remaining()),
       }),
     );
-    return readList(res.body).items;
   }
 
   remaining(): number {
@@ -123,14 +127,33 @@ export class SikkaClient {
   }
 
   private async withKey(call: (requestKey: string) => Promise<SikkaResponse>): Promise<SikkaResponse> {
-    const { accountId, credentials, keys, breaker } = this.deps;
+    const { accountId, credentials, keys, breaker, quota } = this.deps;
+    const practiceKey = `${credentials.officeId}/${credentials.practiceId}`;
+    // Slow down before the practice's window is spent; never call into a spent daily cap.
+    const wait = quota.delayBefore(practiceKey, null);
+    if (wait > 0) {
+      if (wait + 200 > this.remaining()) throw new SikkaQuotaError("window", this.deps.clock.now().getTime() + wait);
+      await Bun.sleep(wait);
+    }
+    const observed = async (key: string) => {
+      try {
+        const res = await call(key);
+        quota.observe(practiceKey, res.meta);
+        if (res.meta.dataInsertInProgress) this.dataInsertInProgress = true;
+        return res;
+      } catch (e) {
+        if (e instanceof SikkaHttpError && e.dailyCap) quota.dailyCapReached(practiceKey, e.rateLimitResetSeconds ?? e.retryAfterSeconds);
+        throw e;
+      }
+    };
     return breaker.execute(async () => {
       const key = await keys.get(accountId, credentials);
       try {
-        return await call(key);
+        return await observed(key);
       } catch (e) {
-        if (!(e instanceof SikkaHttpError && e.keyExpired)) throw e;
-        return call(await keys.get(accountId, credentials, key));
+        if (!(e instanceof SikkaHttpError && e.keyRejected)) throw e;
+        // One new key and one retry; the rejected key is never handed out again.
+        return observed(await keys.get(accountId, credentials, key));
       }
     });
   }

@@ -140,7 +140,8 @@ export class SikkaConnector implements PmsConnector {
       const companies = new Map<string, SikkaRow>();
       await Promise.all(
         companyIds.map(async (id) => {
-          const [company] = await this.client.get("/insurance_companies", { insurance_company_id: id });
+          // The carrier's name is not in the default field set; only `fields=get_all` returns it.
+          const [company] = await this.client.get("/insurance_companies", { insurance_company_id: id, fields: "get_all" });
           if (company) companies.set(id, company);
         }),
       );
@@ -154,14 +155,18 @@ export class SikkaConnector implements PmsConnector {
   bookAppointment(request: Parameters<PmsConnector["bookAppointment"]>[0]) {
     return this.guard(async () => {
       if (!(await this.patientRow(request.patientId))) return notFoundPatient();
-      const placement = await this.schedule.freePlacement(request.start, request.durationMinutes, request.providerId, null);
+      const vendorSlots = SLOT_API_PMS.test(await this.facts.pms());
+      const placement = vendorSlots
+        ? await this.schedule.vendorPlacement(request.start, request.durationMinutes, request.providerId)
+        : await this.schedule.freePlacement(request.start, request.durationMinutes, request.providerId, null);
       if (!placement.ok) return placement;
+      const minutes = placement.value.minutes;
       const local = DateTime.fromJSDate(request.start, { zone: this.zone });
       const res = await this.client.write("POST", "/appointment", {
         patient_id: request.patientId,
         date: local.toISODate(),
         time: local.toFormat("HH:mm"),
-        length: String(request.durationMinutes),
+        length: String(minutes),
         provider_id: placement.value.providerId,
         operatory: placement.value.operatoryId ?? "",
         description: sanitizeText(request.appointmentType ?? "Appointment", 60) || "Appointment",
@@ -172,8 +177,8 @@ export class SikkaConnector implements PmsConnector {
         id: null,
         patientId: request.patientId,
         start: formatInClinicZone(request.start, this.zone),
-        end: formatInClinicZone(new Date(request.start.getTime() + request.durationMinutes * 60_000), this.zone),
-        durationMinutes: request.durationMinutes,
+        end: formatInClinicZone(new Date(request.start.getTime() + minutes * 60_000), this.zone),
+        durationMinutes: minutes,
         providerId: placement.value.providerId,
         operatoryId: placement.value.operatoryId,
         type: request.appointmentType,
@@ -319,7 +324,7 @@ export class SikkaConnector implements PmsConnector {
       const res = await this.client.write("POST", "/transaction", {
         patient_id: payment.patientId,
         guarantor_id: text(patient, "guarantor_id") || payment.patientId,
-        procedure_code: text(code, "procedure_code"),
+        procedure_code: text(code, "code"),
         procedure_description: text(code, "description"),
         provider_id: providerId,
         amount: money(payment.amountCents),

@@ -5,12 +5,20 @@ export class SikkaHttpError extends Error {
     readonly status: number,
     readonly code: string | null,
     readonly retryAfterSeconds: number | null = null,
+    /** X-Rate-Limit-Reset of the answer, when Sikka sent one. */
+    readonly rateLimitResetSeconds: number | null = null,
   ) {
     super(`Sikka answered ${status}${code ? ` ${code}` : ""}`);
   }
 
-  get keyExpired() {
-    return this.code === "API1025";
+  /** The request key is expired (API1025) or missing/invalid, e.g. revoked (API1004): get a new one. */
+  get keyRejected() {
+    return this.code === "API1025" || this.code === "API1004";
+  }
+
+  /** A daily per-practice cap (API2011 data size, API2012 requests): retrying only burns more quota. */
+  get dailyCap() {
+    return this.status === 429 && (this.code === "API2011" || this.code === "API2012");
   }
 
   get spuOffline() {
@@ -39,4 +47,4 @@ export const isOutage = (e: unknown) =>
 export const isRetryableRead = (e: unknown) =>
   e instanceof SikkaTimeoutError ||
   e instanceof SikkaNetworkError ||
-  (e instanceof SikkaHttpError && (e.status === 429 || e.status === 502 || e.status === 503 || e.status === 504));
+  (e instanceof SikkaHttpError && !e.dailyCap && (e.status === 429 || e.status === 502 || e.status === 503 || e.status === 504));

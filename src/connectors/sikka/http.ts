@@ -4,7 +4,25 @@ import type { SikkaRow } from "./values";
 
 export type SikkaAuth = { requestKey: string } | { appId: string; appKey: string } | null;
 
-export type SikkaResponse = { status: number; body: unknown };
+/** What Sikka's headers say besides the body: its rate-limit window, and whether data is still loading. */
+export type SikkaResponseMeta = {
+  rateLimit: { limit: number; remaining: number; resetSeconds: number } | null;
+  /** `Data-Insert: in progress`: the practice's data is being (re)loaded, so results may be partial. */
+  dataInsertInProgress: boolean;
+};
+
+export type SikkaResponse = { status: number; body: unknown; meta: SikkaResponseMeta };
+
+function metaOf(headers: Headers): SikkaResponseMeta {
+  const limit = Number(headers.get("x-rate-limit-limit"));
+  const remaining = Number(headers.get("x-rate-limit-remaining"));
+  const reset = Number(headers.get("x-rate-limit-reset"));
+  const known = headers.has("x-rate-limit-remaining") && Number.isFinite(remaining);
+  return {
+    rateLimit: known ? { limit: Number.isFinite(limit) ? limit : 0, remaining, resetSeconds: Number.isFinite(reset) && reset > 0 ? reset : 60 } : null,
+    dataInsertInProgress: /in progress/i.test(headers.get("data-insert") ?? ""),
+  };
+}
 
 /** No Sikka answer a receptionist needs is anywhere near this; a larger one is refused, not buffered. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -20,15 +38,16 @@ async function readBody(res: Response): Promise<string> {
 }
 
 /** The list envelope: `{offset, limit, total_count, pagination: {next}, items}`, sometimes wrapped in an array. */
-export type SikkaList = { items: SikkaRow[]; next: string | null };
+export type SikkaList = { items: SikkaRow[]; next: string | null; totalCount: number | null };
 
 export function readList(body: unknown): SikkaList {
   const envelope = Array.isArray(body) ? body[0] : body;
-  if (!envelope || typeof envelope !== "object") return { items: [], next: null };
-  const e = envelope as { items?: unknown; pagination?: { next?: unknown } };
+  if (!envelope || typeof envelope !== "object") return { items: [], next: null, totalCount: null };
+  const e = envelope as { items?: unknown; pagination?: { next?: unknown }; total_count?: unknown };
   const items = Array.isArray(e.items) ? (e.items.filter((i) => i && typeof i === "object") as SikkaRow[]) : [];
   const next = typeof e.pagination?.next === "string" && e.pagination.next !== "" ? e.pagination.next : null;
-  return { items, next };
+  const total = Number(e.total_count);
+  return { items, next, totalCount: e.total_count !== undefined && Number.isFinite(total) ? total : null };
 }
 
 /**
@@ -60,7 +79,8 @@ export async function sikkaRequest(
     if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
     throw new SikkaNetworkError("Sikka could not be reached");
   }
-  if (res.status === 204) return { status: 204, body: null };
+  const meta = metaOf(res.headers);
+  if (res.status === 204) return { status: 204, body: null, meta };
   if (res.status >= 300 && res.status < 400) {
     await res.body?.cancel();
     throw new SikkaProtocolError("Sikka answered with a redirect");
@@ -81,7 +101,8 @@ export async function sikkaRequest(
       res.status,
       typeof env?.error_code === "string" ? env.error_code : null,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      meta.rateLimit?.resetSeconds ?? null,
     );
   }
-  return { status: res.status, body };
+  return { status: res.status, body, meta };
 }

@@ -1,13 +1,15 @@
 import { bulkhead, type CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen, type IPolicy, wrap } from "cockatiel";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { TtlCache } from "../../lib/ttl-cache";
-import type { ConnectorDefinition, ConnectorDeps, WritebackTracker } from "../types";
+import type { ConnectorDefinition, ConnectorDeps, CredentialCheck, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
 import { SikkaConnector } from "./connector";
 import { type SikkaAppConfig, type SikkaCredentials, SikkaCredentialsSchema } from "./credentials";
 import { isOutage } from "./errors";
-import { readList, sikkaRequest } from "./http";
+import { sikkaRequest } from "./http";
+import { findAuthorizedPractice, timeZoneWarning } from "./onboarding";
 import { FACTS_RETRY_MS, FACTS_TTL_MS, PracticeFacts } from "./practice-facts";
+import { SikkaQuota } from "./quota";
 import { RequestKeyManager, type RequestKeyStore } from "./request-keys";
 import { type SikkaRow, text } from "./values";
 
@@ -35,6 +37,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
   let keys: RequestKeyManager | undefined;
   const breakers = new Map<string, IPolicy>();
   let facts: TtlCache<string, unknown> | undefined;
+  let quota: SikkaQuota | undefined;
 
   const breakerFor = (accountId: string) => {
     let b = breakers.get(accountId);
@@ -56,6 +59,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
 
     create({ practice, credentials, deps }) {
       keys ??= new RequestKeyManager(options.app, options.keyStore, deps.fetch, deps.clock);
+      quota ??= new SikkaQuota(deps.clock);
       const creds = credentials as SikkaCredentials;
       // Budgets run on the monotonic clock: the injected wall clock may be pinned (tests) or jump (NTP).
       const started = performance.now();
@@ -65,6 +69,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
         accountId: practice.accountId,
         keys,
         breaker: breakerFor(practice.accountId),
+        quota,
         fetch: deps.fetch,
         clock: deps.clock,
         logger: deps.logger,
@@ -76,28 +81,38 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
       return new SikkaConnector(client, practice, deps, practiceFacts, options.tracker, budgetEnd);
     },
 
-    /** Binds a clinic to exactly its own office and practice: never "the first authorized practice". */
-    async validateCredentials(credentials: unknown, deps: ConnectorDeps) {
+    /**
+     * Binds a clinic to exactly its own office and practice (never "the first authorized practice"),
+     * found by paging through every practice that authorized the app, and warns when Sikka's time zone
+     * for the practice disagrees with the account's.
+     */
+    async validateCredentials(credentials: unknown, deps: ConnectorDeps, practice): Promise<CredentialCheck> {
       const c = credentials as SikkaCredentials;
-      if (!options.app.appId || !options.app.appKey) return "SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET must be set before connecting a Sikka practice";
-      let items: SikkaRow[];
+      const { appId, appKey, apiUrl } = options.app;
+      if (!appId || !appKey) return { ok: false, reason: "SIKKA_CLIENT_ID and SIKKA_CLIENT_SECRET must be set before connecting a Sikka practice" };
+      let match: SikkaRow | null;
       try {
-        const query = new URLSearchParams({ office_id: c.officeId, show: "all" });
-        const res = await sikkaRequest(deps.fetch, {
-          url: `${options.app.apiUrl}/authorized_practices?${query}`,
-          method: "GET",
-          auth: { appId: options.app.appId, appKey: options.app.appKey },
-          timeoutMs: 5_000,
-        });
-        items = readList(res.body).items;
+        match = await findAuthorizedPractice(
+          (query) =>
+            sikkaRequest(deps.fetch, {
+              url: `${apiUrl}/authorized_practices?${new URLSearchParams(query)}`,
+              method: "GET",
+              auth: { appId, appKey },
+              timeoutMs: 5_000,
+            }),
+          c,
+        );
       } catch (e) {
-        return `Sikka could not confirm the practice (${(e as Error).name === "SikkaHttpError" ? (e as Error).message : "Sikka unreachable"})`;
+        return {
+          ok: false,
+          reason: `Sikka could not confirm the practice (${(e as Error).name === "SikkaHttpError" ? (e as Error).message : "Sikka unreachable"})`,
+        };
       }
-      const match = items.find((p) => text(p, "office_id") === c.officeId && text(p, "practice_id") === c.practiceId);
-      if (!match) return `practice ${c.practiceId} is not among the practices Sikka has authorized for office ${c.officeId}`;
+      if (!match) return { ok: false, reason: `practice ${c.practiceId} is not among the practices Sikka has authorized for office ${c.officeId}` };
       const secret = text(match, "secret_key");
-      if (secret && !safeEqualStrings(secret, c.secretKey)) return "the secret key does not match this office";
-      return null;
+      if (secret && !safeEqualStrings(secret, c.secretKey)) return { ok: false, reason: "the secret key does not match this office" };
+      const warning = timeZoneWarning(match, practice.timezone);
+      return { ok: true, warnings: warning ? [warning] : [] };
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { TtlCache } from "../../lib/ttl-cache";
 import type { SikkaClient } from "./client";
 import type { SikkaCredentials } from "./credentials";
+import { findAuthorizedPractice } from "./onboarding";
 import { type SikkaRow, text } from "./values";
 
 /** How long a practice's rarely-changing lookups are kept, and how soon a failed one is tried again. */
@@ -28,8 +29,7 @@ export class PracticeFacts {
   /** The practice-management system Sikka reports for this office and practice ("" when unnamed). */
   pms(): Promise<string> {
     return this.fact("pms", async () => {
-      const authorized = await this.client.getAsApp("/authorized_practices", { office_id: this.credentials.officeId, show: "all" });
-      const mine = authorized.find((p) => text(p, "office_id") === this.credentials.officeId && text(p, "practice_id") === this.credentials.practiceId);
+      const mine = await findAuthorizedPractice((query) => this.client.asApp("GET", "/authorized_practices", query), this.credentials);
       return mine ? text(mine, "practice_management_system") : "";
     });
   }
@@ -59,7 +59,20 @@ export class PracticeFacts {
     });
   }
 
+  /**
+   * The practice's patient payment types: every `payment_types` row except the insurance, adjustment and
+   * debit-adjustment ones, which Sikka returns only through its query filters (rows carry no kind).
+   */
   paymentTypes(): Promise<SikkaRow[]> {
-    return this.fact("paymentTypes", () => this.client.get("/payment_types"));
+    return this.fact("paymentTypes", async () => {
+      const [all, insurance, adjustment, debit] = await Promise.all([
+        this.client.getAll("/payment_types", {}, 500),
+        this.client.getAll("/payment_types", { is_insurance_type: "true" }, 500),
+        this.client.getAll("/payment_types", { is_adjustment_type: "true" }, 500),
+        this.client.getAll("/payment_types", { is_debit_adjustment_type: "true" }, 500),
+      ]);
+      const excluded = new Set([...insurance.rows, ...adjustment.rows, ...debit.rows].map((t) => text(t, "code")));
+      return all.rows.filter((t) => text(t, "code") && !excluded.has(text(t, "code")));
+    });
   }
 }

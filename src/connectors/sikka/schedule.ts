@@ -27,9 +27,18 @@ export class SikkaSchedule {
     return this.practice.timezone;
   }
 
+  /**
+   * A row of this practice. Provider and operatory lists can span every location of a multi-location
+   * office whatever `practice_id` the request names, so rows of another location are dropped here: a
+   * booking must never land in another location's chair.
+   */
+  private ours(row: SikkaRow): boolean {
+    return text(row, "practice_id") === this.client.practiceId;
+  }
+
   async activeProviders(): Promise<SikkaRow[]> {
     const rows = await this.client.get("/providers", { status: "active", provider_type: "Provider" });
-    return rows.filter((r) => /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
+    return rows.filter((r) => this.ours(r) && /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
   }
 
   /** Active providers with the chairs they may use, and every booked interval between two days. */
@@ -41,7 +50,7 @@ export class SikkaSchedule {
       this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
     ]);
     const chairs = operatories
-      .filter((o) => text(o, "is_hidden") !== "T")
+      .filter((o) => this.ours(o) && text(o, "is_hidden") !== "T")
       .map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
     const schedule: ScheduleProvider[] = providers.map((p) => {
       const id = text(p, "provider_id");
@@ -76,9 +85,11 @@ export class SikkaSchedule {
   /** OrthoTrac and Dolphin publish their own open slots; use them as they are. */
   async vendorSlots(query: SlotQuery): Promise<Slot[]> {
     const [{ rows }, providers] = await Promise.all([
+      // `end_time` and `operatory` come only with `fields=get_all`.
       this.client.getAll("/appointments_available_slots", {
         startdate: query.startDate,
         enddate: query.endDate,
+        fields: "get_all",
         ...(query.providerId ? { provider_id: query.providerId } : {}),
       }),
       this.activeProviders(),
@@ -110,6 +121,30 @@ export class SikkaSchedule {
   }
 
   /**
+   * For a PMS that publishes its own open slots: the slot starting at that time (for that provider),
+   * with its own chair and length, which the booking must use as they are.
+   */
+  async vendorPlacement(start: Date, minutes: number, providerId: string | undefined) {
+    const day = isoDateOf(DateTime.fromJSDate(start, { zone: this.zone }));
+    const { rows } = await this.client.getAll("/appointments_available_slots", {
+      startdate: day,
+      enddate: day,
+      fields: "get_all",
+      ...(providerId ? { provider_id: providerId } : {}),
+    });
+    for (const row of rows) {
+      const startAt = DateTime.fromISO(`${day}T${text(row, "time").padStart(5, "0")}`, { zone: this.zone });
+      const endText = text(row, "end_time");
+      const endAt = endText ? DateTime.fromISO(`${day}T${endText.padStart(5, "0")}`, { zone: this.zone }) : null;
+      if (!startAt.isValid || startAt.toMillis() !== start.getTime() || !endAt?.isValid) continue;
+      const length = Math.round(endAt.diff(startAt, "minutes").minutes);
+      if (length < minutes || (providerId && text(row, "provider_id") !== providerId)) continue;
+      return ok({ providerId: text(row, "provider_id"), operatoryId: text(row, "operatory") || null, minutes: length });
+    }
+    return err(connectorError("slot_unavailable", "That time is no longer free."));
+  }
+
+  /**
    * Re-checks the requested time against current appointments right before writing (reads lag the
    * PMS), and picks the provider and chair.
    */
@@ -127,7 +162,7 @@ export class SikkaSchedule {
       if (busy.some((b) => b.providerId === p.id && overlaps(b))) continue;
       const chair = p.operatoryIds.find((o) => !busy.some((b) => b.operatoryId === o && overlaps(b)));
       if (p.operatoryIds.length > 0 && !chair) continue;
-      return ok({ providerId: p.id, operatoryId: chair ?? null });
+      return ok({ providerId: p.id, operatoryId: chair ?? null, minutes });
     }
     return err(connectorError("slot_unavailable", "That time is no longer free."));
   }

@@ -7,7 +7,7 @@ import { bool, type SikkaRow, text } from "./values";
 const POLL_INTERVAL_MS = 400;
 
 /** The writeback id from an accepted write: `long_message: "Id:275495"` or `more_information: "…?id=275495"`. */
-export function writebackIdOf(res: SikkaResponse): string | null {
+export function writebackIdOf(res: Pick<SikkaResponse, "body" | "status">): string | null {
   const body = (Array.isArray(res.body) ? res.body[0] : res.body) as Record<string, unknown> | null;
   const fromLong = /Id:\s*(\d+)/i.exec(String(body?.long_message ?? ""))?.[1];
   return fromLong ?? /[?&]id=(\d+)/.exec(String(body?.more_information ?? ""))?.[1] ?? null;

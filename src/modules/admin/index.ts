@@ -175,7 +175,12 @@ export function adminModule(deps: AdminModuleDeps) {
           }),
           response: {
             200: t.Object({
-              pms: t.Object({ provider: t.Union([t.String(), t.Null()]), configured: t.Boolean(), updatedAt: t.Union([t.String(), t.Null()]) }),
+              pms: t.Object({
+                provider: t.Union([t.String(), t.Null()]),
+                configured: t.Boolean(),
+                updatedAt: t.Union([t.String(), t.Null()]),
+                warnings: t.Array(t.String(), { description: "Things the clinic's IT should check, e.g. a time zone that disagrees" }),
+              }),
             }),
             ...errors,
           },
