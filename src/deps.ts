@@ -25,6 +25,7 @@ import { ToolCallService } from "./modules/vapi/tool-call-service";
 import { CallVerifications } from "./modules/vapi/verifications";
 import { OperationExecutor } from "./operations/execute";
 import { IdempotencyStore } from "./operations/idempotency";
+import { BookingHoldStore } from "./writebacks/holds";
 import { WritebackPoller } from "./writebacks/poller";
 import { WritebackStore } from "./writebacks/store";
 
@@ -70,7 +71,8 @@ export function createDeps(input: DepsInput): AppDeps {
   const logger = input.logger ?? createLogger({ level: config.logLevel });
   const sandboxStore = new SandboxStore(db);
   const vault = new Vault(config.encryptionKeys);
-  const writebacks = new WritebackStore(db, clock);
+  const holds = new BookingHoldStore(db, clock);
+  const writebacks = new WritebackStore(db, clock, holds);
   const sikka = createSikkaDefinition({
     app: {
       ...(config.sikka.clientId ? { appId: config.sikka.clientId } : {}),
@@ -79,6 +81,7 @@ export function createDeps(input: DepsInput): AppDeps {
     },
     keyStore: new PmsTokenStore(db, vault),
     tracker: writebacks,
+    holds,
     writebackWaitMs: config.sikka.writebackWaitMs,
   });
   const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, ...(input.connectors ?? [])]);

@@ -30,7 +30,9 @@ export type AuditEvent =
   /** An operation attempt that failed or was refused, at any step (validation, gate, rate limit, PMS). */
   | (Subject & { kind: "operation"; action: string; ok: false; code: ErrorCode })
   /** A write that was pending when the caller hung up, settled in the background. */
-  | (Subject & { kind: "writeback_settled"; action: string; outcome: "completed" | "failed" })
+  | (Subject & { kind: "writeback_settled"; action: string; outcome: "completed" | "failed"; code?: ErrorCode })
+  /** A write whose answer was lost, found (or not) among the vendor's record of writes. */
+  | (Subject & { kind: "writeback_reconciled"; action: string; found: boolean })
   /** A clinic setting that changes who may see PHI. */
   | (Subject & { kind: "setting_changed"; action: string });
 
@@ -51,10 +53,16 @@ export function auditEntryOf(event: AuditEvent): AuditEntry {
       return event.ok
         ? { ...base, phiAccessed: event.phi, success: true, statusCode: event.status, errorCode: null }
         : { ...base, phiAccessed: false, success: false, statusCode: errorStatus[event.code], errorCode: event.code };
-    case "writeback_settled":
+    case "writeback_settled": {
+      const code = event.code ?? "PMS_ERROR";
       return event.outcome === "completed"
         ? { ...base, phiAccessed: false, success: true, statusCode: 200, errorCode: null }
-        : { ...base, phiAccessed: false, success: false, statusCode: errorStatus.PMS_ERROR, errorCode: "PMS_ERROR" };
+        : { ...base, phiAccessed: false, success: false, statusCode: errorStatus[code], errorCode: code };
+    }
+    case "writeback_reconciled":
+      return event.found
+        ? { ...base, action: `${event.action}.reconciled`, phiAccessed: false, success: true, statusCode: 200, errorCode: null }
+        : { ...base, action: `${event.action}.reconciled`, phiAccessed: false, success: false, statusCode: errorStatus.PMS_ERROR, errorCode: "PMS_ERROR" };
     case "setting_changed":
       return { ...base, phiAccessed: false, success: true, statusCode: 200, errorCode: null };
   }

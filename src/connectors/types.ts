@@ -34,9 +34,15 @@ export const connectorError = (code: ConnectorErrorCode, message: string, retrya
   retryable,
 });
 
+/**
+ * Open slots, and why they may be incomplete: the PMS's data was still loading, or the schedule comes
+ * from a copy that may be behind. The assistant says so rather than promise a time that may be gone.
+ */
+export type SlotSearch = { slots: Slot[]; mayBeIncomplete?: string };
+
 /** Everything pms-gateway asks of a practice-management system, in vendor-neutral terms. */
 export interface PmsConnector {
-  findSlots(query: SlotQuery): Promise<PmsResult<Slot[]>>;
+  findSlots(query: SlotQuery): Promise<PmsResult<SlotSearch>>;
   getAppointment(appointmentId: string): Promise<PmsResult<Appointment>>;
   bookAppointment(request: BookingRequest): Promise<PmsResult<Appointment>>;
   rescheduleAppointment(request: RescheduleRequest): Promise<PmsResult<Appointment>>;
@@ -50,14 +56,52 @@ export interface PmsConnector {
   postPayment(payment: PaymentRequest): Promise<PmsResult<Payment>>;
   /** For PMSs whose writes complete asynchronously: where a tracked write stands now. */
   checkWriteback?(writebackId: string): Promise<PmsResult<WritebackState>>;
+  /** Finds a write whose answer was lost, by its request fingerprint, among those sent since a time. */
+  findWriteback?(requestFingerprint: string, sentAfter: Date): Promise<PmsResult<string | null>>;
+  /** Withdraws a write still pending past its deadline: "cancelled", or "not_pending" when it already ran. */
+  cancelWriteback?(writebackId: string): Promise<PmsResult<"cancelled" | "not_pending">>;
 }
 
-export type WritebackState = { state: "pending" } | { state: "completed"; createdId: string | null } | { state: "failed"; message: string };
+export type WritebackState =
+  | { state: "pending" }
+  | { state: "completed"; createdId: string | null }
+  /** `slotTaken`: the PMS refused because the time or chair was taken meanwhile (e.g. at the front desk). */
+  | { state: "failed"; message: string; slotTaken?: boolean };
 
 /** Writes a PMS accepted but has not confirmed within the call; a background poller finishes them. */
 export interface WritebackTracker {
-  /** Returns the gateway's reference for the pending write (never the vendor's writeback id). */
-  track(input: { accountId: string; provider: string; writebackId: string; action: string; patientId: string | null }): Promise<string>;
+  /**
+   * Returns the gateway's reference for the pending write (never the vendor's writeback id). A write
+   * whose answer was lost has no writeback id yet (""): its request fingerprint lets the poller find it.
+   */
+  track(input: {
+    accountId: string;
+    provider: string;
+    writebackId: string;
+    action: string;
+    patientId: string | null;
+    requestFingerprint?: string;
+  }): Promise<string>;
+}
+
+export type BookingHold = { providerId: string | null; operatoryId: string | null; startMs: number; endMs: number };
+
+/**
+ * The gateway's own bookings that the vendor's synced copy may not show yet, shared by every instance.
+ * Availability subtracts them; a booking takes one atomically first, so two callers are never sent to
+ * the same provider or chair at the same time.
+ */
+export interface BookingHolds {
+  /** Holds of a practice that overlap [fromMs, toMs) and still count. */
+  active(accountId: string, fromMs: number, toMs: number): Promise<BookingHold[]>;
+  /** Takes a hold unless a live one overlaps it on the same provider or chair: null when taken. */
+  take(accountId: string, hold: BookingHold): Promise<string | null>;
+  /** The write certainly did not happen: the slot is free again. */
+  release(holdId: string): Promise<void>;
+  /** The write is pending under this tracking reference (settled with it by the poller). */
+  attach(holdId: string, reference: string): Promise<void>;
+  /** The write completed: the hold stays until the vendor's copy shows the booking. */
+  confirm(holdId: string): Promise<void>;
 }
 
 /** What a connector may use. Never the database handle, the config or the environment. */

@@ -1,4 +1,4 @@
-const prefixes = { account: "acc", request: "req", reference: "ref" } as const;
+const prefixes = { account: "acc", request: "req", reference: "ref", hold: "hold" } as const;
 export type IdKind = keyof typeof prefixes;
 
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz";

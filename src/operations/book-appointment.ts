@@ -1,8 +1,9 @@
 import { t } from "elysia";
 import { AppointmentSchema } from "../domain/appointment";
 import { parseInstant } from "../domain/time";
+import { withAlternatives } from "./alternatives";
 import { resolveAppointmentType } from "./appointment-settings";
-import { defineOperation, fromConnector, invalid } from "./operation";
+import { defineOperation, failureOf, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDateTime, PatientId, ProviderId } from "./schema-parts";
 import { spokenTime, spokenVisit } from "./speech";
 
@@ -42,7 +43,8 @@ export const bookAppointment = defineOperation({
   },
   intent: (args, at) => `book:${args.patientId}:${at(args.start)}:${args.providerId ?? "any"}`,
   example: { patientId: "1", start: "2026-12-02T09:00:00", appointmentType: "cleaning", notes: "Six-month cleaning" },
-  async run({ practice, connector }, args) {
+  async run(ctx, args) {
+    const { practice, connector } = ctx;
     const start = parseInstant(args.start, practice.timezone);
     if (!start) return invalid("start: not a valid ISO 8601 date-time");
     const type = resolveAppointmentType(practice, args.appointmentType, args.durationMinutes);
@@ -55,7 +57,9 @@ export const bookAppointment = defineOperation({
       ...(args.providerId ? { providerId: args.providerId } : {}),
       ...(args.notes ? { notes: args.notes } : {}),
     });
-    if (!booked.ok) return fromConnector(booked.error);
+    if (!booked.ok) {
+      return { ok: false, error: await withAlternatives(ctx, failureOf(booked.error), start, type.value.durationMinutes) };
+    }
     const appointment = booked.value;
     return {
       ok: true,

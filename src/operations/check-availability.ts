@@ -10,7 +10,10 @@ import { listOf, spokenDay, spokenSlot } from "./speech";
 
 export const MAX_RANGE_DAYS = 14;
 
-export const AvailabilityResult = t.Object({ slots: t.Array(SlotSchema) });
+export const AvailabilityResult = t.Object({
+  slots: t.Array(SlotSchema),
+  notice: t.Optional(t.String({ description: "Why the schedule may be incomplete or out of date; the assistant should say it" })),
+});
 
 export const checkAvailability = defineOperation({
   name: "check_availability",
@@ -55,7 +58,7 @@ export const checkAvailability = defineOperation({
     const limit = args.limit ?? 5;
     const found =
       endDate < today
-        ? { ok: true as const, value: [] }
+        ? { ok: true as const, value: { slots: [] } }
         : await connector.findSlots({
             startDate: fromDate,
             endDate,
@@ -66,7 +69,8 @@ export const checkAvailability = defineOperation({
             ...(args.partOfDay ? { partOfDay: args.partOfDay } : {}),
           });
     if (!found.ok) return fromConnector(found.error);
-    const slots = spread(found.value, limit);
+    const slots = spread(found.value.slots, limit);
+    const notice = found.value.mayBeIncomplete;
     const range = startDate === endDate ? `on ${spokenDay(startDate)}` : `between ${spokenDay(startDate)} and ${spokenDay(endDate)}`;
     const summary =
       slots.length === 0
@@ -74,6 +78,9 @@ export const checkAvailability = defineOperation({
         : `I found ${slots.length} opening${slots.length === 1 ? "" : "s"} ${range}, including ${listOf(
             slots.slice(0, 3).map((s) => spokenSlot(s.start, s.providerName)),
           )}.`;
-    return { ok: true, value: { data: { slots }, summary, patientId: null } };
+    return {
+      ok: true,
+      value: { data: notice ? { slots, notice } : { slots }, summary: notice ? `${summary} ${notice}` : summary, patientId: null },
+    };
   },
 });

@@ -77,6 +77,8 @@ const connectorCodes: Record<ConnectorError["code"], ErrorCode> = {
   upstream_error: "PMS_ERROR",
 };
 
-export const fromConnector = (e: ConnectorError): Result<never, OperationFailure> => err({ code: connectorCodes[e.code], message: e.message });
+export const failureOf = (e: ConnectorError): OperationFailure => ({ code: connectorCodes[e.code], message: e.message });
+
+export const fromConnector = (e: ConnectorError): Result<never, OperationFailure> => err(failureOf(e));
 
 export const invalid = (message: string): Result<never, OperationFailure> => err({ code: "VALIDATION", message });

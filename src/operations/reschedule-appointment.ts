@@ -1,7 +1,8 @@
 import { t } from "elysia";
 import { parseInstant } from "../domain/time";
+import { withAlternatives } from "./alternatives";
 import { AppointmentResult, bookingSummary } from "./book-appointment";
-import { defineOperation, fromConnector, invalid } from "./operation";
+import { defineOperation, failureOf, invalid } from "./operation";
 import { AppointmentId, DurationMinutes, IsoDateTime, ProviderId } from "./schema-parts";
 
 export const rescheduleAppointment = defineOperation({
@@ -23,7 +24,8 @@ export const rescheduleAppointment = defineOperation({
   tag: "Appointments",
   vapi: { startMessage: "One moment while I move that appointment.", modelNote: "Only for an appointment of the patient verified in this call." },
   example: { appointmentId: "17", start: "2026-12-03T10:30:00" },
-  async run({ practice, connector }, args) {
+  async run(ctx, args) {
+    const { practice, connector } = ctx;
     const start = parseInstant(args.start, practice.timezone);
     if (!start) return invalid("start: not a valid ISO 8601 date-time");
     const moved = await connector.rescheduleAppointment({
@@ -32,7 +34,9 @@ export const rescheduleAppointment = defineOperation({
       ...(args.durationMinutes ? { durationMinutes: args.durationMinutes } : {}),
       ...(args.providerId ? { providerId: args.providerId } : {}),
     });
-    if (!moved.ok) return fromConnector(moved.error);
+    if (!moved.ok) {
+      return { ok: false, error: await withAlternatives(ctx, failureOf(moved.error), start, args.durationMinutes ?? practice.defaultDurationMinutes) };
+    }
     const appointment = moved.value;
     return {
       ok: true,

@@ -1,27 +1,69 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lte } from "drizzle-orm";
 import type { WritebackTracker } from "../connectors/types";
 import type { Database } from "../db/client";
 import { pmsWritebacks } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { newId } from "../lib/ids";
+import type { BookingHoldStore } from "./holds";
 
-/** Give up on a writeback that has not finished after this long; the office sees it in the PMS queue. */
-export const GIVE_UP_AFTER_MS = 24 * 3600_000;
+/**
+ * Past this age a writeback still pending is withdrawn (the caller was told "the office will confirm",
+ * and a booking that lands hours later surprises everyone); the office sees the outcome in the audit log.
+ */
+export const WRITEBACK_DEADLINE_MS = 60 * 60_000;
+/** A write whose answer was lost and that cannot be found among the app's writebacks by then never arrived. */
+export const RECONCILE_GIVE_UP_MS = 30 * 60_000;
+/** Background checks back off from this, doubling, up to the cap: not every few hundred ms for minutes. */
+const FIRST_CHECK_DELAY_MS = 15_000;
+const MAX_CHECK_DELAY_MS = 10 * 60_000;
+
+export type TrackedWrite = typeof pmsWritebacks.$inferSelect;
 
 export class WritebackStore implements WritebackTracker {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly holds: BookingHoldStore,
   ) {}
 
-  async track(input: { accountId: string; provider: string; writebackId: string; action: string; patientId: string | null }): Promise<string> {
+  async track(input: {
+    accountId: string;
+    provider: string;
+    writebackId: string;
+    action: string;
+    patientId: string | null;
+    requestFingerprint?: string;
+  }): Promise<string> {
     const reference = newId("reference");
-    await this.db.insert(pmsWritebacks).values({ reference, ...input, status: "pending", createdAt: toSqlTimestamp(this.clock.now()) });
+    const now = this.clock.now();
+    await this.db.insert(pmsWritebacks).values({
+      reference,
+      accountId: input.accountId,
+      provider: input.provider,
+      writebackId: input.writebackId,
+      action: input.action,
+      patientId: input.patientId,
+      requestFingerprint: input.requestFingerprint ?? null,
+      status: "pending",
+      nextCheckAt: now.getTime() + FIRST_CHECK_DELAY_MS,
+      createdAt: toSqlTimestamp(now),
+    });
     return reference;
   }
 
-  pending(limit: number) {
-    return this.db.select().from(pmsWritebacks).where(eq(pmsWritebacks.status, "pending")).orderBy(asc(pmsWritebacks.createdAt)).limit(limit);
+  /** Pending writes whose next check is due, oldest first. */
+  due(limit: number): Promise<TrackedWrite[]> {
+    return this.db
+      .select()
+      .from(pmsWritebacks)
+      .where(and(eq(pmsWritebacks.status, "pending"), lte(pmsWritebacks.nextCheckAt, this.clock.now().getTime())))
+      .orderBy(asc(pmsWritebacks.createdAt))
+      .limit(limit);
+  }
+
+  /** The writeback id of a write whose answer was lost, once it was found among the app's writebacks. */
+  async found(reference: string, writebackId: string): Promise<void> {
+    await this.db.update(pmsWritebacks).set({ writebackId }).where(eq(pmsWritebacks.reference, reference));
   }
 
   async finish(reference: string, status: "completed" | "failed", createdId: string | null) {
@@ -29,12 +71,15 @@ export class WritebackStore implements WritebackTracker {
       .update(pmsWritebacks)
       .set({ status, createdId, completedAt: toSqlTimestamp(this.clock.now()) })
       .where(and(eq(pmsWritebacks.reference, reference), eq(pmsWritebacks.status, "pending")));
+    await this.holds.settle(reference, status);
   }
 
-  async touched(reference: string) {
+  /** Still pending: check again later, backing off exponentially. */
+  async later(row: TrackedWrite) {
+    const delay = Math.min(MAX_CHECK_DELAY_MS, FIRST_CHECK_DELAY_MS * 2 ** row.attempts);
     await this.db
       .update(pmsWritebacks)
-      .set({ attempts: sql`${pmsWritebacks.attempts} + 1` })
-      .where(eq(pmsWritebacks.reference, reference));
+      .set({ attempts: row.attempts + 1, nextCheckAt: this.clock.now().getTime() + delay })
+      .where(eq(pmsWritebacks.reference, row.reference));
   }
 }

@@ -28,7 +28,22 @@ export type FakePractice = {
   transactions: Row[];
 };
 
-type Writeback = { id: string; officeId: string; practiceId: string; api: string; pollsLeft: number; apply: () => Row; error?: string; result?: Row };
+type Writeback = {
+  id: string;
+  officeId: string;
+  practiceId: string;
+  api: string;
+  method: string;
+  /** The request body as Sikka keeps it (`api_request_body`: a JSON string). */
+  requestBody: string;
+  pollsLeft: number;
+  /** Fake-clock time from which the writeback counts as done (minutes after the request, at worst). */
+  doneAt: number;
+  apply: () => Row;
+  error?: string;
+  result?: Row;
+  deleted?: boolean;
+};
 
 export type FakeSikkaOptions = { appId: string; appKey: string };
 
@@ -51,7 +66,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
   const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
   const writebacks = new Map<string, Writeback>();
   const calls: Array<{ method: string; path: string; query: string; practiceId?: string; body?: Record<string, unknown>; keyOffice?: string }> = [];
-  const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0 };
+  const counters = { requestKeyGrants: 0, refreshGrants: 0, writebackPolls: 0, writebackDeletes: 0 };
   /** Data requests in flight per practice right now, and the most ever seen at once. */
   const inFlight = new Map<string, number>();
   const maxInFlight = new Map<string, number>();
@@ -84,6 +99,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     writebackStatusForbidden: false,
     /** Answer `Data-Insert: in progress`: the practice's data is still being (re)loaded. */
     dataInsertInProgress: false,
+    /** Writebacks complete only this long (fake clock) after the request: minutes, as documented. */
+    writebackDurationMs: 0,
+    /** The next write is queued (and will apply) but answered with this status instead (502 or 504). */
+    lostWriteAnswer: 0 as 0 | 502 | 504,
+    /** A pending writeback completes just before a DELETE for it arrives (which Sikka then refuses). */
+    completeBeforeDelete: false,
   };
   let seq = 1000;
   let now = () => Date.now();
@@ -154,7 +175,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     };
   }
 
-  function startWriteback(p: FakePractice, api: string, apply: () => Row): Response {
+  function startWriteback(p: FakePractice, api: string, apply: () => Row, req?: { method: string; body: Record<string, unknown> }): Response {
     if (behaviour.spuOffline)
       return json(412, {
         http_code: "412",
@@ -169,10 +190,19 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       officeId: p.officeId,
       practiceId: p.practiceId,
       api,
+      method: req?.method ?? "POST",
+      requestBody: JSON.stringify(req?.body ?? {}),
       pollsLeft: behaviour.writebackPolls,
+      doneAt: now() + behaviour.writebackDurationMs,
       apply,
       ...(behaviour.writebackError ? { error: behaviour.writebackError } : {}),
     });
+    // The write was queued, but the answer is lost on the way back (a proxy's 502 or 504).
+    if (behaviour.lostWriteAnswer) {
+      const status = behaviour.lostWriteAnswer;
+      behaviour.lostWriteAnswer = 0;
+      return json(status, { http_code: s(status), error_code: status === 504 ? "API2022" : "", short_message: "Bad Gateway" });
+    }
     return json(201, {
       http_code: "201",
       error_code: "API2016",
@@ -265,6 +295,42 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         return list(url, rows);
       }
 
+      // The app's own writebacks (App-Id/App-Key): listed with their request bodies, deletable while pending.
+      if (path === "/writebacks") {
+        if (req.headers.get("app-id") !== options.appId || req.headers.get("app-key") !== options.appKey)
+          return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
+        if (req.method === "GET") {
+          const rows = [...writebacks.values()].map((wb) => ({
+            id: wb.id,
+            result: wb.result ? "Success" : wb.deleted ? "deleted" : "pending",
+            office_id: wb.officeId,
+            method: wb.method,
+            api_name: wb.api,
+            api_request_body: wb.requestBody,
+            command_time: "",
+            completed_time: "",
+            duration_in_second: "",
+          }));
+          return list(url, rows);
+        }
+        if (req.method === "DELETE") {
+          const wb = writebacks.get(url.searchParams.get("id") ?? "");
+          // Harsher reading: only a pending writeback can be deleted; anything else is refused (API4006).
+          const pending = wb && !wb.deleted && !wb.result && !(wb.pollsLeft <= 0 && now() >= wb.doneAt);
+          if (wb && pending && behaviour.completeBeforeDelete) {
+            // It ran at the office a moment before the delete arrived.
+            wb.pollsLeft = 0;
+            wb.doneAt = 0;
+            wb.result ??= wb.apply();
+            return sikkaError(400, "API4006", "Bad Request", "Only pending writeback requests can be deleted");
+          }
+          if (!wb || !pending) return sikkaError(400, "API4006", "Bad Request", "Only pending writeback requests can be deleted");
+          wb.deleted = true;
+          counters.writebackDeletes++;
+          return json(200, { http_code: "200", error_code: "API0002", short_message: "Deleted", long_message: "Writeback request deleted successfully" });
+        }
+      }
+
       // Everything else needs a live request key.
       const requestKey = req.headers.get("request-key");
       const key = requestKey ? keys.get(requestKey) : undefined;
@@ -310,8 +376,9 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         const wb = writebacks.get(url.searchParams.get("id") ?? "");
         if (!wb || wb.officeId !== key.officeId) return noContent();
         let item: Row;
-        if (wb.pollsLeft > 0) {
-          wb.pollsLeft--;
+        if (wb.deleted) return noContent();
+        if (wb.pollsLeft > 0 || now() < wb.doneAt) {
+          if (wb.pollsLeft > 0) wb.pollsLeft--;
           item = { id: wb.id, is_completed: "False", has_error: "False", result: "pending", status: "Pending", created_id: "" };
         } else if (wb.error) {
           item = { id: wb.id, is_completed: "True", has_error: "True", result: wb.error, status: "Failed", created_id: "" };
@@ -430,72 +497,92 @@ export function startFakeSikka(options: FakeSikkaOptions) {
           if (typeof body[f] !== "string" || body[f] === "") return sikkaError(400, "API1020", "Missing Parameter", `${f} is required`);
         }
         if (!p.patients.some((r) => r.patient_id === body.patient_id)) return sikkaError(400, "API1026", "Invalid Parameter", "patient_id does not exist");
-        return startWriteback(p, "appointments", () => {
-          const id = s(++seq);
-          p.appointments.push({
-            appointment_sr_no: id,
-            patient_id: s(body.patient_id),
-            provider_id: s(body.provider_id),
-            practice_id: p.practiceId,
-            date: `${body.date}T00:00:00`,
-            time: s(body.time),
-            length: s(body.length),
-            operatory: s(body.operatory),
-            description: s(body.description),
-            type: s(body.type ?? ""),
-            status: "Scheduled",
-            cancelled: "False",
-            note: s(body.note ?? ""),
-          });
-          return { created_id: id };
-        });
+        return startWriteback(
+          p,
+          "appointments",
+          () => {
+            const id = s(++seq);
+            p.appointments.push({
+              appointment_sr_no: id,
+              patient_id: s(body.patient_id),
+              provider_id: s(body.provider_id),
+              practice_id: p.practiceId,
+              date: `${body.date}T00:00:00`,
+              time: s(body.time),
+              length: s(body.length),
+              operatory: s(body.operatory),
+              description: s(body.description),
+              type: s(body.type ?? ""),
+              status: "Scheduled",
+              cancelled: "False",
+              note: s(body.note ?? ""),
+            });
+            return { created_id: id };
+          },
+          { method: req.method, body },
+        );
       }
       const apptMatch = path.match(/^\/appointments\/([^/]+)$/);
       if (apptMatch && (req.method === "PUT" || req.method === "PATCH")) {
         const appt = p.appointments.find((r) => r.appointment_sr_no === apptMatch[1]);
         if (!appt) return sikkaError(404, "API2009", "Not Found", "appointment not found");
-        return startWriteback(p, "appointments", () => {
-          if (req.method === "PUT") {
-            for (const f of ["time", "length", "operatory", "provider_id"] as const) if (typeof body[f] === "string") appt[f] = body[f] as string;
-            if (typeof body.date === "string") appt.date = `${body.date}T00:00:00`;
-          } else if (typeof body.value === "string" && body.value.startsWith("cancel")) {
-            appt.status = "Cancelled";
-            appt.cancelled = "True";
-          }
-          return { created_id: "" };
-        });
+        return startWriteback(
+          p,
+          "appointments",
+          () => {
+            if (req.method === "PUT") {
+              for (const f of ["time", "length", "operatory", "provider_id"] as const) if (typeof body[f] === "string") appt[f] = body[f] as string;
+              if (typeof body.date === "string") appt.date = `${body.date}T00:00:00`;
+            } else if (typeof body.value === "string" && body.value.startsWith("cancel")) {
+              appt.status = "Cancelled";
+              appt.cancelled = "True";
+            }
+            return { created_id: "" };
+          },
+          { method: req.method, body },
+        );
       }
       if (path === "/patient" && req.method === "POST") {
         for (const f of ["firstname", "lastname", "provider_id", "practice_id"]) {
           if (typeof body[f] !== "string" || body[f] === "") return sikkaError(400, "API1020", "Missing Parameter", `${f} is required`);
         }
-        return startWriteback(p, "patients", () => {
-          const id = s(++seq);
-          p.patients.push({
-            patient_id: id,
-            practice_id: p.practiceId,
-            guarantor_id: id,
-            firstname: s(body.firstname),
-            lastname: s(body.lastname),
-            birthdate: `${body.birthdate}T00:00:00`,
-            cell: s(body.cell ?? ""),
-            email: s(body.email ?? ""),
-            homephone: "",
-            workphone: "",
-            status: "Active",
-            provider_id: s(body.provider_id),
-          });
-          p.balances.push({ patient_id: id, patient_due: "0.00", insurance_due: "0.00", account_balance: "0.00" });
-          return { created_id: id };
-        });
+        return startWriteback(
+          p,
+          "patients",
+          () => {
+            const id = s(++seq);
+            p.patients.push({
+              patient_id: id,
+              practice_id: p.practiceId,
+              guarantor_id: id,
+              firstname: s(body.firstname),
+              lastname: s(body.lastname),
+              birthdate: `${body.birthdate}T00:00:00`,
+              cell: s(body.cell ?? ""),
+              email: s(body.email ?? ""),
+              homephone: "",
+              workphone: "",
+              status: "Active",
+              provider_id: s(body.provider_id),
+            });
+            p.balances.push({ patient_id: id, patient_due: "0.00", insurance_due: "0.00", account_balance: "0.00" });
+            return { created_id: id };
+          },
+          { method: req.method, body },
+        );
       }
       if (path === "/medical_notes" && req.method === "POST") {
         if (/[<>{}#%\\]/.test(s(body.text))) return sikkaError(400, "API1026", "Invalid Parameter", "Special characters are not allowed");
-        return startWriteback(p, "medical_notes", () => {
-          const id = s(++seq);
-          p.notes.push({ id, patient_id: s(body.patient_id), type: s(body.type), text: s(body.text), date: s(body.date) });
-          return { created_id: id };
-        });
+        return startWriteback(
+          p,
+          "medical_notes",
+          () => {
+            const id = s(++seq);
+            p.notes.push({ id, patient_id: s(body.patient_id), type: s(body.type), text: s(body.text), date: s(body.date) });
+            return { created_id: id };
+          },
+          { method: req.method, body },
+        );
       }
       if (path === "/transaction" && req.method === "POST") {
         for (const f of ["patient_id", "guarantor_id", "procedure_code", "procedure_description", "provider_id", "amount", "practice_id", "transaction_date"]) {
@@ -505,13 +592,18 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         if (!type || type.kind !== null) return sikkaError(400, "API1026", "Invalid Parameter", "procedure_code must be a non-insurance payment code");
         if (type.description !== body.procedure_description)
           return sikkaError(400, "API1026", "Invalid Parameter", "procedure_description does not match the code");
-        return startWriteback(p, "transactions", () => {
-          const id = s(++seq);
-          p.transactions.push({ transaction_sr_no: id, patient_id: s(body.patient_id), amount: s(body.amount), procedure_code: s(body.procedure_code) });
-          const bal = p.balances.find((b) => b.patient_id === body.patient_id);
-          if (bal) bal.patient_due = (Number(bal.patient_due) - Number(body.amount)).toFixed(2);
-          return { created_id: id };
-        });
+        return startWriteback(
+          p,
+          "transactions",
+          () => {
+            const id = s(++seq);
+            p.transactions.push({ transaction_sr_no: id, patient_id: s(body.patient_id), amount: s(body.amount), procedure_code: s(body.procedure_code) });
+            const bal = p.balances.find((b) => b.patient_id === body.patient_id);
+            if (bal) bal.patient_due = (Number(bal.patient_due) - Number(body.amount)).toFixed(2);
+            return { created_id: id };
+          },
+          { method: req.method, body },
+        );
       }
       return sikkaError(404, "API2009", "Not Found", `no route ${req.method} ${path}`);
     }

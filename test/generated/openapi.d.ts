@@ -535,6 +535,8 @@ export interface operations {
                                 providerName: string;
                                 operatoryId: string | null;
                             }[];
+                            /** @description Why the schedule may be incomplete or out of date; the assistant should say it */
+                            notice?: string;
                         };
                         /** @description One short sentence a voice agent can say */
                         summary: string;

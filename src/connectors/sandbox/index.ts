@@ -54,7 +54,7 @@ export class SandboxConnector implements PmsConnector {
       start: Date.parse(a.startUtc),
       end: Date.parse(a.endUtc),
     }));
-    return ok(freeSlots({ practice: this.practice, providers: providers.map(toScheduleProvider), busy, query, now: this.deps.clock.now() }));
+    return ok({ slots: freeSlots({ practice: this.practice, providers: providers.map(toScheduleProvider), busy, query, now: this.deps.clock.now() }) });
   }
 
   async getAppointment(appointmentId: string) {

@@ -71,14 +71,19 @@ export class SikkaClient {
     return { rows, complete: false };
   }
 
-  /** A writeback (never retried: a repeat could double-book); `check_spu` always set. */
+  /** The body a writeback actually sends: the practice id and `check_spu` are always set. */
+  fullWriteBody(body: Record<string, unknown>): Record<string, unknown> {
+    return { ...body, practice_id: this.practiceId, check_spu: true };
+  }
+
+  /** A writeback (never retried: a repeat could double-book). */
   async write(method: "POST" | "PUT" | "PATCH", path: string, body: Record<string, unknown>): Promise<SikkaResponse> {
     return this.withKey((requestKey) =>
       sikkaRequest(this.deps.fetch, {
         url: `${this.deps.app.apiUrl}${path}`,
         method,
         auth: { requestKey },
-        body: { ...body, practice_id: this.practiceId, check_spu: true },
+        body: this.fullWriteBody(body),
         timeoutMs: Math.min(WRITE_TIMEOUT_MS, this.remaining()),
       }),
     );

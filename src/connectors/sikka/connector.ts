@@ -10,7 +10,7 @@ import type { SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
-import { type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
+import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
 import { phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
@@ -18,7 +18,15 @@ import { pickPaymentType } from "./payments";
 import type { PracticeFacts } from "./practice-facts";
 import { SikkaSchedule } from "./schedule";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
-import { awaitWriteback, writebackIdOf, writebackState } from "./writebacks";
+import {
+  awaitWriteback,
+  cancelPendingWriteback,
+  findWritebackByFingerprint,
+  isUnknownWriteOutcome,
+  requestFingerprint,
+  writebackIdOf,
+  writebackState,
+} from "./writebacks";
 
 const NOTE_LIMITS: Array<[RegExp, number]> = [
   [/suzy/i, 200],
@@ -42,8 +50,9 @@ export class SikkaConnector implements PmsConnector {
     private readonly tracker: WritebackTracker,
     /** When the in-call wait for a writeback ends (`performance.now()` time). */
     private readonly writebackBudgetEnd: number,
+    private readonly holds: BookingHolds,
   ) {
-    this.schedule = new SikkaSchedule(client, practice, deps.clock, facts);
+    this.schedule = new SikkaSchedule(client, practice, deps.clock, facts, holds);
   }
 
   private readonly schedule: SikkaSchedule;
@@ -67,8 +76,13 @@ export class SikkaConnector implements PmsConnector {
 
   findSlots(query: SlotQuery) {
     return this.guard(async () => {
-      if (SLOT_API_PMS.test(await this.facts.pms())) return ok(await this.schedule.vendorSlots(query));
-      return ok(await this.schedule.computedSlots(query));
+      const slots = SLOT_API_PMS.test(await this.facts.pms()) ? await this.schedule.vendorSlots(query) : await this.schedule.computedSlots(query);
+      // `Data-Insert: in progress`: Sikka is still loading the practice's data, so bookings may be missing.
+      return ok(
+        this.client.dataInsertInProgress
+          ? { slots, mayBeIncomplete: "The office's schedule is still being loaded, so some of these times may already be taken." }
+          : { slots },
+      );
     });
   }
 
@@ -161,18 +175,14 @@ export class SikkaConnector implements PmsConnector {
         : await this.schedule.freePlacement(request.start, request.durationMinutes, request.providerId, null);
       if (!placement.ok) return placement;
       const minutes = placement.value.minutes;
-      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
-      const res = await this.client.write("POST", "/appointment", {
-        patient_id: request.patientId,
-        date: local.toISODate(),
-        time: local.toFormat("HH:mm"),
-        length: String(minutes),
-        provider_id: placement.value.providerId,
-        operatory: placement.value.operatoryId ?? "",
-        description: sanitizeText(request.appointmentType ?? "Appointment", 60) || "Appointment",
-        ...(request.appointmentType ? { type: sanitizeText(request.appointmentType, 40) } : {}),
-        ...(request.notes ? { note: sanitizeText(request.notes, 200) } : {}),
+      const holdId = await this.holds.take(this.practice.accountId, {
+        providerId: placement.value.providerId,
+        operatoryId: placement.value.operatoryId,
+        startMs: request.start.getTime(),
+        endMs: request.start.getTime() + minutes * 60_000,
       });
+      if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
+      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
       const draft: Appointment = {
         id: null,
         patientId: request.patientId,
@@ -185,10 +195,23 @@ export class SikkaConnector implements PmsConnector {
         status: "scheduled",
         confirmation: "pending",
       };
-      return this.settle(
-        res,
-        "book_appointment",
-        request.patientId,
+      return this.writeAndSettle(
+        {
+          method: "POST",
+          path: "/appointment",
+          body: {
+            patient_id: request.patientId,
+            date: local.toISODate(),
+            time: local.toFormat("HH:mm"),
+            length: String(minutes),
+            provider_id: placement.value.providerId,
+            operatory: placement.value.operatoryId ?? "",
+            description: sanitizeText(request.appointmentType ?? "Appointment", 60) || "Appointment",
+            ...(request.appointmentType ? { type: sanitizeText(request.appointmentType, 40) } : {}),
+            ...(request.notes ? { note: sanitizeText(request.notes, 200) } : {}),
+          },
+        },
+        { action: "book_appointment", patientId: request.patientId, holdId },
         (createdId): Appointment => ({ ...draft, id: createdId, confirmation: "confirmed" }),
         (reference): Appointment => ({ ...draft, reference }),
       );
@@ -204,14 +227,25 @@ export class SikkaConnector implements PmsConnector {
       const minutes = request.durationMinutes ?? current.durationMinutes;
       const placement = await this.schedule.freePlacement(request.start, minutes, request.providerId ?? current.providerId ?? undefined, request.appointmentId);
       if (!placement.ok) return placement;
-      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
-      const res = await this.client.write("PUT", `/appointments/${encodeURIComponent(request.appointmentId)}`, {
-        date: local.toISODate(),
-        time: local.toFormat("HH:mm"),
-        length: String(minutes),
-        provider_id: placement.value.providerId,
-        operatory: placement.value.operatoryId ?? current.operatoryId ?? "",
+      const holdId = await this.holds.take(this.practice.accountId, {
+        providerId: placement.value.providerId,
+        operatoryId: placement.value.operatoryId ?? current.operatoryId,
+        startMs: request.start.getTime(),
+        endMs: request.start.getTime() + minutes * 60_000,
       });
+      if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
+      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
+      const write = {
+        method: "PUT" as const,
+        path: `/appointments/${encodeURIComponent(request.appointmentId)}`,
+        body: {
+          date: local.toISODate(),
+          time: local.toFormat("HH:mm"),
+          length: String(minutes),
+          provider_id: placement.value.providerId,
+          operatory: placement.value.operatoryId ?? current.operatoryId ?? "",
+        },
+      };
       const moved: Appointment = {
         ...current,
         start: formatInClinicZone(request.start, this.zone),
@@ -220,10 +254,9 @@ export class SikkaConnector implements PmsConnector {
         providerId: placement.value.providerId,
         operatoryId: placement.value.operatoryId ?? current.operatoryId,
       };
-      return this.settle(
-        res,
-        "reschedule_appointment",
-        current.patientId,
+      return this.writeAndSettle(
+        write,
+        { action: "reschedule_appointment", patientId: current.patientId, holdId },
         () => moved,
         (reference): Appointment => ({ ...moved, confirmation: "pending", reference }),
       );
@@ -238,18 +271,21 @@ export class SikkaConnector implements PmsConnector {
       if (current.status === "cancelled") return ok(current);
       const cancelStatus = await this.facts.cancelStatus();
       if (!cancelStatus) return err(connectorError("unsupported", "This practice system does not offer a cancellation status to set."));
-      const res = await this.client.write("PATCH", `/appointments/${encodeURIComponent(request.appointmentId)}`, {
-        op: "replace",
-        path: "/appointment_status",
-        value: cancelStatus,
-        appointment_sr_no: request.appointmentId,
-        ...(request.reason ? { cancellation_note: sanitizeText(request.reason, 100) } : {}),
-      });
+      const write = {
+        method: "PATCH" as const,
+        path: `/appointments/${encodeURIComponent(request.appointmentId)}`,
+        body: {
+          op: "replace",
+          path: "/appointment_status",
+          value: cancelStatus,
+          appointment_sr_no: request.appointmentId,
+          ...(request.reason ? { cancellation_note: sanitizeText(request.reason, 100) } : {}),
+        },
+      };
       const cancelled: Appointment = { ...current, status: "cancelled" };
-      return this.settle(
-        res,
-        "cancel_appointment",
-        current.patientId,
+      return this.writeAndSettle(
+        write,
+        { action: "cancel_appointment", patientId: current.patientId, holdId: null },
         () => cancelled,
         (reference): Appointment => ({ ...cancelled, confirmation: "pending", reference }),
       );
@@ -262,14 +298,18 @@ export class SikkaConnector implements PmsConnector {
       if (!phone) return err(connectorError("invalid_request", "That phone number is not valid."));
       const provider = (await this.schedule.activeProviders())[0];
       if (!provider) return err(connectorError("upstream_error", "The practice has no active provider to assign."));
-      const res = await this.client.write("POST", "/patient", {
-        firstname: sanitizeText(patient.firstName, 40),
-        lastname: sanitizeText(patient.lastName, 40),
-        birthdate: patient.dateOfBirth,
-        cell: phone.startsWith("+1") ? phone.slice(2) : phone,
-        ...(patient.email ? { email: patient.email } : {}),
-        provider_id: text(provider, "provider_id"),
-      });
+      const write = {
+        method: "POST" as const,
+        path: "/patient",
+        body: {
+          firstname: sanitizeText(patient.firstName, 40),
+          lastname: sanitizeText(patient.lastName, 40),
+          birthdate: patient.dateOfBirth,
+          cell: phone.startsWith("+1") ? phone.slice(2) : phone,
+          ...(patient.email ? { email: patient.email } : {}),
+          provider_id: text(provider, "provider_id"),
+        },
+      };
       const draft: Patient = {
         id: null,
         firstName: patient.firstName,
@@ -278,10 +318,9 @@ export class SikkaConnector implements PmsConnector {
         phone,
         email: patient.email ?? null,
       };
-      return this.settle(
-        res,
-        "create_patient",
-        null,
+      return this.writeAndSettle(
+        write,
+        { action: "create_patient", patientId: null, holdId: null },
         (createdId): Patient => ({ ...draft, id: createdId }),
         (reference): Patient => ({ ...draft, id: null, confirmation: "pending", reference }),
       );
@@ -295,18 +334,21 @@ export class SikkaConnector implements PmsConnector {
       const [pms, noteType] = await Promise.all([this.facts.pms(), this.facts.noteType()]);
       const limit = NOTE_LIMITS.find(([re]) => re.test(pms))?.[1] ?? 2000;
       const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");
-      const res = await this.client.write("POST", "/medical_notes", {
-        date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
-        patient_id: note.patientId,
-        type: noteType ?? "PatNote",
-        text: sanitizeText(note.text, limit),
-        provider_id: providerId,
-      });
+      const write = {
+        method: "POST" as const,
+        path: "/medical_notes",
+        body: {
+          date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
+          patient_id: note.patientId,
+          type: noteType ?? "PatNote",
+          text: sanitizeText(note.text, limit),
+          provider_id: providerId,
+        },
+      };
       const createdAt = formatInClinicZone(this.deps.clock.now(), this.zone);
-      return this.settle(
-        res,
-        "add_patient_note",
-        note.patientId,
+      return this.writeAndSettle(
+        write,
+        { action: "add_patient_note", patientId: note.patientId, holdId: null },
         (createdId) => ({ id: createdId, patientId: note.patientId, createdAt }),
         (reference) => ({ id: null, patientId: note.patientId, createdAt, confirmation: "pending" as const, reference }),
       );
@@ -321,21 +363,24 @@ export class SikkaConnector implements PmsConnector {
       const code = pickPaymentType(paymentTypes, payment.method);
       if (!code) return err(connectorError("unsupported", "This practice has no payment type for that payment method."));
       const providerId = text(patient, "provider_id") || text((await this.schedule.activeProviders())[0] ?? {}, "provider_id");
-      const res = await this.client.write("POST", "/transaction", {
-        patient_id: payment.patientId,
-        guarantor_id: text(patient, "guarantor_id") || payment.patientId,
-        procedure_code: text(code, "code"),
-        procedure_description: text(code, "description"),
-        provider_id: providerId,
-        amount: money(payment.amountCents),
-        transaction_date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
-        ...(payment.reference ? { note: sanitizeText(payment.reference, 60) } : {}),
-      });
+      const write = {
+        method: "POST" as const,
+        path: "/transaction",
+        body: {
+          patient_id: payment.patientId,
+          guarantor_id: text(patient, "guarantor_id") || payment.patientId,
+          procedure_code: text(code, "code"),
+          procedure_description: text(code, "description"),
+          provider_id: providerId,
+          amount: money(payment.amountCents),
+          transaction_date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
+          ...(payment.reference ? { note: sanitizeText(payment.reference, 60) } : {}),
+        },
+      };
       const base = { patientId: payment.patientId, amount: fromCents(payment.amountCents), currency: this.practice.currency, method: payment.method };
-      return this.settle(
-        res,
-        "process_payment",
-        payment.patientId,
+      return this.writeAndSettle(
+        write,
+        { action: "process_payment", patientId: payment.patientId, holdId: null },
         (createdId) => ({ ...base, id: createdId, status: "posted" }),
         () => ({ ...base, id: null, status: "pending" }),
       );
@@ -346,31 +391,71 @@ export class SikkaConnector implements PmsConnector {
     return this.guard(async () => ok(await writebackState(this.client, writebackId)));
   }
 
+  findWriteback(fingerprint: string, sentAfter: Date) {
+    return this.guard(async () => ok(await findWritebackByFingerprint(this.client, fingerprint, sentAfter, this.deps.clock.now())));
+  }
+
+  cancelWriteback(writebackId: string) {
+    return this.guard(async () => ok(await cancelPendingWriteback(this.client, writebackId)));
+  }
+
   // ----- helpers -----
 
   /**
-   * Waits for an accepted writeback within the in-call budget: completed → the real entity (with the
-   * id Sikka created); failed → an error; still pending → tracked for the background poller, and the
-   * caller hears "requested". A writeback id is never passed off as an entity id.
+   * Sends a writeback and waits for it within the in-call budget: completed → the real entity (with the
+   * id Sikka created); failed → an error (a taken chair is SLOT_UNAVAILABLE); still pending → tracked for
+   * the background poller, and the caller hears "requested". A write whose answer was lost (timeout,
+   * 502, 504) may have reached the PMS: it is never sent again but tracked by its request fingerprint,
+   * and the poller finds it among the app's writebacks. A writeback id is never passed off as an entity id.
    */
-  private async settle<T>(
-    res: Awaited<ReturnType<SikkaClient["write"]>>,
-    action: string,
-    patientId: string | null,
+  private async writeAndSettle<T>(
+    write: { method: "POST" | "PUT" | "PATCH"; path: string; body: Record<string, unknown> },
+    context: { action: string; patientId: string | null; holdId: string | null },
     completed: (createdId: string | null) => T,
     pending: (reference: string) => T,
   ): Promise<PmsResult<T>> {
+    const track = (writebackId: string, requestFingerprint?: string) =>
+      this.tracker.track({
+        accountId: this.practice.accountId,
+        provider: "sikka",
+        writebackId,
+        action: context.action,
+        patientId: context.patientId,
+        ...(requestFingerprint ? { requestFingerprint } : {}),
+      });
+    let res: Awaited<ReturnType<SikkaClient["write"]>>;
+    try {
+      res = await this.client.write(write.method, write.path, write.body);
+    } catch (e) {
+      if (!isUnknownWriteOutcome(e)) {
+        if (context.holdId) await this.holds.release(context.holdId);
+        throw e;
+      }
+      const reference = await track("", requestFingerprint(this.client.fullWriteBody(write.body)));
+      if (context.holdId) await this.holds.attach(context.holdId, reference);
+      return ok(pending(reference));
+    }
     const writebackId = writebackIdOf(res);
-    if (!writebackId) return err(connectorError("upstream_error", "The practice system accepted the change but returned no tracking id."));
+    if (!writebackId) {
+      if (context.holdId) await this.holds.release(context.holdId);
+      return err(connectorError("upstream_error", "The practice system accepted the change but returned no tracking id."));
+    }
     let state: Awaited<ReturnType<typeof awaitWriteback>>;
     try {
       state = await awaitWriteback(this.client, writebackId, this.writebackBudgetEnd, () => performance.now());
     } catch {
       state = { state: "pending" }; // accepted; the poller will learn the outcome
     }
-    if (state.state === "completed") return ok(completed(state.createdId));
-    if (state.state === "failed") return err(connectorError("upstream_error", state.message));
-    const reference = await this.tracker.track({ accountId: this.practice.accountId, provider: "sikka", writebackId, action, patientId });
+    if (state.state === "completed") {
+      if (context.holdId) await this.holds.confirm(context.holdId);
+      return ok(completed(state.createdId));
+    }
+    if (state.state === "failed") {
+      if (context.holdId) await this.holds.release(context.holdId);
+      return err(connectorError(state.slotTaken ? "slot_unavailable" : "upstream_error", state.message));
+    }
+    const reference = await track(writebackId);
+    if (context.holdId) await this.holds.attach(context.holdId, reference);
     return ok(pending(reference));
   }
 

@@ -1,7 +1,7 @@
 import { bulkhead, type CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen, type IPolicy, wrap } from "cockatiel";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { TtlCache } from "../../lib/ttl-cache";
-import type { ConnectorDefinition, ConnectorDeps, CredentialCheck, WritebackTracker } from "../types";
+import type { BookingHolds, ConnectorDefinition, ConnectorDeps, CredentialCheck, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
 import { SikkaConnector } from "./connector";
 import { type SikkaAppConfig, type SikkaCredentials, SikkaCredentialsSchema } from "./credentials";
@@ -25,6 +25,7 @@ export type SikkaDefinitionOptions = {
   app: SikkaAppConfig;
   keyStore: RequestKeyStore;
   tracker: WritebackTracker;
+  holds: BookingHolds;
   /** In-call wait for a writeback to complete before answering "pending". */
   writebackWaitMs: number;
 };
@@ -78,7 +79,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
       facts ??= new TtlCache({ ttlMs: FACTS_TTL_MS, failureBackoffMs: FACTS_RETRY_MS, now: () => deps.clock.now().getTime() });
       const practiceFacts = new PracticeFacts(facts, client, creds, practice.accountId);
       const budgetEnd = started + Math.min(options.writebackWaitMs, SIKKA_CALL_BUDGET_MS - 300);
-      return new SikkaConnector(client, practice, deps, practiceFacts, options.tracker, budgetEnd);
+      return new SikkaConnector(client, practice, deps, practiceFacts, options.tracker, budgetEnd, options.holds);
     },
 
     /**

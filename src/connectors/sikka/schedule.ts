@@ -5,6 +5,7 @@ import type { Slot, SlotQuery } from "../../domain/slot";
 import { isoDateOf, isoOf } from "../../domain/time";
 import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
+import type { BookingHolds } from "../types";
 import { connectorError } from "../types";
 import type { SikkaClient } from "./client";
 import { appointmentInterval, isCancelled } from "./mappers";
@@ -21,6 +22,8 @@ export class SikkaSchedule {
     private readonly practice: PracticeSettings,
     private readonly clock: Clock,
     private readonly facts: PracticeFacts,
+    /** The gateway's own bookings Sikka's synced copy may not show yet. */
+    private readonly holds: BookingHolds,
   ) {}
 
   private get zone() {
@@ -44,10 +47,13 @@ export class SikkaSchedule {
   /** Active providers with the chairs they may use, and every booked interval between two days. */
   private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
     const custId = await this.facts.custId();
-    const [providers, operatories, appointments] = await Promise.all([
+    const from = DateTime.fromISO(fromDate, { zone: this.zone }).startOf("day").toMillis();
+    const to = DateTime.fromISO(toDate, { zone: this.zone }).endOf("day").toMillis();
+    const [providers, operatories, appointments, held] = await Promise.all([
       this.activeProviders(),
       custId ? this.client.get("/operatories", { cust_id: custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
       this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
+      this.holds.active(this.practice.accountId, from, to),
     ]);
     const chairs = operatories
       .filter((o) => this.ours(o) && text(o, "is_hidden") !== "T")
@@ -74,6 +80,7 @@ export class SikkaSchedule {
         end: interval.end.getTime(),
       });
     }
+    for (const hold of held) busy.push({ providerId: hold.providerId, operatoryId: hold.operatoryId, start: hold.startMs, end: hold.endMs });
     return { schedule, busy };
   }
 
@@ -96,6 +103,11 @@ export class SikkaSchedule {
     ]);
     const names = new Map(providers.map((p) => [text(p, "provider_id"), [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ")]));
     const now = this.clock.now().getTime();
+    const held = await this.holds.active(
+      this.practice.accountId,
+      DateTime.fromISO(query.startDate, { zone: this.zone }).startOf("day").toMillis(),
+      DateTime.fromISO(query.endDate, { zone: this.zone }).endOf("day").toMillis(),
+    );
     const slots: Slot[] = [];
     for (const row of rows) {
       const date = datePart(row, "date");
@@ -109,6 +121,9 @@ export class SikkaSchedule {
       if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
       if (query.partOfDay === "evening" && hour < 17) continue;
       const providerId = text(row, "provider_id");
+      const chair = text(row, "operatory") || null;
+      const [s0, e0] = [start.toMillis(), start.toMillis() + query.durationMinutes * 60_000];
+      if (held.some((h) => h.startMs < e0 && s0 < h.endMs && (h.providerId === providerId || (chair !== null && h.operatoryId === chair)))) continue;
       slots.push({
         start: isoOf(start),
         end: isoOf(start.plus({ minutes: query.durationMinutes })),

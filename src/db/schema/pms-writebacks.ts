@@ -18,14 +18,44 @@ export const pmsWritebacks = sqliteTable(
     reference: text("reference").primaryKey(),
     accountId: text("account_id").notNull(),
     provider: text("provider").notNull(),
+    /** Empty while a write whose answer was lost (timeout, 502, 504) is still being looked for. */
     writebackId: text("writeback_id").notNull(),
+    /** Hash of the write's canonical request body, to find it again among the app's writebacks. */
+    requestFingerprint: text("request_fingerprint"),
     action: text("action").notNull(),
     patientId: text("patient_id"),
     status: text("status", { enum: ["pending", "completed", "failed"] }).notNull(),
     createdId: text("created_id"),
     attempts: integer("attempts").notNull().default(0),
+    /** Epoch ms of the next background check (exponential backoff between checks). */
+    nextCheckAt: integer("next_check_at").notNull().default(0),
     createdAt: text("created_at").notNull().default(sqlNow),
     completedAt: text("completed_at"),
   },
   (t) => [index("pms_writebacks_status").on(t.status, t.createdAt)],
+);
+
+/**
+ * Slots the gateway itself booked (or is moving an appointment to) that the vendor's synced copy may
+ * not show yet. Subtracted from availability and checked atomically before every booking, so two
+ * callers can never both be sent to the same chair. Shared by every instance through the database.
+ */
+export const pmsBookingHolds = sqliteTable(
+  "pms_booking_holds",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id"),
+    operatoryId: text("operatory_id"),
+    /** Epoch ms. */
+    startMs: integer("start_ms").notNull(),
+    endMs: integer("end_ms").notNull(),
+    /** The pending writeback this hold belongs to, once it is tracked. */
+    reference: text("reference"),
+    status: text("status", { enum: ["pending", "confirmed"] }).notNull(),
+    /** Epoch ms after which the hold no longer counts (the vendor's copy has caught up by then). */
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: text("created_at").notNull().default(sqlNow),
+  },
+  (t) => [index("pms_booking_holds_account_time").on(t.accountId, t.startMs), index("pms_booking_holds_reference").on(t.reference)],
 );
