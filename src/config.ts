@@ -26,6 +26,7 @@ export const EnvSchema = Type.Object({
   SIKKA_CLIENT_SECRET: Type.Optional(Type.String()),
   SIKKA_API_URL: Type.Optional(Url),
   SIKKA_WRITEBACK_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
+  WRITEBACK_POLL_MS: Type.Optional(Type.String({ pattern: "^[0-9]{2,7}$" })),
   LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
   RATE_LIMIT_PER_IP_PER_MINUTE: Type.Optional(PositiveInt),
@@ -46,6 +47,8 @@ export type Config = {
   encryptionKeys: EncryptionKey[];
   adminJwtSecret: string;
   sikka: { clientId?: string; clientSecret?: string; apiUrl: string; writebackWaitMs: number };
+  /** How often each instance looks for pending writebacks that are due (each check is leased). */
+  writebackPollMs: number;
   logLevel: string;
   rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
   /** Optional bearer token for Prometheus scraping of /metrics (the admin JWT works too). */
@@ -131,6 +134,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       apiUrl: (e.SIKKA_API_URL ?? "https://api.sikkasoft.com/v4").replace(/\/+$/, ""),
       writebackWaitMs: Number(e.SIKKA_WRITEBACK_WAIT_MS ?? "4000"),
     },
+    writebackPollMs: Number(e.WRITEBACK_POLL_MS ?? "15000"),
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     rateLimits: {

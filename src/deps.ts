@@ -15,6 +15,7 @@ import { SandboxStore } from "./db/sandbox/store";
 import type { ClientIpResolver } from "./http/client-ip";
 import { RateLimiter } from "./http/rate-limit";
 import { RequestStates } from "./http/request-state";
+import { InstanceRegistry } from "./instances/registry";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { Metrics } from "./lib/metrics";
@@ -47,6 +48,7 @@ export type AppDeps = {
   endOfCall: EndOfCallService;
   callReports: CallReports;
   writebackPoller: WritebackPoller;
+  instances: InstanceRegistry;
   chainKeys: ChainKeys;
   vault: Vault;
   metrics: Metrics;
@@ -71,6 +73,7 @@ export function createDeps(input: DepsInput): AppDeps {
   const logger = input.logger ?? createLogger({ level: config.logLevel });
   const sandboxStore = new SandboxStore(db);
   const vault = new Vault(config.encryptionKeys);
+  const instances = new InstanceRegistry(db, clock);
   const holds = new BookingHoldStore(db, clock);
   const writebacks = new WritebackStore(db, clock, holds);
   const sikka = createSikkaDefinition({
@@ -97,7 +100,7 @@ export function createDeps(input: DepsInput): AppDeps {
   const verifications = new CallVerifications(db);
   const gate = new CallerGate({ integrations, verifications });
   const callReports = new CallReports(db, clock, audit);
-  const accounts = new AccountService(db);
+  const accounts = new AccountService(db, clock);
   return {
     config,
     db,
@@ -114,10 +117,11 @@ export function createDeps(input: DepsInput): AppDeps {
     chainKeys,
     vault,
     metrics,
-    writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger }),
+    writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger, instanceId: instances.id }),
     states: new RequestStates(),
-    perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock),
-    failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock),
+    perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock, () => instances.liveCount),
+    failedAuthByIp: new RateLimiter(config.rateLimits.perIpPerMinute, clock, () => instances.liveCount),
+    instances,
     // Without a resolver every caller shares one address bucket (fails safe: limits apply to all).
     clientIp: input.clientIp ?? (() => "unknown"),
   };

@@ -10,6 +10,7 @@ import { sign } from "./http/auth/hmac";
 import { mintToken } from "./http/auth/jwt";
 import { SERVER_BODY_CEILING } from "./http/body";
 import { flyAwareClientIp } from "./http/client-ip";
+import { HEARTBEAT_EVERY_MS } from "./instances/registry";
 import { createLogger } from "./lib/logger";
 
 // The only module that reads the environment and listens.
@@ -42,10 +43,16 @@ const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", max
 server = app.server ?? undefined;
 logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
 
-// Finishes PMS writes that were still pending when their call ended (Sikka writebacks).
+// Finishes PMS writes that were still pending when their call ended (Sikka writebacks); each check is
+// leased, so several instances share the work and a dead instance's writes are picked up by another.
 const poller = setInterval(() => {
   deps.writebackPoller.pollOnce().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "writeback poll failed"));
-}, 15_000);
+}, config.writebackPollMs);
+// Live instances share the rate limits; a heartbeat keeps the count current.
+await deps.instances.heartbeat().catch(() => undefined);
+const heartbeat = setInterval(() => {
+  deps.instances.heartbeat().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "instance heartbeat failed"));
+}, HEARTBEAT_EVERY_MS);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -53,9 +60,11 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   clearInterval(poller);
+  clearInterval(heartbeat);
   await app.stop(false);
   // Audit rows of writes already made must land before the process goes.
   if (!(await deps.audit.drain(10_000))) logger.error({ backlog: deps.audit.backlogSize }, "audit backlog not written before shutdown");
+  await deps.instances.leave().catch(() => undefined);
   database.close();
   process.exit(0);
 }

@@ -4,6 +4,7 @@ import { accounts, vapiBindings } from "../db/schema";
 import { sqlNow } from "../db/schema/columns";
 import { DEFAULT_APPOINTMENT_TYPES, DEFAULT_OFFICE_HOURS, type PracticeSettings } from "../domain/practice";
 import { isValidTimezone } from "../domain/time";
+import type { Clock } from "../lib/clock";
 import { AppError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { TtlCache } from "../lib/ttl-cache";
@@ -38,15 +39,25 @@ function checkSettings(input: Partial<CreateAccountInput>) {
   if (new Set(names).size !== names.length) throw new AppError("VALIDATION", "appointmentTypes: names must be unique");
 }
 
-/** How long a clinic's settings may be served from memory (every request reads them). */
+/**
+ * How long a clinic's settings may be served from memory (every request reads them): a change made on
+ * another instance (disabling a clinic, a new phone-number binding) is seen everywhere within this.
+ */
 const CACHE_MS = 5_000;
 
 /** Clinics and the Vapi ids they registered. */
 export class AccountService {
-  private readonly cache = new TtlCache<string, AccountRecord | undefined>({ ttlMs: CACHE_MS });
-  private readonly bindingCache = new TtlCache<string, string | undefined>({ ttlMs: CACHE_MS });
+  private readonly cache: TtlCache<string, AccountRecord | undefined>;
+  private readonly bindingCache: TtlCache<string, string | undefined>;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    clock?: Clock,
+  ) {
+    const now = clock ? () => clock.now().getTime() : undefined;
+    this.cache = new TtlCache({ ttlMs: CACHE_MS, ...(now ? { now } : {}) });
+    this.bindingCache = new TtlCache({ ttlMs: CACHE_MS, ...(now ? { now } : {}) });
+  }
 
   /**
    * A clinic by id, from a 5-second cache: changes made through this process show at once (the cache

@@ -27,6 +27,15 @@ export function storableText(value: string | null): string | null {
 
 type Pending = { content: ChainedContent; resolve: () => void; reject: (e: unknown) => void };
 
+/** Attempts to append a batch when other instances keep appending first. */
+const CHAIN_ATTEMPTS = 25;
+
+/** The chain trigger's refusal (another writer appended first) or the file lock held past the timeout. */
+const isChainConflict = (e: unknown): boolean => {
+  const text = `${(e as Error)?.message ?? ""} ${String((e as { cause?: Error })?.cause?.message ?? "")}`;
+  return /prev_hash does not match|SQLITE_BUSY|database is locked/i.test(text);
+};
+
 /** Rows committed together at most; a larger backlog commits over several transactions. */
 const MAX_BATCH = 512;
 
@@ -87,11 +96,7 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
-        await this.commit(batch).catch(async () => {
-          // Another writer may have appended (several instances on one primary): re-read and retry once.
-          this.lastHash = null;
-          await this.commit(batch);
-        });
+        await this.commitWithRetries(batch);
         for (const p of batch) p.resolve();
       } catch (e) {
         this.lastHash = null;
@@ -100,6 +105,29 @@ export class AuditLog {
     }
     this.flushing = false;
   }
+
+  /**
+   * Several instances append to one chain: when another appended first, the chain trigger refuses this
+   * batch (its `prev_hash` is stale). Re-read the last hash and try again, with a short jittered pause so
+   * the writers do not collide in lockstep. A real failure (the store is down) still fails after the
+   * last attempt.
+   */
+  private async commitWithRetries(batch: Pending[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commit(batch);
+        return;
+      } catch (e) {
+        this.lastHash = null;
+        if (attempt >= CHAIN_ATTEMPTS || !isChainConflict(e)) throw e;
+        this.conflicts++;
+        await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+      }
+    }
+  }
+
+  /** How many times another writer appended first (for the multi-instance measurements). */
+  conflicts = 0;
 
   private async commit(batch: Pending[]): Promise<void> {
     let prev = this.lastHash ?? (await this.readLastHash());

@@ -12,7 +12,8 @@ import { TtlCache } from "../lib/ttl-cache";
 
 export type PmsStatus = { provider: string; configured: true; updatedAt: string } | { provider: null; configured: false; updatedAt: null };
 
-const CREDENTIALS_CACHE_MS = 30_000;
+/** New PMS credentials set on another instance are used everywhere within this. */
+const CREDENTIALS_CACHE_MS = 5_000;
 
 /** Additional authenticated data: binds a ciphertext to the one account it was sealed for. */
 const aad = (accountId: string) => `pms_integrations:${accountId}`;
@@ -26,7 +27,7 @@ export type OnConfigured = (provider: string, practice: PracticeSettings) => Pro
  */
 export class PmsIntegrations {
   /** Decrypted credentials per clinic, briefly: decrypting on every tool call costs more than the call. */
-  private readonly opened = new TtlCache<string, { provider: string; credentials: unknown }>({ ttlMs: CREDENTIALS_CACHE_MS });
+  private readonly opened: TtlCache<string, { provider: string; credentials: unknown }>;
 
   constructor(
     private readonly db: Database,
@@ -34,7 +35,9 @@ export class PmsIntegrations {
     private readonly registry: ConnectorRegistry,
     private readonly connectorDeps: ConnectorDeps,
     private readonly onConfigured: OnConfigured = async () => {},
-  ) {}
+  ) {
+    this.opened = new TtlCache({ ttlMs: CREDENTIALS_CACHE_MS, now: () => connectorDeps.clock.now().getTime() });
+  }
 
   async configure(practice: PracticeSettings, provider: string, credentials: unknown): Promise<PmsStatus & { warnings: string[] }> {
     const definition = this.registry.get(provider);

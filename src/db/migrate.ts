@@ -1,10 +1,36 @@
 import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Database } from "./client";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** Applies the committed SQL migrations; run before the service listens. */
-export async function applyMigrations(db: Database): Promise<void> {
-  await migrate(db, { migrationsFolder });
+/** A lock older than this belongs to an instance that died while migrating: it may be taken over. */
+const STALE_LOCK_MS = 60_000;
+const WAIT_STEP_MS = 50;
+const WAIT_LIMIT_MS = 120_000;
+
+/**
+ * Applies the committed SQL migrations; run before the service listens. Several instances starting at
+ * once on one database migrate exactly once: the first takes a lock row (one INSERT can win), the others
+ * wait for it to be released and then find nothing left to apply.
+ */
+export async function applyMigrations(db: Database, owner = crypto.randomUUID()): Promise<void> {
+  await db.run(sql`create table if not exists gateway_migration_lock (id integer primary key check (id = 1), owner text not null, taken_at integer not null)`);
+  const started = Date.now();
+  for (;;) {
+    const now = Date.now();
+    await db.run(sql`delete from gateway_migration_lock where taken_at < ${now - STALE_LOCK_MS}`);
+    const taken = await db.all<{ owner: string }>(
+      sql`insert into gateway_migration_lock (id, owner, taken_at) values (1, ${owner}, ${now}) on conflict(id) do nothing returning owner`,
+    );
+    if (taken.length > 0) break;
+    if (now - started > WAIT_LIMIT_MS) throw new Error("another instance holds the migration lock for too long");
+    await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+  }
+  try {
+    await migrate(db, { migrationsFolder });
+  } finally {
+    await db.run(sql`delete from gateway_migration_lock where owner = ${owner}`);
+  }
 }

@@ -3,17 +3,24 @@ import type { Clock } from "../lib/clock";
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Fixed one-minute windows per key, in process memory: each region runs one instance, so a
- * per-instance limit is the limit. Old windows are dropped as the clock moves on.
+ * Fixed one-minute windows per key, in process memory. With several instances on one database each
+ * enforces its share, limit ÷ live instances (rounded up), so the service as a whole stays within the
+ * limit without a database write per request. Old windows are dropped as the clock moves on.
  */
 export class RateLimiter {
   private windowStart = 0;
   private counts = new Map<string, number>();
 
   constructor(
-    private readonly perMinute: number,
+    private readonly limitPerMinute: number,
     private readonly clock: Clock,
+    /** How many instances share the limit (1 when alone). */
+    private readonly instances: () => number = () => 1,
   ) {}
+
+  private get perMinute(): number {
+    return Math.max(1, Math.ceil(this.limitPerMinute / Math.max(1, this.instances())));
+  }
 
   /** Counts one event for the key and says whether it is within the limit. */
   hit(key: string): RateDecision {

@@ -16,12 +16,21 @@ type Outcome = { state: "completed"; createdId: string | null } | { state: "fail
  */
 export class WritebackPoller {
   constructor(
-    private readonly deps: { store: WritebackStore; integrations: PmsIntegrations; accounts: AccountService; audit: AuditLog; clock: Clock; logger: Logger },
+    private readonly deps: {
+      store: WritebackStore;
+      integrations: PmsIntegrations;
+      accounts: AccountService;
+      audit: AuditLog;
+      clock: Clock;
+      logger: Logger;
+      /** This instance, as the holder of the leases it takes. */
+      instanceId: string;
+    },
   ) {}
 
   async pollOnce(limit = 50): Promise<{ completed: number; failed: number; pending: number }> {
     const counts = { completed: 0, failed: 0, pending: 0 };
-    for (const row of await this.deps.store.due(limit)) {
+    for (const row of await this.deps.store.lease(this.deps.instanceId, limit)) {
       const started = performance.now();
       const account = await this.deps.accounts.get(row.accountId);
       if (!account) continue;
@@ -50,6 +59,7 @@ export class WritebackPoller {
         actor: "system",
         startedAt: started,
       });
+      this.deps.logger.info({ reference: row.reference, outcome: outcome.state, instance: this.deps.instanceId }, "writeback settled");
       counts[outcome.state]++;
     }
     return counts;

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { WritebackTracker } from "../connectors/types";
 import type { Database } from "../db/client";
 import { pmsWritebacks } from "../db/schema";
@@ -16,6 +16,8 @@ export const RECONCILE_GIVE_UP_MS = 30 * 60_000;
 /** Background checks back off from this, doubling, up to the cap: not every few hundred ms for minutes. */
 const FIRST_CHECK_DELAY_MS = 15_000;
 const MAX_CHECK_DELAY_MS = 10 * 60_000;
+/** How long one instance may hold a write it is checking (far longer than one check takes). */
+const LEASE_MS = 60_000;
 
 export type TrackedWrite = typeof pmsWritebacks.$inferSelect;
 
@@ -51,14 +53,23 @@ export class WritebackStore implements WritebackTracker {
     return reference;
   }
 
-  /** Pending writes whose next check is due, oldest first. */
-  due(limit: number): Promise<TrackedWrite[]> {
-    return this.db
-      .select()
-      .from(pmsWritebacks)
-      .where(and(eq(pmsWritebacks.status, "pending"), lte(pmsWritebacks.nextCheckAt, this.clock.now().getTime())))
-      .orderBy(asc(pmsWritebacks.createdAt))
-      .limit(limit);
+  /**
+   * Leases the pending writes whose next check is due, oldest first, to one instance. One UPDATE …
+   * RETURNING: two instances never check the same write at once, and a killed instance's lease lapses
+   * so another one finishes its writes.
+   */
+  async lease(owner: string, limit: number): Promise<TrackedWrite[]> {
+    const now = this.clock.now().getTime();
+    return this.db.all<TrackedWrite>(sql`
+      update pms_writebacks set lease_owner = ${owner}, lease_until = ${now + LEASE_MS}
+       where reference in (
+         select reference from pms_writebacks
+          where status = 'pending' and next_check_at <= ${now} and lease_until <= ${now}
+          order by created_at limit ${limit})
+      returning reference, account_id as accountId, provider, writeback_id as writebackId,
+                request_fingerprint as requestFingerprint, action, patient_id as patientId, status,
+                created_id as createdId, attempts, next_check_at as nextCheckAt, lease_owner as leaseOwner,
+                lease_until as leaseUntil, created_at as createdAt, completed_at as completedAt`);
   }
 
   /** The writeback id of a write whose answer was lost, once it was found among the app's writebacks. */
@@ -79,7 +90,7 @@ export class WritebackStore implements WritebackTracker {
     const delay = Math.min(MAX_CHECK_DELAY_MS, FIRST_CHECK_DELAY_MS * 2 ** row.attempts);
     await this.db
       .update(pmsWritebacks)
-      .set({ attempts: row.attempts + 1, nextCheckAt: this.clock.now().getTime() + delay })
+      .set({ attempts: row.attempts + 1, nextCheckAt: this.clock.now().getTime() + delay, leaseUntil: 0, leaseOwner: null })
       .where(eq(pmsWritebacks.reference, row.reference));
   }
 }

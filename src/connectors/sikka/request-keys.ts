@@ -40,7 +40,12 @@ export class RequestKeyManager {
   /** A usable key; `rejected` is a key Sikka just called expired, which must not be handed out again. */
   async get(accountId: string, credentials: SikkaCredentials, rejected?: string): Promise<string> {
     const now = this.clock.now().getTime();
-    const current = this.memory.get(accountId) ?? (await this.store.load(accountId)) ?? undefined;
+    let current = this.memory.get(accountId);
+    // Another instance may already have refreshed it: the key in the database is shared, so read it
+    // again before asking Sikka for a new one (no grant storm when every instance sees the old key fail).
+    if (!current || current.requestKey === rejected || current.expiresAt - now <= REFRESH_MARGIN_MS) {
+      current = (await this.store.load(accountId)) ?? current;
+    }
     if (current) this.memory.set(accountId, current);
     if (current && current.requestKey !== rejected && current.expiresAt - now > REFRESH_MARGIN_MS) return current.requestKey;
     let pending = this.inflight.get(accountId);

@@ -1,6 +1,15 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { sqlNow, timestamps } from "./columns";
 
+/**
+ * Every running instance, with its last heartbeat: rate limits are shared out among the live ones.
+ */
+export const gatewayInstances = sqliteTable("gateway_instances", {
+  id: text("id").primaryKey(),
+  startedAt: integer("started_at").notNull(),
+  heartbeatAt: integer("heartbeat_at").notNull(),
+});
+
 /** A PMS request token (Sikka's request_key + refresh_key), sealed like credentials, per clinic. */
 export const pmsTokens = sqliteTable("pms_tokens", {
   accountId: text("account_id").primaryKey(),
@@ -29,6 +38,9 @@ export const pmsWritebacks = sqliteTable(
     attempts: integer("attempts").notNull().default(0),
     /** Epoch ms of the next background check (exponential backoff between checks). */
     nextCheckAt: integer("next_check_at").notNull().default(0),
+    /** The instance checking this write now, and until when (a lease: a dead instance's lapses). */
+    leaseOwner: text("lease_owner"),
+    leaseUntil: integer("lease_until").notNull().default(0),
     createdAt: text("created_at").notNull().default(sqlNow),
     completedAt: text("completed_at"),
   },
