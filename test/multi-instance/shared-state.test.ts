@@ -74,6 +74,26 @@ describe("shared state across instances", () => {
   });
 });
 
+describe("bindings across instances", () => {
+  test("a phone-number binding registered on one instance reaches the other within 5 s", async () => {
+    const message = (id: string) => ({
+      message: { type: "assistant-request", phoneNumber: { id: "pn-late" }, call: { id } },
+    });
+    const { webhook } = await import("../helpers/vapi");
+    const before = await json(await second.handle(webhook(message("c-bind-1"))));
+    expect(before.error).toContain("not connected");
+    await t.handle(
+      jsonRequest(`/api/admin/accounts/${north.id}`, {
+        method: "PATCH",
+        headers: t.admin,
+        body: { vapiPhoneNumberIds: ["pn-late"], vapiAssistantIds: ["asst-late"] },
+      }),
+    );
+    t.clock.advance(5_001);
+    expect(await json(await second.handle(webhook(message("c-bind-2"))))).toEqual({ assistantId: "asst-late" });
+  });
+});
+
 describe("rate limits across instances", () => {
   test("each live instance enforces limit ÷ live instances (heartbeats in the database)", async () => {
     await t.deps.instances.heartbeat();
