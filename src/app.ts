@@ -3,6 +3,7 @@ import type { AppDeps } from "./deps";
 import { requestContext } from "./http/request-context";
 import { adminModule } from "./modules/admin";
 import { monitoringModule } from "./modules/admin/monitoring";
+import { connectorsModule } from "./modules/connectors";
 import { docsModule } from "./modules/docs";
 import { healthModule } from "./modules/health";
 import { pmsModule } from "./modules/pms";
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps) {
     .use(vapiModule({ ...auth, publicUrl: deps.config.publicUrl }))
     .use(monitoringModule({ ...auth, ...(deps.config.metricsToken ? { metricsToken: deps.config.metricsToken } : {}) }))
     .use(adminModule(auth))
+    .use(connectorsModule(deps))
     .use(docsModule(deps.config.publicUrl));
 }
 

@@ -26,6 +26,8 @@ export const EnvSchema = Type.Object({
   SIKKA_CLIENT_SECRET: Type.Optional(Type.String()),
   SIKKA_API_URL: Type.Optional(Url),
   SIKKA_WRITEBACK_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
+  NEXHEALTH_API_KEY: Type.Optional(Type.String()),
+  NEXHEALTH_API_URL: Type.Optional(Url),
   WRITEBACK_POLL_MS: Type.Optional(Type.String({ pattern: "^[0-9]{2,7}$" })),
   LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
@@ -47,6 +49,8 @@ export type Config = {
   encryptionKeys: EncryptionKey[];
   adminJwtSecret: string;
   sikka: { clientId?: string; clientSecret?: string; apiUrl: string; writebackWaitMs: number };
+  /** NexHealth: one API key for the gateway; each clinic is a subdomain + location. */
+  nexhealth: { apiKey?: string; apiUrl: string };
   /** How often each instance looks for pending writebacks that are due (each check is leased). */
   writebackPollMs: number;
   logLevel: string;
@@ -133,6 +137,10 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       ...(e.SIKKA_CLIENT_SECRET ? { clientSecret: e.SIKKA_CLIENT_SECRET } : {}),
       apiUrl: (e.SIKKA_API_URL ?? "https://api.sikkasoft.com/v4").replace(/\/+$/, ""),
       writebackWaitMs: Number(e.SIKKA_WRITEBACK_WAIT_MS ?? "4000"),
+    },
+    nexhealth: {
+      ...(e.NEXHEALTH_API_KEY ? { apiKey: e.NEXHEALTH_API_KEY } : {}),
+      apiUrl: (e.NEXHEALTH_API_URL ?? "https://nexhealth.info").replace(/\/+$/, ""),
     },
     writebackPollMs: Number(e.WRITEBACK_POLL_MS ?? "15000"),
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),

@@ -3,7 +3,8 @@ import { AuditLog } from "./audit/audit-log";
 import { ChainKeys } from "./audit/chain";
 import type { Config } from "./config";
 import { PmsIntegrations } from "./connections/pms-connections";
-import { PmsTokenStore } from "./connections/sealed-token-store";
+import { PmsTokenStore, SealedValueStore } from "./connections/sealed-token-store";
+import { createNexHealthDefinition } from "./connectors/nexhealth";
 import { ConnectorRegistry } from "./connectors/registry";
 import { createSandboxDefinition } from "./connectors/sandbox";
 import { createSikkaDefinition } from "./connectors/sikka";
@@ -29,6 +30,7 @@ import { IdempotencyStore } from "./operations/idempotency";
 import { BookingHoldStore } from "./writebacks/holds";
 import { WritebackPoller } from "./writebacks/poller";
 import { WritebackStore } from "./writebacks/store";
+import { WebhookInbox } from "./writebacks/webhook-inbox";
 
 export type AppDeps = {
   config: Config;
@@ -52,6 +54,8 @@ export type AppDeps = {
   chainKeys: ChainKeys;
   vault: Vault;
   metrics: Metrics;
+  connectors: ConnectorRegistry;
+  webhookInbox: WebhookInbox;
 };
 
 export type DepsInput = {
@@ -87,7 +91,14 @@ export function createDeps(input: DepsInput): AppDeps {
     holds,
     writebackWaitMs: config.sikka.writebackWaitMs,
   });
-  const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, ...(input.connectors ?? [])]);
+  const nexhealth = createNexHealthDefinition({
+    app: { ...config.nexhealth, publicUrl: config.publicUrl },
+    secrets: new SealedValueStore(db, vault),
+    tracker: writebacks,
+    holds,
+    writebackWaitMs: config.sikka.writebackWaitMs,
+  });
+  const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, nexhealth, ...(input.connectors ?? [])]);
   const integrations = new PmsIntegrations(db, vault, registry, { fetch: input.fetch ?? fetch, clock, logger }, async (provider, practice) => {
     if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
       await seedSandboxPractice(db, practice, clock.now());
@@ -117,6 +128,8 @@ export function createDeps(input: DepsInput): AppDeps {
     chainKeys,
     vault,
     metrics,
+    connectors: registry,
+    webhookInbox: new WebhookInbox({ db, store: writebacks, audit, logger }),
     writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger, instanceId: instances.id }),
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock, () => instances.liveCount),

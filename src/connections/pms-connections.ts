@@ -51,7 +51,8 @@ export class PmsIntegrations {
     }
     const check = (await definition.validateCredentials?.(credentials, this.connectorDeps, practice)) ?? { ok: true, warnings: [] };
     if (!check.ok) throw new AppError("VALIDATION", `credentials: ${check.reason}`);
-    const sealed = await this.vault.seal(JSON.stringify(credentials), aad(practice.accountId));
+    const stored = check.ok && check.remember ? { ...(credentials as Record<string, unknown>), ...check.remember } : credentials;
+    const sealed = await this.vault.seal(JSON.stringify(stored), aad(practice.accountId));
     await this.db
       .insert(pmsIntegrations)
       .values({ accountId: practice.accountId, provider, credentialsCiphertext: sealed.ciphertext, keyId: sealed.keyId })

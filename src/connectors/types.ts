@@ -107,7 +107,22 @@ export interface BookingHolds {
 /** What a connector may use. Never the database handle, the config or the environment. */
 export type ConnectorDeps = { fetch: typeof fetch; clock: Clock; logger: Logger };
 
-export type CredentialCheck = { ok: false; reason: string } | { ok: true; warnings: string[] };
+/** Secrets a connector shares across instances and restarts, sealed in the database by the caller. */
+export interface SealedValues {
+  get<T>(name: string): Promise<T | null>;
+  put(name: string, value: unknown, expiresAt?: number): Promise<void>;
+}
+
+/**
+ * Refused with a reason, or accepted with warnings for the clinic's IT and, optionally, facts learned
+ * from the vendor to keep with the credentials (e.g. which PMS the location runs).
+ */
+export type CredentialCheck = { ok: false; reason: string } | { ok: true; warnings: string[]; remember?: Record<string, string> };
+
+/** A pending write a vendor's event settles, by the connector's writeback id. */
+export type WebhookOutcome = { writebackId: string; state: Exclude<WritebackState, { state: "pending" }> };
+/** A verified vendor event: a key that identifies redeliveries, its name, and what it settles. */
+export type WebhookDelivery = { dedupeKey: string; event: string; outcomes: WebhookOutcome[] };
 
 export interface ConnectorDefinition<Id extends string = string> {
   id: Id;
@@ -120,4 +135,9 @@ export interface ConnectorDefinition<Id extends string = string> {
    * is wrong, or accepted with warnings for the clinic's IT (e.g. the vendor's time zone disagrees).
    */
   validateCredentials?(credentials: unknown, deps: ConnectorDeps, practice: PracticeSettings): Promise<CredentialCheck>;
+  /**
+   * For vendors that report write results by webhook (`POST /api/connectors/:id/webhook`): the delivery
+   * if its signature verifies, else null (answered 401, nothing recorded).
+   */
+  receiveWebhook?(input: { headers: Headers; body: Uint8Array; now: Date }): Promise<WebhookDelivery | null>;
 }

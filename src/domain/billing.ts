@@ -29,6 +29,8 @@ export type PaymentRequest = {
   method: PaymentMethod;
   paymentToken?: string;
   reference?: string;
+  /** The gateway's deduplication key for this payment, for vendors that carry a transaction id. */
+  requestKey?: string;
 };
 
 /** Money crosses the API as a number with at most 2 decimals; inside, it is integer cents. */

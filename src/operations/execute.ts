@@ -97,7 +97,8 @@ export class OperationExecutor {
     try {
       const practice = practiceOf(account);
       const connector = await this.deps.integrations.connectorFor(practice);
-      result = await operation.run({ practice, connector, clock: this.deps.clock }, req.args as never);
+      const requestKey = claimed[0]?.key ?? null;
+      result = await operation.run({ practice, connector, clock: this.deps.clock, requestKey }, req.args as never);
     } catch (e) {
       result = { ok: false, error: this.unexpected(e, req) };
     }

@@ -5,7 +5,13 @@ import type { Clock } from "../lib/clock";
 import type { ErrorCode } from "../lib/errors";
 import { err, type Result } from "../lib/result";
 
-export type OperationContext = { practice: PracticeSettings; connector: PmsConnector; clock: Clock };
+export type OperationContext = {
+  practice: PracticeSettings;
+  connector: PmsConnector;
+  clock: Clock;
+  /** The key this write is deduplicated under (tool-call id, Idempotency-Key or write intent), if any. */
+  requestKey: string | null;
+};
 
 export type OperationSuccess = {
   data: Record<string, unknown>;

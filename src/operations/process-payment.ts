@@ -29,7 +29,7 @@ export const processPayment = defineOperation({
   vapi: { startMessage: "One moment while I record the payment.", modelNote: "Only for the patient verified in this call." },
   intent: (args) => `pay:${args.patientId}:${args.amount}:${args.method}`,
   example: { patientId: "1", amount: 25, method: "card", paymentToken: "tok_visa_4242" },
-  async run({ connector }, args) {
+  async run({ connector, requestKey }, args) {
     const cents = toCents(args.amount);
     if (Math.abs(cents - args.amount * 100) > 1e-6) return invalid("amount: at most 2 decimals");
     const posted = await connector.postPayment({
@@ -38,6 +38,7 @@ export const processPayment = defineOperation({
       method: args.method,
       ...(args.paymentToken ? { paymentToken: args.paymentToken } : {}),
       ...(args.reference ? { reference: args.reference } : {}),
+      ...(requestKey ? { requestKey } : {}),
     });
     if (!posted.ok) return fromConnector(posted.error);
     const payment = posted.value;

@@ -4,6 +4,7 @@ import type { PmsIntegrations } from "../connections/pms-connections";
 import type { PmsConnector } from "../connectors/types";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
+import { WritebackSettler } from "./settle";
 import { RECONCILE_GIVE_UP_MS, type TrackedWrite, WRITEBACK_DEADLINE_MS, type WritebackStore } from "./store";
 
 type Outcome = { state: "completed"; createdId: string | null } | { state: "failed"; slotTaken: boolean } | { state: "pending" };
@@ -15,6 +16,8 @@ type Outcome = { state: "completed"; createdId: string | null } | { state: "fail
  * records every outcome in the audit log (actor "system", linked by the gateway's reference).
  */
 export class WritebackPoller {
+  private readonly settler: WritebackSettler;
+
   constructor(
     private readonly deps: {
       store: WritebackStore;
@@ -26,7 +29,9 @@ export class WritebackPoller {
       /** This instance, as the holder of the leases it takes. */
       instanceId: string;
     },
-  ) {}
+  ) {
+    this.settler = new WritebackSettler(deps);
+  }
 
   async pollOnce(limit = 50): Promise<{ completed: number; failed: number; pending: number }> {
     const counts = { completed: 0, failed: 0, pending: 0 };
@@ -46,20 +51,7 @@ export class WritebackPoller {
         counts.pending++;
         continue;
       }
-      const createdId = outcome.state === "completed" ? outcome.createdId : null;
-      await this.deps.store.finish(row.reference, outcome.state, createdId);
-      await this.deps.audit.write({
-        kind: "writeback_settled",
-        outcome: outcome.state,
-        ...(outcome.state === "failed" && outcome.slotTaken ? { code: "SLOT_UNAVAILABLE" as const } : {}),
-        action: row.action,
-        accountId: row.accountId,
-        patientId: row.patientId ?? (row.action === "create_patient" ? createdId : null),
-        requestId: row.reference,
-        actor: "system",
-        startedAt: started,
-      });
-      this.deps.logger.info({ reference: row.reference, outcome: outcome.state, instance: this.deps.instanceId }, "writeback settled");
+      await this.settler.settle(row, outcome, started, `poll:${this.deps.instanceId}`);
       counts[outcome.state]++;
     }
     return counts;

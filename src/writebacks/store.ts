@@ -77,12 +77,24 @@ export class WritebackStore implements WritebackTracker {
     await this.db.update(pmsWritebacks).set({ writebackId }).where(eq(pmsWritebacks.reference, reference));
   }
 
-  async finish(reference: string, status: "completed" | "failed", createdId: string | null) {
-    await this.db
+  /** Settles a pending write; false when it was already settled (by another instance or a webhook). */
+  async finish(reference: string, status: "completed" | "failed", createdId: string | null): Promise<boolean> {
+    const changed = await this.db
       .update(pmsWritebacks)
       .set({ status, createdId, completedAt: toSqlTimestamp(this.clock.now()) })
-      .where(and(eq(pmsWritebacks.reference, reference), eq(pmsWritebacks.status, "pending")));
+      .where(and(eq(pmsWritebacks.reference, reference), eq(pmsWritebacks.status, "pending")))
+      .returning({ reference: pmsWritebacks.reference });
+    if (changed.length === 0) return false;
     await this.holds.settle(reference, status);
+    return true;
+  }
+
+  /** The pending writes of a provider a vendor event names by its writeback id. */
+  async pendingByWritebackId(provider: string, writebackId: string): Promise<TrackedWrite[]> {
+    return this.db
+      .select()
+      .from(pmsWritebacks)
+      .where(and(eq(pmsWritebacks.provider, provider), eq(pmsWritebacks.writebackId, writebackId), eq(pmsWritebacks.status, "pending")));
   }
 
   /** Still pending: check again later, backing off exponentially. */

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { sqlNow, timestamps } from "./columns";
 
 /**
@@ -70,4 +70,21 @@ export const pmsBookingHolds = sqliteTable(
     createdAt: text("created_at").notNull().default(sqlNow),
   },
   (t) => [index("pms_booking_holds_account_time").on(t.accountId, t.startMs), index("pms_booking_holds_reference").on(t.reference)],
+);
+
+/**
+ * Vendor webhook deliveries already applied, by the vendor's identity of the event: a redelivery is
+ * answered 200 and changes nothing.
+ */
+export const pmsWebhookEvents = sqliteTable(
+  "pms_webhook_events",
+  {
+    provider: text("provider").notNull(),
+    dedupeKey: text("dedupe_key").notNull(),
+    event: text("event").notNull(),
+    /** How many pending writes it settled. */
+    settled: integer("settled").notNull(),
+    receivedAt: text("received_at").notNull().default(sqlNow),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.dedupeKey] })],
 );

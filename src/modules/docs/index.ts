@@ -28,10 +28,17 @@ const documentation = (publicUrl: string) => ({
     { name: "Vapi", description: "The server URL for Vapi function tools, and the tool definitions" },
     { name: "Admin", description: "Clinic accounts, PMS credentials, audit log" },
     { name: "Operations", description: "Health and readiness" },
+    { name: "Connectors", description: "Event deliveries from PMS vendors (signed by the vendor)" },
   ],
 });
 
 const securitySchemes = {
+  vendorSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "signature",
+    description: "The PMS vendor's signature of the delivery (NexHealth: hex HMAC-SHA256 of `{timestamp}.{base64(raw body)}`, with the `timestamp` header)",
+  },
   bearer: { type: "http", scheme: "bearer", description: "Clinic/admin JWT (HS256) or the Vapi bearer credential" },
   vapiSecret: { type: "apiKey", in: "header", name: "x-vapi-secret" },
   vapiSignature: {

@@ -1,0 +1,575 @@
+// Longer than 300 lines on purpose: the eleven operations against NexHealth share one client, one
+// error mapping, the location's facts and the per-PMS capability gates; each method is short.
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import type { Appointment } from "../../domain/appointment";
+import { fromCents } from "../../domain/billing";
+import { last4 } from "../../domain/insurance";
+import { MAX_SEARCH_RESULTS, type Patient } from "../../domain/patient";
+import { toE164 } from "../../domain/phone";
+import type { PracticeSettings } from "../../domain/practice";
+import type { Slot, SlotQuery } from "../../domain/slot";
+import { parseSpokenQuery } from "../../domain/spoken-query";
+import { formatInClinicZone, isoOf } from "../../domain/time";
+import { err, ok } from "../../lib/result";
+import {
+  type BookingHolds,
+  type ConnectorDeps,
+  type ConnectorError,
+  connectorError,
+  type PmsConnector,
+  type PmsResult,
+  type SlotSearch,
+  type WritebackState,
+  type WritebackTracker,
+} from "../types";
+import { type Capability, capable, unsupportedMessage } from "./capabilities";
+import type { NexHealthClient } from "./client";
+import type { NexHealthCredentials } from "./credentials";
+import { NexHealthError, NexHealthNetworkError, NexHealthTimeoutError } from "./http";
+import type { LocationFacts } from "./location-facts";
+import { appointmentWriteId, paymentWriteId } from "./write-ids";
+
+type Row = Record<string, unknown>;
+const obj = (v: unknown): Row => (v && typeof v === "object" && !Array.isArray(v) ? (v as Row) : {});
+const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+const rows = (v: unknown): Row[] => (Array.isArray(v) ? v.map(obj) : []);
+
+const POLL_INTERVAL_MS = 400;
+
+/**
+ * NexHealth's Synchronizer API behind the PmsConnector interface. Reads come from NexHealth's copy of
+ * the PMS; writes are accepted by NexHealth at once and inserted into the PMS later, so a booking or a
+ * payment is pending until NexHealth reports the insertion (webhook, or `foreign_id` on a re-read).
+ */
+export class NexHealthConnector implements PmsConnector {
+  constructor(
+    private readonly client: NexHealthClient,
+    private readonly credentials: NexHealthCredentials,
+    private readonly practice: PracticeSettings,
+    private readonly deps: ConnectorDeps,
+    private readonly facts: LocationFacts,
+    private readonly tracker: WritebackTracker,
+    private readonly holds: BookingHolds,
+    /** When the in-call wait for an insertion ends (`performance.now()` time). */
+    private readonly waitEnd: number,
+  ) {}
+
+  private get locationId(): number {
+    return Number(this.credentials.locationId);
+  }
+
+  private get zone() {
+    return this.practice.timezone;
+  }
+
+  private async guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
+    try {
+      return await work();
+    } catch (e) {
+      const error = toConnectorError(e);
+      if (!error) throw e;
+      this.deps.logger.warn({ accountId: this.practice.accountId, error: error.code, cause: (e as Error)?.name }, "nexhealth call failed");
+      return err(error);
+    }
+  }
+
+  private unsupported(capability: Capability): PmsResult<never> {
+    return err(connectorError("unsupported", unsupportedMessage(capability)));
+  }
+
+  /** Writes are refused before they are sent when NexHealth says writes to this PMS are failing. */
+  private async writesBlocked(): Promise<PmsResult<never> | null> {
+    const sync = await this.facts.syncStatus();
+    return sync.writeRed ? err(connectorError("unavailable", "The office's system is not taking changes right now; nothing was sent. Try again later.")) : null;
+  }
+
+  // ----- reads -----
+
+  findSlots(query: SlotQuery) {
+    return this.guard(async (): Promise<PmsResult<SlotSearch>> => {
+      const providers = await this.facts.bookableProviders();
+      const wanted = query.providerId ? providers.filter((p) => p.id === query.providerId) : providers;
+      if (wanted.length === 0) return ok({ slots: [] });
+      const days = Math.round(DateTime.fromISO(query.endDate).diff(DateTime.fromISO(query.startDate), "days").days) + 1;
+      const res = await this.client.call("GET", "/available_slots", {
+        start_date: query.startDate,
+        days: Math.min(days, 14),
+        lids: [this.locationId],
+        pids: wanted.map((p) => p.id),
+        slot_length: query.durationMinutes,
+      });
+      const names = new Map(providers.map((p) => [p.id, p.name]));
+      const held = await this.holds.active(
+        this.practice.accountId,
+        DateTime.fromISO(query.startDate, { zone: this.zone }).startOf("day").toMillis(),
+        DateTime.fromISO(query.endDate, { zone: this.zone }).endOf("day").toMillis(),
+      );
+      const now = this.deps.clock.now().getTime();
+      const slots: Slot[] = [];
+      let nextAvailable: string | null = null;
+      for (const group of rows(res.data)) {
+        if (Number(group.lid) !== this.locationId) continue; // never another location's slots
+        const providerId = str(group.pid);
+        if (!names.has(providerId)) continue;
+        if (group.next_available_date && (!nextAvailable || str(group.next_available_date) < nextAvailable)) nextAvailable = str(group.next_available_date);
+        for (const slot of rows(group.slots)) {
+          // Slot times are in the location's zone with its offset.
+          const start = DateTime.fromISO(str(slot.time), { setZone: true });
+          if (!start.isValid || start.toMillis() < now) continue;
+          const hour = start.setZone(this.zone).hour;
+          if (query.partOfDay === "morning" && hour >= 12) continue;
+          if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
+          if (query.partOfDay === "evening" && hour < 17) continue;
+          const chair = slot.operatory_id === undefined || slot.operatory_id === null ? null : str(slot.operatory_id);
+          const s0 = start.toMillis();
+          const e0 = s0 + query.durationMinutes * 60_000;
+          if (held.some((h) => h.startMs < e0 && s0 < h.endMs && (h.providerId === providerId || (chair !== null && h.operatoryId === chair)))) continue;
+          slots.push({
+            start: isoOf(start.setZone(this.zone)),
+            end: isoOf(start.setZone(this.zone).plus({ minutes: query.durationMinutes })),
+            providerId,
+            providerName: names.get(providerId) ?? providerId,
+            operatoryId: chair,
+          });
+        }
+      }
+      slots.sort((a, b) => a.start.localeCompare(b.start));
+      const sync = await this.facts.syncStatus();
+      const notices = [
+        sync.readRed ? "The office's schedule has not synced recently, so some of these times may already be taken." : null,
+        slots.length === 0 && nextAvailable ? `The next opening is on ${DateTime.fromISO(nextAvailable).toFormat("cccc, LLLL d")}.` : null,
+      ].filter((n): n is string => n !== null);
+      return ok(notices.length > 0 ? { slots, mayBeIncomplete: notices.join(" ") } : { slots });
+    });
+  }
+
+  getAppointment(appointmentId: string) {
+    return this.guard(async () => {
+      const appt = await this.appointmentRow(appointmentId);
+      return appt ? ok(this.toAppointment(appt)) : err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+    });
+  }
+
+  searchPatients(search: Parameters<PmsConnector["searchPatients"]>[0]) {
+    return this.guard(async () => {
+      const { names, phone, dateOfBirth, invalidPhone } = parseSpokenQuery(search);
+      if (invalidPhone) return ok([]);
+      const name = [search.firstName, search.lastName].filter(Boolean).join(" ") || names.join(" ");
+      const found = await this.client.all("/patients", {
+        location_id: this.locationId,
+        // Without it the search spans every location on the same server.
+        location_strict: true,
+        inactive: false,
+        non_patient: false,
+        ...(name ? { name } : {}),
+        ...(dateOfBirth ? { date_of_birth: dateOfBirth } : {}),
+        ...(phone && !name && !dateOfBirth ? { phone_number: tenDigits(phone) } : {}),
+      });
+      // NexHealth's name match is fuzzy and email/phone widen it: every criterion is applied here too.
+      const prefix = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().startsWith(wanted.toLowerCase());
+      const patients = rows(found)
+        .map((r) => this.toPatient(r))
+        .filter(
+          (p) =>
+            prefix(p.firstName, search.firstName) &&
+            prefix(p.lastName, search.lastName) &&
+            names.every((n) => p.firstName.toLowerCase().startsWith(n) || p.lastName.toLowerCase().startsWith(n)) &&
+            (!dateOfBirth || p.dateOfBirth === dateOfBirth) &&
+            (!phone || p.phone === phone),
+        );
+      return ok(patients.slice(0, MAX_SEARCH_RESULTS));
+    });
+  }
+
+  getPatient(patientId: string) {
+    return this.guard(async () => {
+      const row = await this.patientRow(patientId);
+      return row ? ok(this.toPatient(row)) : err(connectorError("patient_not_found", "No patient with that id at this practice."));
+    });
+  }
+
+  getBalance(patientId: string) {
+    return this.guard(async () => {
+      const patient = await this.patientRow(patientId);
+      if (!patient) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const guarantor = str(patient.guarantor_id) || patientId;
+      try {
+        const [row] = rows(await this.client.all("/guarantor_balances", { location_id: this.locationId, guarantor_id: guarantor }));
+        const amount = (v: unknown) => Number(str(obj(v).amount || "0")) || 0;
+        const total = row ? amount(row.total_balance) : 0;
+        const patientPortion = row ? amount(row.guarantor_portion) : 0;
+        return ok({
+          patientId,
+          total: Math.round(total * 100) / 100,
+          patientPortion: Math.round(patientPortion * 100) / 100,
+          insurancePortion: row ? Math.round(amount(row.insurance_estimate) * 100) / 100 : 0,
+          currency: this.practice.currency,
+          asOf: formatInClinicZone(this.deps.clock.now(), this.zone),
+        });
+      } catch (e) {
+        if (e instanceof NexHealthError && e.status === 403) {
+          return err(connectorError("unsupported", "Balances aren't available for this office yet (its financial data is not enabled); the office can help."));
+        }
+        throw e;
+      }
+    });
+  }
+
+  getInsurance(patientId: string) {
+    return this.guard(async () => {
+      if (!(await this.patientRow(patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const res = await this.client.call("GET", `/patients/${encodeURIComponent(patientId)}`, { include: ["insurance_coverages"] });
+      const coverages = rows(obj(res.data).insurance_coverages).filter((c) => c.active !== false);
+      coverages.sort((a, b) => Number(a.priority ?? 9) - Number(b.priority ?? 9));
+      return ok(
+        coverages.map((c, i) => {
+          const relation = str(c.subscription_relation);
+          return {
+            // The carrier is the plan's name; only the last four of the member id ever leave the gateway.
+            carrier: str(obj(c.plan).name) || "Insurance on file",
+            memberIdLast4: last4(str(c.subscriber_num)),
+            groupNumber: str(obj(c.plan).group_num) || null,
+            relationship: relation === "self" || relation === "spouse" || relation === "child" ? relation : "other",
+            priority: i === 0 ? ("primary" as const) : ("secondary" as const),
+          };
+        }),
+      );
+    });
+  }
+
+  // ----- writes -----
+
+  bookAppointment(request: Parameters<PmsConnector["bookAppointment"]>[0]) {
+    return this.guard(async (): Promise<PmsResult<Appointment>> => {
+      const blocked = await this.writesBlocked();
+      if (blocked) return blocked;
+      if (!(await this.patientRow(request.patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const slot = await this.liveSlot(request.start, request.durationMinutes, request.providerId);
+      if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
+      const holdId = await this.holds.take(this.practice.accountId, {
+        providerId: slot.providerId,
+        operatoryId: slot.operatoryId,
+        startMs: request.start.getTime(),
+        endMs: request.start.getTime() + request.durationMinutes * 60_000,
+      });
+      if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
+      const utc = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
+      let created: Row;
+      try {
+        const res = await this.client.call(
+          "POST",
+          "/appointments",
+          { location_id: this.locationId, notify_patient: false },
+          {
+            appt: {
+              patient_id: Number(request.patientId),
+              provider_id: Number(slot.providerId),
+              ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}),
+              start_time: utc(request.start),
+              end_time: utc(new Date(request.start.getTime() + request.durationMinutes * 60_000)),
+              ...(request.notes || request.appointmentType ? { note: [request.appointmentType, request.notes].filter(Boolean).join(": ").slice(0, 128) } : {}),
+            },
+          },
+        );
+        created = obj(obj(res.data).appt);
+      } catch (e) {
+        await this.holds.release(holdId);
+        // NexHealth documents no conflict code: a refused booking is read as "the slot was taken".
+        if (e instanceof NexHealthError && e.status === 400) return err(connectorError("slot_unavailable", "That time is no longer free."));
+        throw e;
+      }
+      const appointment = this.toAppointment({ ...created, provider_name: slot.providerName });
+      const writebackId = appointmentWriteId(this.credentials.subdomain, str(created.id));
+      const state = await this.awaitInsertion(str(created.id));
+      if (state.state === "completed") {
+        await this.holds.confirm(holdId);
+        return ok({ ...appointment, id: str(created.id), confirmation: "confirmed" as const });
+      }
+      if (state.state === "failed") {
+        await this.holds.release(holdId);
+        return err(connectorError("upstream_error", "The office's system did not accept the booking."));
+      }
+      const reference = await this.tracker.track({
+        accountId: this.practice.accountId,
+        provider: "nexhealth",
+        writebackId,
+        action: "book_appointment",
+        patientId: request.patientId,
+      });
+      await this.holds.attach(holdId, reference);
+      // Pending: the NexHealth record's id is the reference the office can look up.
+      return ok({ ...appointment, id: null, confirmation: "pending" as const, reference: str(created.id) });
+    });
+  }
+
+  rescheduleAppointment(request: Parameters<PmsConnector["rescheduleAppointment"]>[0]) {
+    return this.guard(async (): Promise<PmsResult<Appointment>> => {
+      if (!capable(await this.facts.emr(), "reschedule")) return this.unsupported("reschedule");
+      const blocked = await this.writesBlocked();
+      if (blocked) return blocked;
+      const current = await this.appointmentRow(request.appointmentId);
+      if (!current) return err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      const minutes = request.durationMinutes ?? this.toAppointment(current).durationMinutes;
+      const slot = await this.liveSlot(request.start, minutes, request.providerId ?? str(current.provider_id));
+      if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
+      const utc = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
+      const res = await this.client.call(
+        "PATCH",
+        `/appointments/${encodeURIComponent(request.appointmentId)}`,
+        {},
+        {
+          appt: {
+            start_time: utc(request.start),
+            end_time: utc(new Date(request.start.getTime() + minutes * 60_000)),
+            ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}),
+          },
+        },
+      );
+      const moved = this.toAppointment({ ...current, ...obj(res.data), provider_name: slot.providerName });
+      const reference = await this.tracker.track({
+        accountId: this.practice.accountId,
+        provider: "nexhealth",
+        writebackId: appointmentWriteId(this.credentials.subdomain, request.appointmentId),
+        action: "reschedule_appointment",
+        patientId: moved.patientId,
+      });
+      return ok({ ...moved, confirmation: "pending" as const, reference: reference && request.appointmentId });
+    });
+  }
+
+  cancelAppointment(request: Parameters<PmsConnector["cancelAppointment"]>[0]) {
+    return this.guard(async (): Promise<PmsResult<Appointment>> => {
+      if (!capable(await this.facts.emr(), "cancel")) return this.unsupported("cancel");
+      const blocked = await this.writesBlocked();
+      if (blocked) return blocked;
+      const current = await this.appointmentRow(request.appointmentId);
+      if (!current) return err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      if (current.cancelled === true || current.canceled === true) return ok(this.toAppointment(current));
+      try {
+        await this.client.call("PATCH", `/appointments/${encodeURIComponent(request.appointmentId)}`, {}, { appt: { cancelled: true } });
+      } catch (e) {
+        // "Already cancelled" is the outcome that was asked for.
+        if (!(e instanceof NexHealthError && e.errors.some((m) => /already cancel/i.test(m)))) throw e;
+      }
+      const cancelled = { ...this.toAppointment(current), status: "cancelled" as const };
+      await this.tracker.track({
+        accountId: this.practice.accountId,
+        provider: "nexhealth",
+        writebackId: appointmentWriteId(this.credentials.subdomain, request.appointmentId),
+        action: "cancel_appointment",
+        patientId: cancelled.patientId,
+      });
+      return ok({ ...cancelled, confirmation: "pending" as const, reference: request.appointmentId });
+    });
+  }
+
+  createPatient(patient: Parameters<PmsConnector["createPatient"]>[0]) {
+    return this.guard(async () => {
+      if (!capable(await this.facts.emr(), "new_patient")) return this.unsupported("new_patient");
+      const phone = toE164(patient.phone);
+      if (!phone) return err(connectorError("invalid_request", "That phone number is not valid."));
+      if (!patient.email) return err(connectorError("invalid_request", "This office's system needs an email address to register a new patient."));
+      const [provider] = await this.facts.bookableProviders();
+      if (!provider) return err(connectorError("upstream_error", "The practice has no bookable provider to register the patient with."));
+      const res = await this.client.call(
+        "POST",
+        "/patients",
+        { location_id: this.locationId },
+        {
+          provider: { provider_id: Number(provider.id) },
+          patient: {
+            first_name: patient.firstName.slice(0, 15),
+            last_name: patient.lastName.slice(0, 20),
+            email: patient.email,
+            bio: { date_of_birth: patient.dateOfBirth, phone_number: tenDigits(phone) },
+          },
+          // A caller registering twice gets the existing record, not a duplicate.
+          return_existing_if_match: true,
+        },
+      );
+      // The patient exists in NexHealth now and reaches the PMS with their first booking.
+      return ok(this.toPatient(obj(obj(res.data).user)));
+    });
+  }
+
+  addNote(note: Parameters<PmsConnector["addNote"]>[0]) {
+    return this.guard(async () => {
+      if (!capable(await this.facts.emr(), "alert")) return this.unsupported("alert");
+      if (!(await this.patientRow(note.patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const res = await this.client.call(
+        "POST",
+        `/patients/${encodeURIComponent(note.patientId)}/alerts`,
+        {},
+        { patient_alert: { note: note.text.slice(0, 2000) } },
+      );
+      const alert = obj(res.data);
+      return ok({ id: str(alert.id) || null, patientId: note.patientId, createdAt: formatInClinicZone(this.deps.clock.now(), this.zone) });
+    });
+  }
+
+  postPayment(payment: Parameters<PmsConnector["postPayment"]>[0]) {
+    return this.guard(async () => {
+      if (!capable(await this.facts.emr(), "payment")) return this.unsupported("payment");
+      const blocked = await this.writesBlocked();
+      if (blocked) return blocked;
+      if (!(await this.patientRow(payment.patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const type = await this.facts.paymentType(payment.method);
+      if (!type) return err(connectorError("unsupported", "This practice has no payment type for that payment method."));
+      // The gateway's own key travels as the transaction id (≤ 50 characters, prefixed by the originator).
+      const transactionId = `PMSGW:${createHash("sha256")
+        .update(payment.requestKey ?? `${payment.patientId}:${payment.amountCents}:${this.deps.clock.now().getTime()}`)
+        .digest("hex")
+        .slice(0, 40)}`;
+      await this.client.call(
+        "POST",
+        "/payments",
+        { location_id: this.locationId },
+        {
+          payment: {
+            patient_id: Number(payment.patientId),
+            // Negative amounts are payments that reduce the balance.
+            amount: -fromCents(payment.amountCents),
+            currency: this.practice.currency,
+            payment_type_id: Number(type),
+            transaction_id: transactionId,
+            paid_at: DateTime.fromJSDate(this.deps.clock.now(), { zone: "utc" }).toISO(),
+          },
+        },
+      );
+      await this.tracker.track({
+        accountId: this.practice.accountId,
+        provider: "nexhealth",
+        writebackId: paymentWriteId(this.credentials.subdomain, transactionId),
+        action: "process_payment",
+        patientId: payment.patientId,
+      });
+      return ok({
+        id: null,
+        patientId: payment.patientId,
+        amount: fromCents(payment.amountCents),
+        currency: this.practice.currency,
+        status: "pending",
+        method: payment.method,
+      });
+    });
+  }
+
+  /** Where a tracked write stands, for the poller when no webhook came: `foreign_id` means it landed. */
+  checkWriteback(writebackId: string) {
+    return this.guard(async (): Promise<PmsResult<WritebackState>> => {
+      const [subdomain, kind, id] = writebackId.split(":");
+      if (subdomain !== this.credentials.subdomain || !id) return ok({ state: "pending" });
+      if (kind === "payment") {
+        const found = rows(await this.client.all("/payments", { location_id: this.locationId, transaction_id: id }));
+        return ok(found.length > 0 ? { state: "completed", createdId: str(found[0]?.id) || null } : { state: "pending" });
+      }
+      const appt = await this.appointmentRow(id);
+      if (!appt) return ok({ state: "failed", message: "The appointment is no longer in the office's system." });
+      return ok(appt.foreign_id ? { state: "completed", createdId: str(appt.id) } : { state: "pending" });
+    });
+  }
+
+  // ----- helpers -----
+
+  /** Re-checks the exact slot with NexHealth right before booking: slots are a read, not a lock. */
+  private async liveSlot(start: Date, minutes: number, providerId: string | undefined): Promise<Slot | null> {
+    const day = DateTime.fromJSDate(start, { zone: this.zone }).toISODate();
+    if (!day) return null;
+    const found = await this.findSlots({
+      startDate: day,
+      endDate: day,
+      durationMinutes: minutes,
+      appointmentType: null,
+      limit: 50,
+      ...(providerId ? { providerId } : {}),
+    });
+    if (!found.ok) throw Object.assign(new Error("slot check failed"), { connectorError: found.error });
+    return found.value.slots.find((s) => DateTime.fromISO(s.start).toMillis() === start.getTime()) ?? null;
+  }
+
+  /** Polls the new appointment for `foreign_id` within the in-call budget. */
+  private async awaitInsertion(appointmentId: string): Promise<WritebackState> {
+    for (;;) {
+      const appt = await this.appointmentRow(appointmentId).catch(() => null);
+      if (appt?.foreign_id) return { state: "completed", createdId: appointmentId };
+      if (performance.now() + POLL_INTERVAL_MS >= this.waitEnd) return { state: "pending" };
+      await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
+    }
+  }
+
+  private async patientRow(patientId: string): Promise<Row | null> {
+    if (!/^[0-9]{1,12}$/.test(patientId)) return null;
+    try {
+      const res = await this.client.call("GET", `/patients/${patientId}`, {});
+      const row = obj(res.data);
+      const locations = Array.isArray(row.location_ids) ? row.location_ids.map(Number) : [];
+      // A patient of another location of the same institution is not this clinic's patient.
+      return locations.includes(this.locationId) ? row : null;
+    } catch (e) {
+      if (e instanceof NexHealthError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  private async appointmentRow(appointmentId: string): Promise<Row | null> {
+    if (!/^[0-9]{1,18}$/.test(appointmentId)) return null;
+    try {
+      const row = obj((await this.client.call("GET", `/appointments/${appointmentId}`, {})).data);
+      return Number(row.location_id) === this.locationId ? row : null;
+    } catch (e) {
+      if (e instanceof NexHealthError && e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  private toPatient(row: Row): Patient {
+    const bio = obj(row.bio);
+    const phone = str(bio.phone_number || bio.cell_phone_number || bio.home_phone_number);
+    return {
+      id: str(row.id) || null,
+      firstName: str(row.first_name),
+      lastName: str(row.last_name),
+      dateOfBirth: str(bio.date_of_birth),
+      phone: phone ? (toE164(phone) ?? phone) : null,
+      email: str(row.email) || null,
+    };
+  }
+
+  private toAppointment(row: Row): Appointment {
+    const start = new Date(str(row.start_time));
+    const end = new Date(str(row.end_time) || str(row.start_time));
+    return {
+      id: str(row.id) || null,
+      patientId: str(row.patient_id),
+      start: formatInClinicZone(start, this.zone),
+      end: formatInClinicZone(end, this.zone),
+      durationMinutes: Math.max(0, Math.round((end.getTime() - start.getTime()) / 60_000)),
+      providerId: str(row.provider_id) || null,
+      operatoryId: str(row.operatory_id) || null,
+      type: null,
+      status: row.cancelled === true || row.canceled === true ? "cancelled" : "scheduled",
+      confirmation: row.foreign_id ? "confirmed" : "pending",
+    };
+  }
+}
+
+/** NexHealth stores phone numbers as 10 digits (US), without the country code. */
+const tenDigits = (e164: string) => e164.replace(/\D/g, "").slice(-10);
+
+/** Maps NexHealth failures to connector errors whose messages are safe to say; a bug of ours is rethrown. */
+export function toConnectorError(e: unknown): ConnectorError | null {
+  const nested = (e as { connectorError?: ConnectorError })?.connectorError;
+  if (nested) return nested;
+  if (e instanceof NexHealthTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
+  if (e instanceof NexHealthNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
+  if (e instanceof NexHealthError) {
+    if (e.status === 401) return connectorError("auth_failed", "The practice system refused the gateway's credentials.");
+    if (e.status === 403) return connectorError("auth_failed", "The gateway is not allowed to reach this practice.");
+    if (e.status === 404) return connectorError("upstream_error", "The practice system did not find what was asked for.");
+    if (e.status === 429) return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
+    if (e.status >= 500) return connectorError("unavailable", "The practice system is having trouble right now.", true);
+    return connectorError("upstream_error", "The practice system rejected the request.");
+  }
+  return null;
+}
