@@ -28,7 +28,7 @@ export function runConnectorContract(name: string, setup: () => Promise<Contract
 
     test("create a patient, then find them by name + date of birth and by phone", async () => {
       const created = await call("/api/pms/patients", {
-        body: { firstName: "Contract", lastName: "Tester", dateOfBirth: "1991-03-04", phone: "(202) 555-0177" },
+        body: { firstName: "Contract", lastName: "Tester", dateOfBirth: "1991-03-04", phone: "(202) 555-0177", email: "contract.tester@example.com" },
       });
       expect(created.status).toBe(201);
       const patient = (await json(created)).data.patient;

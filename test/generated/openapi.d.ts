@@ -4104,11 +4104,12 @@ export interface operations {
                     /**
                      * @example sandbox
                      * @example sikka
+                     * @example nexhealth
                      */
                     provider: string;
-                    /** @description Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId? */
+                    /** @description Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?; NexHealth takes subdomain, locationId (integer or numeric string) */
                     credentials: {
-                        [key: string]: string;
+                        [key: string]: string | number;
                     };
                 };
             };

@@ -167,10 +167,12 @@ export function adminModule(deps: AdminModuleDeps) {
           auth: "admin",
           parse: "json",
           body: t.Object({
-            provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka"] }),
-            credentials: t.Record(t.String({ maxLength: 64 }), t.String({ maxLength: 2000 }), {
+            provider: t.String({ minLength: 1, maxLength: 40, examples: ["sandbox", "sikka", "nexhealth"] }),
+            // Each connector checks the exact shape of its own credentials.
+            credentials: t.Record(t.String({ maxLength: 64 }), t.Union([t.String({ maxLength: 2000 }), t.Integer()]), {
               maxProperties: 20,
-              description: "Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?",
+              description:
+                "Write-only: stored encrypted and never returned. Sandbox takes {}; Sikka takes officeId, secretKey, practiceId, custId?; NexHealth takes subdomain, locationId (integer or numeric string)",
             }),
           }),
           response: {
