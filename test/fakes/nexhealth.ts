@@ -176,7 +176,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     if (left === 0) onDue();
   }
 
-  function freeSlots(inst: FakeInstitution, loc: FakeLocation, providerId: number, day: DateTime, minutes: number) {
+  function freeSlots(providerId: number, day: DateTime, minutes: number) {
     if (day.weekday > 5) return [];
     const out: Row[] = [];
     const operatory = 180 + (providerId % 10);
@@ -188,7 +188,6 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       );
       if (!busy) out.push({ time: t.toISO(), end_time: end.toISO(), operatory_id: operatory });
     }
-    void inst;
     return out;
   }
 
@@ -253,7 +252,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     }
     const inst = institutionOf(subdomain);
     if (!subdomain) return failure(400, "subdomain is required");
-    if (!inst || !inst.reachable) return failure(403, "You don't have access to perform this action.");
+    if (!inst?.reachable) return failure(403, "You don't have access to perform this action.");
 
     const subsMatch = path.match(/^\/webhook_endpoints\/(\d+)\/webhook_subscriptions(?:\/(\d+))?$/);
     if (subsMatch) {
@@ -333,12 +332,12 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
           if (!providers.some((p) => p.id === pid && p.location_id === lid)) continue;
           const first = DateTime.fromISO(start, { zone: loc.tz });
           const slots: Row[] = [];
-          for (let d = 0; d < Math.min(days, 14); d++) slots.push(...freeSlots(inst, loc, pid, first.plus({ days: d }), minutes));
+          for (let d = 0; d < Math.min(days, 14); d++) slots.push(...freeSlots(pid, first.plus({ days: d }), minutes));
           const group: Row = { lid, pid, slots };
           if (slots.length === 0) {
             let next: string | null = null;
             for (let d = days; d < 180 && !next; d++)
-              if (freeSlots(inst, loc, pid, first.plus({ days: d }), minutes).length > 0) next = first.plus({ days: d }).toISODate();
+              if (freeSlots(pid, first.plus({ days: d }), minutes).length > 0) next = first.plus({ days: d }).toISODate();
             group.next_available_date = next;
           }
           groups.push(group);
@@ -493,7 +492,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       if (!loc) return failure(404, "Location not found");
       const a = (body?.appt ?? {}) as Row;
       const patient = patients.find((p) => p.id === Number(a.patient_id) && p.institution_id === inst.id);
-      if (!patient || !patient.location_ids.includes(loc.id)) return failure(400, "Patient not found in location");
+      if (!patient?.location_ids.includes(loc.id)) return failure(400, "Patient not found in location");
       if (!providers.some((p) => p.id === Number(a.provider_id) && p.location_id === loc.id)) return failure(400, "Provider not found in location");
       const start = Date.parse(String(a.start_time ?? ""));
       const end = Date.parse(String(a.end_time ?? ""));
