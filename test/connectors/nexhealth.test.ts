@@ -231,6 +231,31 @@ describe("writes are pending until NexHealth reports the PMS insertion", () => {
     expect((await writebacks()).map((w) => w.status)).toEqual(["completed"]);
   });
 
+  test("a booking whose answer was lost is never re-sent: it is pending, then found among the app's bookings", async () => {
+    await setup({ insertion: "manual" });
+    t.nexhealth.loseNextAnswer(/^\/appointments$/);
+    const book = () =>
+      call("/api/pms/appointments", {
+        body: { patientId: "415", start: "2026-12-03T10:00:00", durationMinutes: 30, providerId: "83" },
+        headers: { "idempotency-key": "book-415-thu" },
+      });
+    const booked = await book();
+    expect(booked.status).toBe(201);
+    expect((await json(booked)).data.appointment).toMatchObject({ confirmation: "pending", id: null });
+    // the client's retry with the same key gets the same answer and does not book twice
+    const retried = await book();
+    expect((await json(retried)).data.appointment).toMatchObject({ confirmation: "pending", id: null });
+    expect(t.nexhealth.appointments).toHaveLength(1);
+    expect(callsTo("/appointments").filter((c) => c.method === "POST")).toHaveLength(1);
+    t.clock.advance(60_000);
+    await t.deps.writebackPoller.pollOnce();
+    const [row] = await writebacks();
+    expect(row!.writeback_id).toBe(`acme-demo-practice:appointment:${t.nexhealth.appointments[0]!.id}`);
+    t.nexhealth.insertAppointment(t.nexhealth.appointments[0]!.id, "complete");
+    await t.nexhealth.flush();
+    expect((await writebacks()).map((w) => w.status)).toEqual(["completed"]);
+  });
+
   test("a payment is sent negative, typed and keyed by the gateway, and settled by payment_insertion", async () => {
     await setup({ insertion: "manual" });
     const paid = await call("/api/pms/payments", { body: { patientId: "415", amount: 40, method: "card" }, headers: { "idempotency-key": "pay-415-1" } });

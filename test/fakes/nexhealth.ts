@@ -191,7 +191,18 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     return out;
   }
 
+  /** Writes NexHealth performs whose answer is then lost (a 504 from its edge). */
+  const lostAnswers: RegExp[] = [];
   async function handle(req: Request): Promise<Response> {
+    const path = new URL(req.url).pathname;
+    const lost = req.method === "GET" ? -1 : lostAnswers.findIndex((p) => p.test(path));
+    const res = await route(req);
+    if (lost < 0 || res.status >= 300) return res;
+    lostAnswers.splice(lost, 1);
+    return failure(504, "Gateway Timeout");
+  }
+
+  async function route(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const path = url.pathname;
     const q = url.searchParams;
@@ -487,6 +498,22 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       return new Response(null, { status: 202 });
     }
 
+    if (path === "/appointments" && req.method === "GET") {
+      const loc = locationOf(inst, q.get("location_id"));
+      const start = Date.parse(q.get("start") ?? "");
+      const end = Date.parse(q.get("end") ?? "");
+      if (!loc || Number.isNaN(start) || Number.isNaN(end)) return failure(400, "start, end and location_id are required");
+      const patientIds = q.getAll("patient_ids[]").map(Number);
+      const list = appointments.filter(
+        (a) =>
+          a.location_id === loc.id &&
+          Date.parse(a.start_time) >= start &&
+          Date.parse(a.start_time) < end &&
+          (q.get("cancelled") === null || String(a.cancelled) === q.get("cancelled")) &&
+          (patientIds.length === 0 || patientIds.includes(Number(a.patient_id))),
+      );
+      return page(list, q);
+    }
     if (path === "/appointments" && req.method === "POST") {
       const loc = locationOf(inst, q.get("location_id"));
       if (!loc) return failure(404, "Location not found");
@@ -600,6 +627,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     /** The next call whose path matches fails once: an HTTP error, or `code: false` inside a 200. */
     failNext(path: RegExp, status: number, error = "Something went wrong", codeFalse = false) {
       faults.push({ path, status, codeFalse, error });
+    },
+    /** The next write to a matching path is performed, but its answer is lost (504). */
+    loseNextAnswer(path: RegExp) {
+      lostAnswers.push(path);
     },
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);

@@ -1,6 +1,7 @@
 // Longer than 300 lines on purpose: the eleven operations against NexHealth share one client, one
 // error mapping, the location's facts and the per-PMS capability gates; each method is short.
 import { createHash } from "node:crypto";
+import { BrokenCircuitError, BulkheadRejectedError } from "cockatiel";
 import { DateTime } from "luxon";
 import type { Appointment } from "../../domain/appointment";
 import { fromCents } from "../../domain/billing";
@@ -274,6 +275,27 @@ export class NexHealthConnector implements PmsConnector {
         );
         created = obj(obj(res.data).appt);
       } catch (e) {
+        if (isUnknownOutcome(e)) {
+          // NexHealth has no idempotency keys: the booking may exist. It is never re-sent; the poller
+          // finds it by patient, provider and time among the app's own bookings, or gives up.
+          const reference = await this.tracker.track({
+            accountId: this.practice.accountId,
+            provider: "nexhealth",
+            writebackId: "",
+            action: "book_appointment",
+            patientId: request.patientId,
+            requestFingerprint: bookingFingerprint(request.patientId, slot.providerId, request.start),
+          });
+          await this.holds.attach(holdId, reference);
+          const unsure = this.toAppointment({
+            patient_id: request.patientId,
+            provider_id: slot.providerId,
+            operatory_id: slot.operatoryId,
+            start_time: request.start.toISOString(),
+            end_time: new Date(request.start.getTime() + request.durationMinutes * 60_000).toISOString(),
+          });
+          return ok({ ...unsure, id: null, confirmation: "pending" as const, reference });
+        }
         await this.holds.release(holdId);
         // NexHealth documents no conflict code: a refused booking is read as "the slot was taken".
         if (e instanceof NexHealthError && e.status === 400) return err(connectorError("slot_unavailable", "That time is no longer free."));
@@ -421,7 +443,7 @@ export class NexHealthConnector implements PmsConnector {
         .update(payment.requestKey ?? `${payment.patientId}:${payment.amountCents}:${this.deps.clock.now().getTime()}`)
         .digest("hex")
         .slice(0, 40)}`;
-      await this.client.call(
+      const sent = this.client.call(
         "POST",
         "/payments",
         { location_id: this.locationId },
@@ -437,6 +459,11 @@ export class NexHealthConnector implements PmsConnector {
           },
         },
       );
+      // A lost answer may hide a recorded payment: it is tracked (never re-sent) and found by its
+      // transaction id, which carries the gateway's key.
+      await sent.catch((e) => {
+        if (!isUnknownOutcome(e)) throw e;
+      });
       await this.tracker.track({
         accountId: this.practice.accountId,
         provider: "nexhealth",
@@ -467,6 +494,26 @@ export class NexHealthConnector implements PmsConnector {
       const appt = await this.appointmentRow(id);
       if (!appt) return ok({ state: "failed", message: "The appointment is no longer in the office's system." });
       return ok(appt.foreign_id ? { state: "completed", createdId: str(appt.id) } : { state: "pending" });
+    });
+  }
+
+  /** A booking whose answer was lost, among the app's own bookings of that patient at that time. */
+  findWriteback(fingerprint: string, _sentAfter: Date) {
+    return this.guard(async (): Promise<PmsResult<string | null>> => {
+      const [kind, patientId, providerId, startIso] = fingerprint.split("|");
+      if (kind !== "appt" || !patientId || !providerId || !startIso) return ok(null);
+      const start = Date.parse(startIso);
+      const found = rows(
+        await this.client.all("/appointments", {
+          location_id: this.locationId,
+          start: new Date(start - 60_000).toISOString(),
+          end: new Date(start + 60_000).toISOString(),
+          nex_only: true,
+          cancelled: false,
+          patient_ids: [Number(patientId)],
+        }),
+      ).find((a) => str(a.provider_id) === providerId && Date.parse(str(a.start_time)) === start);
+      return ok(found ? appointmentWriteId(this.credentials.subdomain, str(found.id)) : null);
     });
   }
 
@@ -554,6 +601,12 @@ export class NexHealthConnector implements PmsConnector {
   }
 }
 
+/** No answer, or a gateway error: the write may or may not have happened. */
+const isUnknownOutcome = (e: unknown) =>
+  e instanceof NexHealthTimeoutError || e instanceof NexHealthNetworkError || (e instanceof NexHealthError && [500, 502, 503, 504].includes(e.status));
+
+const bookingFingerprint = (patientId: string, providerId: string, start: Date) => `appt|${patientId}|${providerId}|${start.toISOString()}`;
+
 /** NexHealth stores phone numbers as 10 digits (US), without the country code. */
 const tenDigits = (e164: string) => e164.replace(/\D/g, "").slice(-10);
 
@@ -561,6 +614,9 @@ const tenDigits = (e164: string) => e164.replace(/\D/g, "").slice(-10);
 export function toConnectorError(e: unknown): ConnectorError | null {
   const nested = (e as { connectorError?: ConnectorError })?.connectorError;
   if (nested) return nested;
+  if (e instanceof BrokenCircuitError)
+    return connectorError("unavailable", "The practice system is not answering right now; please try again in a minute.", true);
+  if (e instanceof BulkheadRejectedError) return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
   if (e instanceof NexHealthTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
   if (e instanceof NexHealthNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
   if (e instanceof NexHealthError) {
