@@ -119,6 +119,24 @@ describe("tokens and the envelope", () => {
   });
 });
 
+describe("rate limits are per API key", () => {
+  test("after a 429 no call is sent with the key until the cool-down ends; callers hear 'busy' at once", async () => {
+    await setup();
+    t.nexhealth.failNext(/^\/patients\/415$/, 429, "Too Many Requests");
+    const limited = await call("/api/pms/patients/415");
+    expect(limited.status).toBe(503);
+    expect((await json(limited)).error.code).toBe("PMS_UNAVAILABLE");
+    const before = t.nexhealth.calls.length;
+    const uptown = await t.nexhealthClinic("Uptown", { subdomain: "acme-demo-practice", locationId: 8 });
+    expect(uptown.status).toBe(200); // onboarding is not throttled by a clinic's burst
+    const during = await call("/api/pms/patients/415");
+    expect(during.status).toBe(503);
+    expect(t.nexhealth.calls.slice(before).filter((c) => c.path === "/patients/415")).toEqual([]);
+    t.clock.advance(11_000);
+    expect((await call("/api/pms/patients/415")).status).toBe(200);
+  });
+});
+
 describe("reading through NexHealth", () => {
   test("availability asks for this location's bookable providers only, in the location's zone", async () => {
     await setup();

@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock";
 import type { SealedValues } from "../types";
 import type { NexHealthAppConfig } from "./credentials";
 import { type Envelope, NexHealthError, nexhealthRequest, queryString } from "./http";
+import type { NexHealthRateGate } from "./rate-gate";
 
 const TIMEOUT_MS = 3_000;
 /** Renew this long before the token's own expiry (1 h in production, 24 h in sandbox). */
@@ -91,6 +92,8 @@ export class NexHealthClient {
       deadline: number;
       /** The clinic's bulkhead and circuit breaker (none during onboarding). */
       policy?: IPolicy;
+      /** The API key's shared cool-down after a 429. */
+      rateGate?: NexHealthRateGate;
     },
   ) {}
 
@@ -110,12 +113,18 @@ export class NexHealthClient {
     const url = `${this.deps.app.apiUrl}${path}${qs ? `?${qs}` : ""}`;
     const send = async (token: string) =>
       nexhealthRequest(this.deps.fetch, { url, method, authorization: `Bearer ${token}`, body, timeoutMs: Math.min(TIMEOUT_MS, this.remaining()) });
+    this.deps.rateGate?.check();
     const token = await this.deps.tokens.get();
     try {
-      return await send(token);
+      try {
+        return await send(token);
+      } catch (e) {
+        if (!(e instanceof NexHealthError && e.status === 401)) throw e;
+        return await send(await this.deps.tokens.get(token));
+      }
     } catch (e) {
-      if (!(e instanceof NexHealthError && e.status === 401)) throw e;
-      return send(await this.deps.tokens.get(token));
+      if (e instanceof NexHealthError && e.status === 429) this.deps.rateGate?.limited(e.retryAfter);
+      throw e;
     }
   }
 

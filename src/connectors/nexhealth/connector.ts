@@ -29,6 +29,7 @@ import type { NexHealthClient } from "./client";
 import type { NexHealthCredentials } from "./credentials";
 import { NexHealthError, NexHealthNetworkError, NexHealthTimeoutError } from "./http";
 import type { LocationFacts } from "./location-facts";
+import { NexHealthRateLimitedError } from "./rate-gate";
 import { appointmentWriteId, paymentWriteId } from "./write-ids";
 
 type Row = Record<string, unknown>;
@@ -616,7 +617,9 @@ export function toConnectorError(e: unknown): ConnectorError | null {
   if (nested) return nested;
   if (e instanceof BrokenCircuitError)
     return connectorError("unavailable", "The practice system is not answering right now; please try again in a minute.", true);
-  if (e instanceof BulkheadRejectedError) return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
+  if (e instanceof BulkheadRejectedError || e instanceof NexHealthRateLimitedError) {
+    return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
+  }
   if (e instanceof NexHealthTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
   if (e instanceof NexHealthNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
   if (e instanceof NexHealthError) {

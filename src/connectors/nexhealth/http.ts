@@ -11,6 +11,8 @@ export class NexHealthError extends Error {
     readonly status: number,
     /** NexHealth's `error` strings, for matching known cases; never shown to a caller as they are. */
     readonly errors: string[],
+    /** NexHealth's Retry-After on a 429, if it ever sends one. */
+    readonly retryAfter: string | null = null,
   ) {
     super(`NexHealth answered ${status}`);
   }
@@ -76,7 +78,7 @@ export async function nexhealthRequest(
     throw new NexHealthError(res.status, ["unreadable answer"]);
   }
   const errors = Array.isArray(body?.error) ? body.error.map(String) : [];
-  if (!res.ok || body?.code === false) throw new NexHealthError(res.ok ? 400 : res.status, errors);
+  if (!res.ok || body?.code === false) throw new NexHealthError(res.ok ? 400 : res.status, errors, res.headers.get("retry-after"));
   const page = body?.page_info;
   return {
     data: body?.data ?? null,

@@ -9,6 +9,7 @@ import { type NexHealthAppConfig, type NexHealthCredentials, NexHealthCredential
 import { NexHealthError, NexHealthNetworkError, NexHealthTimeoutError } from "./http";
 import { FACTS_RETRY_MS, FACTS_TTL_MS, LocationFacts, SYNC_TTL_MS } from "./location-facts";
 import { ensureWebhooks, findLocation, timeZoneWarning, type WebhookEndpoint, webhookSecretName } from "./onboarding";
+import { NexHealthRateGate } from "./rate-gate";
 import { readDelivery, verifyDelivery } from "./webhook";
 
 /** The whole tool call should answer within about 5 s; NexHealth work gets this much of it. */
@@ -39,6 +40,7 @@ export type NexHealthDefinitionOptions = {
  */
 export function createNexHealthDefinition(options: NexHealthDefinitionOptions): ConnectorDefinition<"nexhealth"> {
   let tokens: NexHealthTokens | undefined;
+  let rateGate: NexHealthRateGate | undefined;
   const policies = new Map<string, IPolicy>();
   let caches: { facts: TtlCache<string, unknown>; sync: TtlCache<string, unknown> } | undefined;
   let endpoint: WebhookEndpoint | null = null;
@@ -73,6 +75,7 @@ export function createNexHealthDefinition(options: NexHealthDefinitionOptions): 
         subdomain: creds.subdomain,
         deadline: started + NEXHEALTH_CALL_BUDGET_MS,
         policy: policyFor(practice.accountId),
+        rateGate: (rateGate ??= new NexHealthRateGate(deps.clock)),
       });
       const now = () => deps.clock.now().getTime();
       caches ??= {
