@@ -28,6 +28,7 @@ export const EnvSchema = Type.Object({
   SIKKA_WRITEBACK_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   NEXHEALTH_API_KEY: Type.Optional(Type.String()),
   NEXHEALTH_API_URL: Type.Optional(Url),
+  NEXHEALTH_INSERTION_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   WRITEBACK_POLL_MS: Type.Optional(Type.String({ pattern: "^[0-9]{2,7}$" })),
   LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
@@ -50,7 +51,7 @@ export type Config = {
   adminJwtSecret: string;
   sikka: { clientId?: string; clientSecret?: string; apiUrl: string; writebackWaitMs: number };
   /** NexHealth: one API key for the gateway; each clinic is a subdomain + location. */
-  nexhealth: { apiKey?: string; apiUrl: string };
+  nexhealth: { apiKey?: string; apiUrl: string; insertionWaitMs: number };
   /** How often each instance looks for pending writebacks that are due (each check is leased). */
   writebackPollMs: number;
   logLevel: string;
@@ -141,6 +142,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
     nexhealth: {
       ...(e.NEXHEALTH_API_KEY ? { apiKey: e.NEXHEALTH_API_KEY } : {}),
       apiUrl: (e.NEXHEALTH_API_URL ?? "https://nexhealth.info").replace(/\/+$/, ""),
+      insertionWaitMs: Number(e.NEXHEALTH_INSERTION_WAIT_MS ?? "3000"),
     },
     writebackPollMs: Number(e.WRITEBACK_POLL_MS ?? "15000"),
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),

@@ -92,11 +92,11 @@ export function createDeps(input: DepsInput): AppDeps {
     writebackWaitMs: config.sikka.writebackWaitMs,
   });
   const nexhealth = createNexHealthDefinition({
-    app: { ...config.nexhealth, publicUrl: config.publicUrl },
+    app: { ...(config.nexhealth.apiKey ? { apiKey: config.nexhealth.apiKey } : {}), apiUrl: config.nexhealth.apiUrl, publicUrl: config.publicUrl },
     secrets: new SealedValueStore(db, vault),
     tracker: writebacks,
     holds,
-    writebackWaitMs: config.sikka.writebackWaitMs,
+    writebackWaitMs: config.nexhealth.insertionWaitMs,
   });
   const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, nexhealth, ...(input.connectors ?? [])]);
   const integrations = new PmsIntegrations(db, vault, registry, { fetch: input.fetch ?? fetch, clock, logger }, async (provider, practice) => {

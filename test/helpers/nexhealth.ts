@@ -19,7 +19,7 @@ export async function makeNexHealthTestApp(options: TestAppOptions & { emr?: str
   const seeded = seedNexHealth(nexhealth, { ...(options.emr ? { emr: options.emr } : {}), ...(options.insertion ? { insertion: options.insertion } : {}) });
   const t = await makeTestApp({
     ...options,
-    env: { NEXHEALTH_API_KEY: API_KEY, NEXHEALTH_API_URL: nexhealth.url, PUBLIC_URL: GATEWAY_URL, SIKKA_WRITEBACK_WAIT_MS: "0", ...options.env },
+    env: { NEXHEALTH_API_KEY: API_KEY, NEXHEALTH_API_URL: nexhealth.url, PUBLIC_URL: GATEWAY_URL, NEXHEALTH_INSERTION_WAIT_MS: "0", ...options.env },
   });
   app = t;
   nexhealth.setNow(() => t.clock.now().getTime());
