@@ -108,6 +108,12 @@ describe("tokens and the envelope", () => {
     const after = await call("/api/pms/patients/415");
     expect(after.status).toBe(200);
     expect(callsTo("/authenticates")).toHaveLength(2);
+    // renewed before it expires (tokens last an hour), not after a refusal
+    const refusedBefore = t.nexhealth.calls.length;
+    t.clock.advance(57 * 60_000);
+    expect((await call("/api/pms/patients/415")).status).toBe(200);
+    expect(callsTo("/authenticates")).toHaveLength(3);
+    expect(t.nexhealth.calls.slice(refusedBefore).map((c) => c.path)).toEqual(["/authenticates", "/patients/415"]);
   });
 
   test("`code: false` inside a 200 is a failure, never data", async () => {
@@ -311,6 +317,14 @@ describe("the webhook receiver trusts only what verifies", () => {
     const stale = await t.handle(delivery(insertion("acme-demo-practice", id), { timestamp: String(Math.floor(t.clock.now().getTime() / 1000) - 3600) }));
     expect(stale.status).toBe(401);
     expect((await writebacks()).map((w) => w.status)).toEqual(["pending"]);
+  });
+
+  test("a provider without webhooks is 404, an oversized delivery 413, each with the error envelope", async () => {
+    await setup();
+    const sandbox = await t.handle(new Request(`${GATEWAY_URL}/api/connectors/sandbox/webhook`, { method: "POST", body: "{}" }));
+    expect([sandbox.status, (await json(sandbox)).error.code]).toEqual([404, "NOT_FOUND"]);
+    const huge = await t.handle(new Request(`${GATEWAY_URL}/api/connectors/nexhealth/webhook`, { method: "POST", body: "x".repeat(300 * 1024) }));
+    expect([huge.status, (await json(huge)).error.code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
   });
 
   test("a verified delivery naming another institution cannot settle this clinic's write", async () => {
