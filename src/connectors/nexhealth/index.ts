@@ -68,6 +68,7 @@ export function createNexHealthDefinition(options: NexHealthDefinitionOptions): 
     create({ practice, credentials, deps }) {
       const creds = credentials as NexHealthCredentials;
       const started = performance.now();
+      rateGate ??= new NexHealthRateGate(deps.clock);
       const client = new NexHealthClient({
         app: options.app,
         tokens: tokensFor(deps),
@@ -75,7 +76,7 @@ export function createNexHealthDefinition(options: NexHealthDefinitionOptions): 
         subdomain: creds.subdomain,
         deadline: started + NEXHEALTH_CALL_BUDGET_MS,
         policy: policyFor(practice.accountId),
-        rateGate: (rateGate ??= new NexHealthRateGate(deps.clock)),
+        rateGate,
       });
       const now = () => deps.clock.now().getTime();
       caches ??= {
