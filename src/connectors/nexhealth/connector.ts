@@ -13,6 +13,7 @@ import type { Slot, SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone, isoOf } from "../../domain/time";
 import { err, ok } from "../../lib/result";
+import { guardVendorCall } from "../resilience";
 import {
   type BookingHolds,
   type ConnectorDeps,
@@ -65,15 +66,8 @@ export class NexHealthConnector implements PmsConnector {
     return this.practice.timezone;
   }
 
-  private async guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
-    try {
-      return await work();
-    } catch (e) {
-      const error = toConnectorError(e);
-      if (!error) throw e;
-      this.deps.logger.warn({ accountId: this.practice.accountId, error: error.code, cause: (e as Error)?.name }, "nexhealth call failed");
-      return err(error);
-    }
+  private guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
+    return guardVendorCall(work, toConnectorError, { logger: this.deps.logger, accountId: this.practice.accountId, vendor: "nexhealth" });
   }
 
   private unsupported(capability: Capability): PmsResult<never> {

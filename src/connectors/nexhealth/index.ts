@@ -1,6 +1,6 @@
-import { bulkhead, ConsecutiveBreaker, circuitBreaker, handleWhen, type IPolicy, wrap } from "cockatiel";
 import type { Clock } from "../../lib/clock";
 import { TtlCache } from "../../lib/ttl-cache";
+import { perClinicPolicies } from "../resilience";
 import type { BookingHolds, ConnectorDefinition, CredentialCheck, SealedValues, WritebackTracker } from "../types";
 import { capabilitySummary } from "./capabilities";
 import { apiKeyId, NexHealthClient, NexHealthTokens } from "./client";
@@ -15,10 +15,6 @@ import { readDelivery, verifyDelivery } from "./webhook";
 /** The whole tool call should answer within about 5 s; NexHealth work gets this much of it. */
 export const NEXHEALTH_CALL_BUDGET_MS = 4_500;
 const ONBOARDING_BUDGET_MS = 20_000;
-const BREAKER_FAILURES = 5;
-const BREAKER_HALF_OPEN_MS = 15_000;
-const BULKHEAD_LIMIT = 10;
-const BULKHEAD_QUEUE = 64;
 
 const isOutage = (e: Error) =>
   e instanceof NexHealthTimeoutError || e instanceof NexHealthNetworkError || (e instanceof NexHealthError && (e.status >= 500 || e.status === 429));
@@ -41,20 +37,11 @@ export type NexHealthDefinitionOptions = {
 export function createNexHealthDefinition(options: NexHealthDefinitionOptions): ConnectorDefinition<"nexhealth"> {
   let tokens: NexHealthTokens | undefined;
   let rateGate: NexHealthRateGate | undefined;
-  const policies = new Map<string, IPolicy>();
   let caches: { facts: TtlCache<string, unknown>; sync: TtlCache<string, unknown> } | undefined;
   let endpoint: WebhookEndpoint | null = null;
   const keyId = apiKeyId(options.app.apiKey ?? "");
 
-  const policyFor = (accountId: string) => {
-    let policy = policies.get(accountId);
-    if (!policy) {
-      const breaker = circuitBreaker(handleWhen(isOutage), { halfOpenAfter: BREAKER_HALF_OPEN_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) });
-      policy = wrap(bulkhead(BULKHEAD_LIMIT, BULKHEAD_QUEUE), breaker);
-      policies.set(accountId, policy);
-    }
-    return policy;
-  };
+  const policyFor = perClinicPolicies(isOutage);
   const tokensFor = (deps: { fetch: typeof fetch; clock: Clock }) => {
     tokens ??= new NexHealthTokens(options.app, options.secrets, deps.fetch, deps.clock);
     return tokens;

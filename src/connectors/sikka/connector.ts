@@ -10,6 +10,7 @@ import type { SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
+import { guardVendorCall } from "../resilience";
 import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
@@ -61,15 +62,8 @@ export class SikkaConnector implements PmsConnector {
     return this.practice.timezone;
   }
 
-  private async guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
-    try {
-      return await work();
-    } catch (e) {
-      const error = toConnectorError(e);
-      if (!error) throw e;
-      this.deps.logger.warn({ accountId: this.practice.accountId, error: error.code, cause: (e as Error)?.name }, "sikka call failed");
-      return err(error);
-    }
+  private guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
+    return guardVendorCall(work, toConnectorError, { logger: this.deps.logger, accountId: this.practice.accountId, vendor: "sikka" });
   }
 
   // ----- reads -----

@@ -1,6 +1,6 @@
-import { bulkhead, type CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen, type IPolicy, wrap } from "cockatiel";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { TtlCache } from "../../lib/ttl-cache";
+import { perClinicPolicies } from "../resilience";
 import type { BookingHolds, ConnectorDefinition, ConnectorDeps, CredentialCheck, WritebackTracker } from "../types";
 import { SikkaClient } from "./client";
 import { SikkaConnector } from "./connector";
@@ -15,11 +15,6 @@ import { type SikkaRow, text } from "./values";
 
 /** The whole tool call should answer within about 5 s; Sikka work gets this much of it. */
 export const SIKKA_CALL_BUDGET_MS = 4_500;
-const BREAKER_FAILURES = 5;
-/** Sikka calls in flight per clinic, and how many more may wait: one clinic's burst cannot starve the rest. */
-const BULKHEAD_LIMIT = 10;
-const BULKHEAD_QUEUE = 64;
-const BREAKER_HALF_OPEN_MS = 15_000;
 
 export type SikkaDefinitionOptions = {
   app: SikkaAppConfig;
@@ -36,22 +31,10 @@ export type SikkaDefinitionOptions = {
  */
 export function createSikkaDefinition(options: SikkaDefinitionOptions): ConnectorDefinition<"sikka"> {
   let keys: RequestKeyManager | undefined;
-  const breakers = new Map<string, IPolicy>();
   let facts: TtlCache<string, unknown> | undefined;
   let quota: SikkaQuota | undefined;
 
-  const breakerFor = (accountId: string) => {
-    let b = breakers.get(accountId);
-    if (!b) {
-      const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isOutage), {
-        halfOpenAfter: BREAKER_HALF_OPEN_MS,
-        breaker: new ConsecutiveBreaker(BREAKER_FAILURES),
-      });
-      b = wrap(bulkhead(BULKHEAD_LIMIT, BULKHEAD_QUEUE), breaker);
-      breakers.set(accountId, b);
-    }
-    return b;
-  };
+  const breakerFor = perClinicPolicies(isOutage);
 
   return {
     id: "sikka",
