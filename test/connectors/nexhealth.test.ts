@@ -319,6 +319,16 @@ describe("the webhook receiver trusts only what verifies", () => {
     expect((await writebacks()).map((w) => w.status)).toEqual(["pending"]);
   });
 
+  test("an address that keeps sending bad signatures is slowed down with 429", async () => {
+    await setup({ env: { RATE_LIMIT_PER_IP_PER_MINUTE: "3" } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await t.handle(delivery({ event_name: "x" }, { secret: "guess" }));
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+  });
+
   test("a provider without webhooks is 404, an oversized delivery 413, each with the error envelope", async () => {
     await setup();
     const sandbox = await t.handle(new Request(`${GATEWAY_URL}/api/connectors/sandbox/webhook`, { method: "POST", body: "{}" }));

@@ -1,5 +1,7 @@
 import { Elysia, t } from "elysia";
 import type { ConnectorRegistry } from "../../connectors/registry";
+import type { RateLimiter } from "../../http/rate-limit";
+import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
 import { AppError } from "../../lib/errors";
 import { readCapped } from "../../lib/read-capped";
@@ -12,7 +14,13 @@ const MAX_WEBHOOK_BYTES = 256 * 1024;
  * Vendor webhooks: `POST /api/connectors/:provider/webhook`. Authenticated by the vendor's signature
  * (checked by the connector), not by a gateway credential; answered 2xx only after the event is applied.
  */
-export const connectorsModule = (deps: { connectors: ConnectorRegistry; webhookInbox: WebhookInbox; clock: Clock }) =>
+export const connectorsModule = (deps: {
+  connectors: ConnectorRegistry;
+  webhookInbox: WebhookInbox;
+  clock: Clock;
+  failedAuthByIp: RateLimiter;
+  states: RequestStates;
+}) =>
   new Elysia({ name: "modules/connectors" }).post(
     "/api/connectors/:provider/webhook",
     async ({ params, request, body }) => {
@@ -20,7 +28,12 @@ export const connectorsModule = (deps: { connectors: ConnectorRegistry; webhookI
       if (!definition?.receiveWebhook) throw new AppError("NOT_FOUND", "No webhook for this provider.");
       const raw = body as Uint8Array;
       const delivery = await definition.receiveWebhook({ headers: request.headers, body: raw, now: deps.clock.now() });
-      if (!delivery) throw new AppError("UNAUTHORIZED", "The delivery's signature did not verify.");
+      if (!delivery) {
+        // Failed signatures count against the sender's address like any failed authentication.
+        const budget = deps.failedAuthByIp.check(deps.states.get(request)?.clientIp ?? "unknown");
+        if (!budget.allowed) throw new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(budget.retryAfterSeconds) });
+        throw new AppError("UNAUTHORIZED", "The delivery's signature did not verify.");
+      }
       const applied = await deps.webhookInbox.apply(definition.id, delivery);
       return { received: true as const, duplicate: applied.duplicate, settled: applied.settled };
     },
