@@ -347,6 +347,23 @@ describe("the webhook receiver trusts only what verifies", () => {
   });
 });
 
+describe("moving an appointment", () => {
+  test("in place on a supported PMS, same provider only, with the new time held while it is pending", async () => {
+    await setup();
+    const booked = await bookThursdayTen();
+    const id = booked.body.data.appointment.id;
+    const otherProvider = await call("/api/pms/appointments", { method: "PATCH", body: { appointmentId: id, start: "2026-12-03T11:00:00", providerId: "84" } });
+    expect(otherProvider.status).toBe(400);
+    expect((await json(otherProvider)).error.message).toContain("another provider");
+    const moved = await call("/api/pms/appointments", { method: "PATCH", body: { appointmentId: id, start: "2026-12-03T11:00:00" } });
+    expect(moved.status).toBe(200);
+    const patch = t.nexhealth.calls.find((c) => c.method === "PATCH")!;
+    expect(patch.body).toMatchObject({ appt: { start_time: "2026-12-03T16:00:00+0000", end_time: "2026-12-03T16:30:00+0000" } });
+    const holds = await t.database.client.execute("select count(*) as n from pms_booking_holds where status = 'pending' and reference is not null");
+    expect(Number(holds.rows[0]!.n)).toBe(1);
+  });
+});
+
 describe("per-PMS limits and sync health", () => {
   test("a Curve location books, but cannot move, cancel, register, note or pay: UNSUPPORTED_BY_PMS with a sayable message", async () => {
     t = await makeNexHealthTestApp();

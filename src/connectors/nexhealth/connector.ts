@@ -250,7 +250,6 @@ export class NexHealthConnector implements PmsConnector {
         endMs: request.start.getTime() + request.durationMinutes * 60_000,
       });
       if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
-      const utc = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
       let created: Row;
       try {
         const res = await this.client.call(
@@ -262,8 +261,8 @@ export class NexHealthConnector implements PmsConnector {
               patient_id: Number(request.patientId),
               provider_id: Number(slot.providerId),
               ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}),
-              start_time: utc(request.start),
-              end_time: utc(new Date(request.start.getTime() + request.durationMinutes * 60_000)),
+              start_time: utcTime(request.start),
+              end_time: utcTime(new Date(request.start.getTime() + request.durationMinutes * 60_000)),
               ...(request.notes || request.appointmentType ? { note: [request.appointmentType, request.notes].filter(Boolean).join(": ").slice(0, 128) } : {}),
             },
           },
@@ -327,22 +326,35 @@ export class NexHealthConnector implements PmsConnector {
       if (blocked) return blocked;
       const current = await this.appointmentRow(request.appointmentId);
       if (!current) return err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      // NexHealth moves an appointment in time and chair only; its provider stays.
+      if (request.providerId && request.providerId !== str(current.provider_id)) {
+        return err(
+          connectorError("invalid_request", "Moving an appointment to another provider isn't possible through this office's system; book a new time instead."),
+        );
+      }
       const minutes = request.durationMinutes ?? this.toAppointment(current).durationMinutes;
-      const slot = await this.liveSlot(request.start, minutes, request.providerId ?? str(current.provider_id));
+      const slot = await this.liveSlot(request.start, minutes, str(current.provider_id));
       if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
-      const utc = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
-      const res = await this.client.call(
-        "PATCH",
-        `/appointments/${encodeURIComponent(request.appointmentId)}`,
-        {},
-        {
-          appt: {
-            start_time: utc(request.start),
-            end_time: utc(new Date(request.start.getTime() + minutes * 60_000)),
-            ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}),
-          },
-        },
-      );
+      const end = new Date(request.start.getTime() + minutes * 60_000);
+      const holdId = await this.holds.take(this.practice.accountId, {
+        providerId: slot.providerId,
+        operatoryId: slot.operatoryId,
+        startMs: request.start.getTime(),
+        endMs: end.getTime(),
+      });
+      if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
+      let res: Awaited<ReturnType<NexHealthClient["call"]>>;
+      try {
+        res = await this.client.call(
+          "PATCH",
+          `/appointments/${encodeURIComponent(request.appointmentId)}`,
+          {},
+          { appt: { start_time: utcTime(request.start), end_time: utcTime(end), ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}) } },
+        );
+      } catch (e) {
+        await this.holds.release(holdId);
+        throw e;
+      }
       const moved = this.toAppointment({ ...current, ...obj(res.data), provider_name: slot.providerName });
       const reference = await this.tracker.track({
         accountId: this.practice.accountId,
@@ -351,7 +363,8 @@ export class NexHealthConnector implements PmsConnector {
         action: "reschedule_appointment",
         patientId: moved.patientId,
       });
-      return ok({ ...moved, confirmation: "pending" as const, reference: reference && request.appointmentId });
+      await this.holds.attach(holdId, reference);
+      return ok({ ...moved, confirmation: "pending" as const, reference: request.appointmentId });
     });
   }
 
@@ -595,6 +608,9 @@ export class NexHealthConnector implements PmsConnector {
     };
   }
 }
+
+/** NexHealth's documented write format for times: UTC with an explicit offset. */
+const utcTime = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
 
 /** No answer, or a gateway error: the write may or may not have happened. */
 const isUnknownOutcome = (e: unknown) =>
