@@ -82,6 +82,10 @@ export interface WritebackTracker {
     patientId: string | null;
     requestFingerprint?: string;
   }): Promise<string>;
+  /** Where a tracked write stands now: a vendor event may have settled it while the caller waits. */
+  state(reference: string): Promise<"pending" | "completed" | "failed">;
+  /** The write was seen completed during the call: settled now, so no background check is needed. */
+  complete(reference: string, createdId: string | null): Promise<void>;
 }
 
 export type BookingHold = { providerId: string | null; operatoryId: string | null; startMs: number; endMs: number };

@@ -89,6 +89,15 @@ export class WritebackStore implements WritebackTracker {
     return true;
   }
 
+  async state(reference: string): Promise<"pending" | "completed" | "failed"> {
+    const [row] = await this.db.select({ status: pmsWritebacks.status }).from(pmsWritebacks).where(eq(pmsWritebacks.reference, reference));
+    return row?.status ?? "pending";
+  }
+
+  async complete(reference: string, createdId: string | null): Promise<void> {
+    await this.finish(reference, "completed", createdId);
+  }
+
   /** The pending writes of a provider a vendor event names by its writeback id. */
   async pendingByWritebackId(provider: string, writebackId: string): Promise<TrackedWrite[]> {
     return this.db

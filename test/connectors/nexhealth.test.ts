@@ -245,6 +245,26 @@ describe("writes are pending until NexHealth reports the PMS insertion", () => {
     expect(await settledAudit()).toEqual([{ action: "book_appointment", success: 0, error_code: "PMS_ERROR" }]);
   });
 
+  test("an insertion that fails while the caller waits is answered honestly, and the slot is free again", async () => {
+    await setup({ env: { NEXHEALTH_INSERTION_WAIT_MS: "3000" } });
+    t.nexhealth.failNextInsertion();
+    const { status, body } = await bookThursdayTen();
+    expect(status).toBe(502);
+    expect(body.error.message).toContain("did not accept the booking");
+    expect((await writebacks()).map((w) => w.status)).toEqual(["failed"]);
+    expect(await settledAudit()).toEqual([{ action: "book_appointment", success: 0, error_code: "PMS_ERROR" }]);
+    const holds = await t.database.client.execute("select count(*) as n from pms_booking_holds");
+    expect(Number(holds.rows[0]!.n)).toBe(0);
+  });
+
+  test("an insertion seen during the call confirms the booking and needs no background check", async () => {
+    await setup({ env: { NEXHEALTH_INSERTION_WAIT_MS: "3000" } });
+    const { status, body } = await bookThursdayTen();
+    expect(status).toBe(201);
+    expect(body.data.appointment.confirmation).toBe("confirmed");
+    expect((await writebacks()).map((w) => w.status)).toEqual(["completed"]);
+  });
+
   test("without a webhook, the background poll settles the booking when foreign_id appears", async () => {
     await setup({ insertion: "manual" });
     const booked = await bookThursdayTen();

@@ -77,6 +77,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
   const calls: Array<{ method: string; path: string; query: URLSearchParams; body: Row | null }> = [];
   const faults: Array<{ path: RegExp; status: number; codeFalse: boolean; error: string }> = [];
   let nextId = 5000;
+  let failingInsertions = 0;
 
   const envelope = (status: number, data: unknown, extra: Row = {}) =>
     new Response(JSON.stringify({ code: status < 300, description: null, error: [], data, ...extra }), {
@@ -552,7 +553,13 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       );
       if (!appt) return failure(404, "Appointment not found");
       if (req.method === "GET") {
-        if (!appt.foreign_id) noteRead("appointment", appt.id, inst, () => insertAppointment(appt, clashes(appt) ? "failed" : "complete"));
+        if (!appt.foreign_id) {
+          noteRead("appointment", appt.id, inst, () => {
+            const refused = failingInsertions > 0 || clashes(appt);
+            if (failingInsertions > 0) failingInsertions--;
+            insertAppointment(appt, refused ? "failed" : "complete");
+          });
+        }
         return envelope(200, { ...appt });
       }
       const change = (body?.appt ?? {}) as Row;
@@ -612,6 +619,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       const payment = payments.find((p) => p.transaction_id === transactionId);
       if (!payment) throw new Error(`no payment ${transactionId}`);
       insertPayment(payment, result);
+    },
+    /** The next booking the PMS processes (on read-back) is refused, as a front-desk conflict would. */
+    failNextInsertion() {
+      failingInsertions++;
     },
     /** Sends the latest delivery again, re-signed now, as NexHealth's retry would. */
     redeliverLast() {

@@ -296,24 +296,18 @@ export class NexHealthConnector implements PmsConnector {
         throw e;
       }
       const appointment = this.toAppointment({ ...created, provider_name: slot.providerName });
-      const writebackId = appointmentWriteId(this.credentials.subdomain, str(created.id));
-      const state = await this.awaitInsertion(str(created.id));
-      if (state.state === "completed") {
-        await this.holds.confirm(holdId);
-        return ok({ ...appointment, id: str(created.id), confirmation: "confirmed" as const });
-      }
-      if (state.state === "failed") {
-        await this.holds.release(holdId);
-        return err(connectorError("upstream_error", "The office's system did not accept the booking."));
-      }
+      // Tracked before waiting: an insertion event that arrives while the caller waits settles it.
       const reference = await this.tracker.track({
         accountId: this.practice.accountId,
         provider: "nexhealth",
-        writebackId,
+        writebackId: appointmentWriteId(this.credentials.subdomain, str(created.id)),
         action: "book_appointment",
         patientId: request.patientId,
       });
       await this.holds.attach(holdId, reference);
+      const state = await this.awaitInsertion(str(created.id), reference);
+      if (state === "completed") return ok({ ...appointment, id: str(created.id), confirmation: "confirmed" as const });
+      if (state === "failed") return err(connectorError("upstream_error", "The office's system did not accept the booking; nothing was booked."));
       // Pending: the NexHealth record's id is the reference the office can look up.
       return ok({ ...appointment, id: null, confirmation: "pending" as const, reference: str(created.id) });
     });
@@ -543,12 +537,20 @@ export class NexHealthConnector implements PmsConnector {
     return found.value.slots.find((s) => DateTime.fromISO(s.start).toMillis() === start.getTime()) ?? null;
   }
 
-  /** Polls the new appointment for `foreign_id` within the in-call budget. */
-  private async awaitInsertion(appointmentId: string): Promise<WritebackState> {
+  /**
+   * Waits within the in-call budget for the insertion: `foreign_id` on the appointment, or NexHealth's
+   * event (completed or failed) already applied to the tracked write.
+   */
+  private async awaitInsertion(appointmentId: string, reference: string): Promise<"completed" | "failed" | "pending"> {
     for (;;) {
       const appt = await this.appointmentRow(appointmentId).catch(() => null);
-      if (appt?.foreign_id) return { state: "completed", createdId: appointmentId };
-      if (performance.now() + POLL_INTERVAL_MS >= this.waitEnd) return { state: "pending" };
+      if (appt?.foreign_id) {
+        await this.tracker.complete(reference, appointmentId);
+        return "completed";
+      }
+      const tracked = await this.tracker.state(reference);
+      if (tracked !== "pending") return tracked;
+      if (performance.now() + POLL_INTERVAL_MS >= this.waitEnd) return "pending";
       await new Promise((r) => setTimeout(r, POLL_INTERVAL_MS));
     }
   }
