@@ -315,11 +315,9 @@ export class NexHealthConnector implements PmsConnector {
 
   rescheduleAppointment(request: Parameters<PmsConnector["rescheduleAppointment"]>[0]) {
     return this.guard(async (): Promise<PmsResult<Appointment>> => {
-      if (!capable(await this.facts.emr(), "reschedule")) return this.unsupported("reschedule");
-      const blocked = await this.writesBlocked();
-      if (blocked) return blocked;
-      const current = await this.appointmentRow(request.appointmentId);
-      if (!current) return err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      const found = await this.appointmentToChange("reschedule", request.appointmentId);
+      if (!found.ok) return found;
+      const current = found.value;
       // NexHealth moves an appointment in time and chair only; its provider stays.
       if (request.providerId && request.providerId !== str(current.provider_id)) {
         return err(
@@ -364,11 +362,9 @@ export class NexHealthConnector implements PmsConnector {
 
   cancelAppointment(request: Parameters<PmsConnector["cancelAppointment"]>[0]) {
     return this.guard(async (): Promise<PmsResult<Appointment>> => {
-      if (!capable(await this.facts.emr(), "cancel")) return this.unsupported("cancel");
-      const blocked = await this.writesBlocked();
-      if (blocked) return blocked;
-      const current = await this.appointmentRow(request.appointmentId);
-      if (!current) return err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      const found = await this.appointmentToChange("cancel", request.appointmentId);
+      if (!found.ok) return found;
+      const current = found.value;
       if (current.cancelled === true || current.canceled === true) return ok(this.toAppointment(current));
       try {
         await this.client.call("PATCH", `/appointments/${encodeURIComponent(request.appointmentId)}`, {}, { appt: { cancelled: true } });
@@ -520,6 +516,15 @@ export class NexHealthConnector implements PmsConnector {
   }
 
   // ----- helpers -----
+
+  /** The appointment a move or cancel applies to, once the PMS supports the change and takes writes. */
+  private async appointmentToChange(capability: "reschedule" | "cancel", appointmentId: string): Promise<PmsResult<Row>> {
+    if (!capable(await this.facts.emr(), capability)) return this.unsupported(capability);
+    const blocked = await this.writesBlocked();
+    if (blocked) return blocked;
+    const current = await this.appointmentRow(appointmentId);
+    return current ? ok(current) : err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+  }
 
   /** Re-checks the exact slot with NexHealth right before booking: slots are a read, not a lock. */
   private async liveSlot(start: Date, minutes: number, providerId: string | undefined): Promise<Slot | null> {
