@@ -1,23 +1,21 @@
-// Longer than 300 lines on purpose: the eleven operations against NexHealth share one client, one
-// error mapping, the location's facts and the per-PMS capability gates; each method is short.
+// Longer than 300 lines on purpose: the eleven operations against NexHealth share one client, the
+// location's facts, the per-PMS capability gates and the pending-write tracking; each method is short.
 import { createHash } from "node:crypto";
-import { BrokenCircuitError, BulkheadRejectedError } from "cockatiel";
 import { DateTime } from "luxon";
 import type { Appointment } from "../../domain/appointment";
 import { fromCents } from "../../domain/billing";
 import { last4 } from "../../domain/insurance";
-import { MAX_SEARCH_RESULTS, type Patient } from "../../domain/patient";
+import { MAX_SEARCH_RESULTS } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
-import { formatInClinicZone, isoOf } from "../../domain/time";
+import { formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { guardVendorCall } from "../resilience";
 import {
   type BookingHolds,
   type ConnectorDeps,
-  type ConnectorError,
   connectorError,
   type PmsConnector,
   type PmsResult,
@@ -28,15 +26,13 @@ import {
 import { type Capability, capable, unsupportedMessage } from "./capabilities";
 import type { NexHealthClient } from "./client";
 import type { NexHealthCredentials } from "./credentials";
-import { NexHealthError, NexHealthNetworkError, NexHealthTimeoutError } from "./http";
+import { isUnknownOutcome, toConnectorError } from "./errors";
+import { NexHealthError } from "./http";
 import type { LocationFacts } from "./location-facts";
-import { NexHealthRateLimitedError } from "./rate-gate";
+import { tenDigits, toAppointment, toPatient, utcTime } from "./mappers";
+import { readSlots } from "./slots";
+import { obj, type Row, rows, str } from "./values";
 import { appointmentWriteId, paymentWriteId } from "./write-ids";
-
-type Row = Record<string, unknown>;
-const obj = (v: unknown): Row => (v && typeof v === "object" && !Array.isArray(v) ? (v as Row) : {});
-const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
-const rows = (v: unknown): Row[] => (Array.isArray(v) ? v.map(obj) : []);
 
 const POLL_INTERVAL_MS = 400;
 
@@ -101,36 +97,14 @@ export class NexHealthConnector implements PmsConnector {
         DateTime.fromISO(query.startDate, { zone: this.zone }).startOf("day").toMillis(),
         DateTime.fromISO(query.endDate, { zone: this.zone }).endOf("day").toMillis(),
       );
-      const now = this.deps.clock.now().getTime();
-      const slots: Slot[] = [];
-      let nextAvailable: string | null = null;
-      for (const group of rows(res.data)) {
-        if (Number(group.lid) !== this.locationId) continue; // never another location's slots
-        const providerId = str(group.pid);
-        if (!names.has(providerId)) continue;
-        if (group.next_available_date && (!nextAvailable || str(group.next_available_date) < nextAvailable)) nextAvailable = str(group.next_available_date);
-        for (const slot of rows(group.slots)) {
-          // Slot times are in the location's zone with its offset.
-          const start = DateTime.fromISO(str(slot.time), { setZone: true });
-          if (!start.isValid || start.toMillis() < now) continue;
-          const hour = start.setZone(this.zone).hour;
-          if (query.partOfDay === "morning" && hour >= 12) continue;
-          if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
-          if (query.partOfDay === "evening" && hour < 17) continue;
-          const chair = slot.operatory_id === undefined || slot.operatory_id === null ? null : str(slot.operatory_id);
-          const s0 = start.toMillis();
-          const e0 = s0 + query.durationMinutes * 60_000;
-          if (held.some((h) => h.startMs < e0 && s0 < h.endMs && (h.providerId === providerId || (chair !== null && h.operatoryId === chair)))) continue;
-          slots.push({
-            start: isoOf(start.setZone(this.zone)),
-            end: isoOf(start.setZone(this.zone).plus({ minutes: query.durationMinutes })),
-            providerId,
-            providerName: names.get(providerId) ?? providerId,
-            operatoryId: chair,
-          });
-        }
-      }
-      slots.sort((a, b) => a.start.localeCompare(b.start));
+      const { slots, nextAvailable } = readSlots(res.data, {
+        locationId: this.locationId,
+        providerNames: names,
+        held,
+        nowMs: this.deps.clock.now().getTime(),
+        zone: this.zone,
+        query,
+      });
       const sync = await this.facts.syncStatus();
       const notices = [
         sync.readRed ? "The office's schedule has not synced recently, so some of these times may already be taken." : null,
@@ -143,7 +117,7 @@ export class NexHealthConnector implements PmsConnector {
   getAppointment(appointmentId: string) {
     return this.guard(async () => {
       const appt = await this.appointmentRow(appointmentId);
-      return appt ? ok(this.toAppointment(appt)) : err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
+      return appt ? ok(toAppointment(appt, this.zone)) : err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
     });
   }
 
@@ -165,7 +139,7 @@ export class NexHealthConnector implements PmsConnector {
       // NexHealth's name match is fuzzy and email/phone widen it: every criterion is applied here too.
       const prefix = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().startsWith(wanted.toLowerCase());
       const patients = rows(found)
-        .map((r) => this.toPatient(r))
+        .map((r) => toPatient(r))
         .filter(
           (p) =>
             prefix(p.firstName, search.firstName) &&
@@ -181,7 +155,7 @@ export class NexHealthConnector implements PmsConnector {
   getPatient(patientId: string) {
     return this.guard(async () => {
       const row = await this.patientRow(patientId);
-      return row ? ok(this.toPatient(row)) : err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      return row ? ok(toPatient(row)) : err(connectorError("patient_not_found", "No patient with that id at this practice."));
     });
   }
 
@@ -281,13 +255,16 @@ export class NexHealthConnector implements PmsConnector {
             requestFingerprint: bookingFingerprint(request.patientId, slot.providerId, request.start),
           });
           await this.holds.attach(holdId, reference);
-          const unsure = this.toAppointment({
-            patient_id: request.patientId,
-            provider_id: slot.providerId,
-            operatory_id: slot.operatoryId,
-            start_time: request.start.toISOString(),
-            end_time: new Date(request.start.getTime() + request.durationMinutes * 60_000).toISOString(),
-          });
+          const unsure = toAppointment(
+            {
+              patient_id: request.patientId,
+              provider_id: slot.providerId,
+              operatory_id: slot.operatoryId,
+              start_time: request.start.toISOString(),
+              end_time: new Date(request.start.getTime() + request.durationMinutes * 60_000).toISOString(),
+            },
+            this.zone,
+          );
           return ok({ ...unsure, id: null, confirmation: "pending" as const, reference });
         }
         await this.holds.release(holdId);
@@ -295,7 +272,7 @@ export class NexHealthConnector implements PmsConnector {
         if (e instanceof NexHealthError && e.status === 400) return err(connectorError("slot_unavailable", "That time is no longer free."));
         throw e;
       }
-      const appointment = this.toAppointment({ ...created, provider_name: slot.providerName });
+      const appointment = toAppointment({ ...created, provider_name: slot.providerName }, this.zone);
       // Tracked before waiting: an insertion event that arrives while the caller waits settles it.
       const reference = await this.tracker.track({
         accountId: this.practice.accountId,
@@ -324,7 +301,7 @@ export class NexHealthConnector implements PmsConnector {
           connectorError("invalid_request", "Moving an appointment to another provider isn't possible through this office's system; book a new time instead."),
         );
       }
-      const minutes = request.durationMinutes ?? this.toAppointment(current).durationMinutes;
+      const minutes = request.durationMinutes ?? toAppointment(current, this.zone).durationMinutes;
       const slot = await this.liveSlot(request.start, minutes, str(current.provider_id));
       if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
       const end = new Date(request.start.getTime() + minutes * 60_000);
@@ -347,7 +324,7 @@ export class NexHealthConnector implements PmsConnector {
         await this.holds.release(holdId);
         throw e;
       }
-      const moved = this.toAppointment({ ...current, ...obj(res.data), provider_name: slot.providerName });
+      const moved = toAppointment({ ...current, ...obj(res.data), provider_name: slot.providerName }, this.zone);
       const reference = await this.tracker.track({
         accountId: this.practice.accountId,
         provider: "nexhealth",
@@ -365,14 +342,14 @@ export class NexHealthConnector implements PmsConnector {
       const found = await this.appointmentToChange("cancel", request.appointmentId);
       if (!found.ok) return found;
       const current = found.value;
-      if (current.cancelled === true || current.canceled === true) return ok(this.toAppointment(current));
+      if (current.cancelled === true || current.canceled === true) return ok(toAppointment(current, this.zone));
       try {
         await this.client.call("PATCH", `/appointments/${encodeURIComponent(request.appointmentId)}`, {}, { appt: { cancelled: true } });
       } catch (e) {
         // "Already cancelled" is the outcome that was asked for.
         if (!(e instanceof NexHealthError && e.errors.some((m) => /already cancel/i.test(m)))) throw e;
       }
-      const cancelled = { ...this.toAppointment(current), status: "cancelled" as const };
+      const cancelled = { ...toAppointment(current, this.zone), status: "cancelled" as const };
       await this.tracker.track({
         accountId: this.practice.accountId,
         provider: "nexhealth",
@@ -409,7 +386,7 @@ export class NexHealthConnector implements PmsConnector {
         },
       );
       // The patient exists in NexHealth now and reaches the PMS with their first booking.
-      return ok(this.toPatient(obj(obj(res.data).user)));
+      return ok(toPatient(obj(obj(res.data).user)));
     });
   }
 
@@ -584,68 +561,6 @@ export class NexHealthConnector implements PmsConnector {
       throw e;
     }
   }
-
-  private toPatient(row: Row): Patient {
-    const bio = obj(row.bio);
-    const phone = str(bio.phone_number || bio.cell_phone_number || bio.home_phone_number);
-    return {
-      id: str(row.id) || null,
-      firstName: str(row.first_name),
-      lastName: str(row.last_name),
-      dateOfBirth: str(bio.date_of_birth),
-      phone: phone ? (toE164(phone) ?? phone) : null,
-      email: str(row.email) || null,
-    };
-  }
-
-  private toAppointment(row: Row): Appointment {
-    const start = new Date(str(row.start_time));
-    const end = new Date(str(row.end_time) || str(row.start_time));
-    return {
-      id: str(row.id) || null,
-      patientId: str(row.patient_id),
-      start: formatInClinicZone(start, this.zone),
-      end: formatInClinicZone(end, this.zone),
-      durationMinutes: Math.max(0, Math.round((end.getTime() - start.getTime()) / 60_000)),
-      providerId: str(row.provider_id) || null,
-      operatoryId: str(row.operatory_id) || null,
-      type: null,
-      status: row.cancelled === true || row.canceled === true ? "cancelled" : "scheduled",
-      confirmation: row.foreign_id ? "confirmed" : "pending",
-    };
-  }
 }
-
-/** NexHealth's documented write format for times: UTC with an explicit offset. */
-const utcTime = (d: Date) => `${DateTime.fromJSDate(d, { zone: "utc" }).toFormat("yyyy-MM-dd'T'HH:mm:ss")}+0000`;
-
-/** No answer, or a gateway error: the write may or may not have happened. */
-const isUnknownOutcome = (e: unknown) =>
-  e instanceof NexHealthTimeoutError || e instanceof NexHealthNetworkError || (e instanceof NexHealthError && [500, 502, 503, 504].includes(e.status));
 
 const bookingFingerprint = (patientId: string, providerId: string, start: Date) => `appt|${patientId}|${providerId}|${start.toISOString()}`;
-
-/** NexHealth stores phone numbers as 10 digits (US), without the country code. */
-const tenDigits = (e164: string) => e164.replace(/\D/g, "").slice(-10);
-
-/** Maps NexHealth failures to connector errors whose messages are safe to say; a bug of ours is rethrown. */
-export function toConnectorError(e: unknown): ConnectorError | null {
-  const nested = (e as { connectorError?: ConnectorError })?.connectorError;
-  if (nested) return nested;
-  if (e instanceof BrokenCircuitError)
-    return connectorError("unavailable", "The practice system is not answering right now; please try again in a minute.", true);
-  if (e instanceof BulkheadRejectedError || e instanceof NexHealthRateLimitedError) {
-    return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
-  }
-  if (e instanceof NexHealthTimeoutError) return connectorError("timeout", "The practice system took too long to answer.", true);
-  if (e instanceof NexHealthNetworkError) return connectorError("unavailable", "The practice system could not be reached.", true);
-  if (e instanceof NexHealthError) {
-    if (e.status === 401) return connectorError("auth_failed", "The practice system refused the gateway's credentials.");
-    if (e.status === 403) return connectorError("auth_failed", "The gateway is not allowed to reach this practice.");
-    if (e.status === 404) return connectorError("upstream_error", "The practice system did not find what was asked for.");
-    if (e.status === 429) return connectorError("unavailable", "The practice system is busy; please try again shortly.", true);
-    if (e.status >= 500) return connectorError("unavailable", "The practice system is having trouble right now.", true);
-    return connectorError("upstream_error", "The practice system rejected the request.");
-  }
-  return null;
-}

@@ -1,10 +1,7 @@
 import type { TtlCache } from "../../lib/ttl-cache";
 import type { NexHealthClient } from "./client";
 import type { NexHealthCredentials } from "./credentials";
-
-type Row = Record<string, unknown>;
-const rows = (v: unknown): Row[] => (Array.isArray(v) ? (v.filter((r) => r && typeof r === "object") as Row[]) : []);
-const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+import { type Row, rows, str } from "./values";
 
 export type SyncHealth = { readRed: boolean; writeRed: boolean; emr: string | null };
 export type Provider = { id: string; name: string };

@@ -2,10 +2,7 @@ import type { SealedValues } from "../types";
 import type { NexHealthClient } from "./client";
 import type { NexHealthAppConfig } from "./credentials";
 import { NexHealthError } from "./http";
-
-type Row = Record<string, unknown>;
-const rows = (v: unknown): Row[] => (Array.isArray(v) ? (v.filter((r) => r && typeof r === "object") as Row[]) : []);
-const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+import { type Row, rows, str } from "./values";
 
 export const WEBHOOK_PATH = "/api/connectors/nexhealth/webhook";
 /** The insertion results the gateway settles pending writes with. */

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import type { WebhookDelivery, WebhookOutcome } from "../types";
+import { obj, str } from "./values";
 import { appointmentWriteId, paymentWriteId } from "./write-ids";
 
 /**
@@ -9,10 +10,6 @@ import { appointmentWriteId, paymentWriteId } from "./write-ids";
  * poll (`foreign_id`, `transaction_id`) settles the write instead, so nothing is lost by being strict.
  */
 export const SIGNATURE_WINDOW_MS = 5 * 60_000;
-
-type Row = Record<string, unknown>;
-const obj = (v: unknown): Row => (v && typeof v === "object" && !Array.isArray(v) ? (v as Row) : {});
-const str = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
 /** Epoch ms of the `timestamp` header: seconds, milliseconds or an ISO time (the format is undocumented). */
 function timestampMs(value: string): number | null {
