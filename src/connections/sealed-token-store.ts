@@ -6,36 +6,8 @@ import type { Database } from "../db/client";
 import { pmsTokens } from "../db/schema";
 import { sqlNow } from "../db/schema/columns";
 
-const aad = (accountId: string) => `pms_tokens:${accountId}`;
-
-/** Keeps each clinic's Sikka request key across restarts, sealed with the credentials vault. */
-export class PmsTokenStore implements RequestKeyStore {
-  constructor(
-    private readonly db: Database,
-    private readonly vault: Vault,
-  ) {}
-
-  async load(accountId: string): Promise<StoredRequestKey | null> {
-    const [row] = await this.db.select().from(pmsTokens).where(eq(pmsTokens.accountId, accountId));
-    if (!row) return null;
-    try {
-      return JSON.parse(await this.vault.open({ keyId: row.keyId, ciphertext: row.ciphertext }, aad(accountId))) as StoredRequestKey;
-    } catch {
-      return null; // unreadable (e.g. key rotated away): obtain a fresh one
-    }
-  }
-
-  async save(accountId: string, key: StoredRequestKey): Promise<void> {
-    const sealed = await this.vault.seal(JSON.stringify(key), aad(accountId));
-    await this.db
-      .insert(pmsTokens)
-      .values({ accountId, provider: "sikka", keyId: sealed.keyId, ciphertext: sealed.ciphertext, expiresAt: key.expiresAt })
-      .onConflictDoUpdate({
-        target: pmsTokens.accountId,
-        set: { keyId: sealed.keyId, ciphertext: sealed.ciphertext, expiresAt: key.expiresAt, updatedAt: sqlNow },
-      });
-  }
-}
+/** Bound to the row's key, as key rotation re-seals it (`pms_tokens:<row key>`). */
+const aad = (name: string) => `pms_tokens:${name}`;
 
 /**
  * Small secrets a connector must share across instances and restarts (a vendor token, a webhook signing
@@ -53,15 +25,33 @@ export class SealedValueStore implements SealedValues {
     try {
       return JSON.parse(await this.vault.open({ keyId: row.keyId, ciphertext: row.ciphertext }, aad(name))) as T;
     } catch {
-      return null;
+      return null; // unreadable (e.g. key rotated away): the owner obtains a fresh one
     }
   }
 
-  async put(name: string, value: unknown, expiresAt = Number.MAX_SAFE_INTEGER): Promise<void> {
+  /** `provider` labels the row; by default the connector prefix of the name (`nexhealth:…`). */
+  async put(name: string, value: unknown, expiresAt = Number.MAX_SAFE_INTEGER, provider = name.split(":")[0] ?? "connector"): Promise<void> {
     const sealed = await this.vault.seal(JSON.stringify(value), aad(name));
     await this.db
       .insert(pmsTokens)
-      .values({ accountId: name, provider: name.split(":")[0] ?? "connector", keyId: sealed.keyId, ciphertext: sealed.ciphertext, expiresAt })
+      .values({ accountId: name, provider, keyId: sealed.keyId, ciphertext: sealed.ciphertext, expiresAt })
       .onConflictDoUpdate({ target: pmsTokens.accountId, set: { keyId: sealed.keyId, ciphertext: sealed.ciphertext, expiresAt, updatedAt: sqlNow } });
+  }
+}
+
+/** Keeps each clinic's Sikka request key across restarts, sealed with the credentials vault (row = account id). */
+export class PmsTokenStore implements RequestKeyStore {
+  private readonly sealed: SealedValueStore;
+
+  constructor(db: Database, vault: Vault) {
+    this.sealed = new SealedValueStore(db, vault);
+  }
+
+  load(accountId: string): Promise<StoredRequestKey | null> {
+    return this.sealed.get<StoredRequestKey>(accountId);
+  }
+
+  save(accountId: string, key: StoredRequestKey): Promise<void> {
+    return this.sealed.put(accountId, key, key.expiresAt, "sikka");
   }
 }
