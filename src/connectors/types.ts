@@ -68,20 +68,23 @@ export type WritebackState =
   /** `slotTaken`: the PMS refused because the time or chair was taken meanwhile (e.g. at the front desk). */
   | { state: "failed"; message: string; slotTaken?: boolean };
 
+/** A write to track: whose, which vendor, the vendor's id for it ("" while unknown), what it did. */
+export type TrackedWriteInput = {
+  accountId: string;
+  provider: string;
+  writebackId: string;
+  action: string;
+  patientId: string | null;
+  requestFingerprint?: string;
+};
+
 /** Writes a PMS accepted but has not confirmed within the call; a background poller finishes them. */
 export interface WritebackTracker {
   /**
    * Returns the gateway's reference for the pending write (never the vendor's writeback id). A write
    * whose answer was lost has no writeback id yet (""): its request fingerprint lets the poller find it.
    */
-  track(input: {
-    accountId: string;
-    provider: string;
-    writebackId: string;
-    action: string;
-    patientId: string | null;
-    requestFingerprint?: string;
-  }): Promise<string>;
+  track(input: TrackedWriteInput): Promise<string>;
   /** Where a tracked write stands now: a vendor event may have settled it while the caller waits. */
   state(reference: string): Promise<"pending" | "completed" | "failed">;
   /** The write was seen completed during the call: settled now, so no background check is needed. */

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { WritebackTracker } from "../connectors/types";
+import type { TrackedWriteInput, WritebackTracker } from "../connectors/types";
 import type { Database } from "../db/client";
 import { pmsWritebacks } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
@@ -28,14 +28,7 @@ export class WritebackStore implements WritebackTracker {
     private readonly holds: BookingHoldStore,
   ) {}
 
-  async track(input: {
-    accountId: string;
-    provider: string;
-    writebackId: string;
-    action: string;
-    patientId: string | null;
-    requestFingerprint?: string;
-  }): Promise<string> {
+  async track(input: TrackedWriteInput): Promise<string> {
     const reference = newId("reference");
     const now = this.clock.now();
     await this.db.insert(pmsWritebacks).values({
