@@ -188,9 +188,9 @@ export class NexHealthConnector implements PmsConnector {
 
   getInsurance(patientId: string) {
     return this.guard(async () => {
-      if (!(await this.patientRow(patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
-      const res = await this.client.call("GET", `/patients/${encodeURIComponent(patientId)}`, { include: ["insurance_coverages"] });
-      const coverages = rows(obj(res.data).insurance_coverages).filter((c) => c.active !== false);
+      const patient = await this.patientRow(patientId, ["insurance_coverages"]);
+      if (!patient) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
+      const coverages = rows(patient.insurance_coverages).filter((c) => c.active !== false);
       coverages.sort((a, b) => Number(a.priority ?? 9) - Number(b.priority ?? 9));
       return ok(
         coverages.map((c, i) => {
@@ -217,12 +217,8 @@ export class NexHealthConnector implements PmsConnector {
       if (!(await this.patientRow(request.patientId))) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
       const slot = await this.liveSlot(request.start, request.durationMinutes, request.providerId);
       if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
-      const holdId = await this.holds.take(this.practice.accountId, {
-        providerId: slot.providerId,
-        operatoryId: slot.operatoryId,
-        startMs: request.start.getTime(),
-        endMs: request.start.getTime() + request.durationMinutes * 60_000,
-      });
+      const end = new Date(request.start.getTime() + request.durationMinutes * 60_000);
+      const holdId = await this.hold(slot, request.start, end);
       if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
       let created: Row;
       try {
@@ -236,7 +232,7 @@ export class NexHealthConnector implements PmsConnector {
               provider_id: Number(slot.providerId),
               ...(slot.operatoryId ? { operatory_id: Number(slot.operatoryId) } : {}),
               start_time: utcTime(request.start),
-              end_time: utcTime(new Date(request.start.getTime() + request.durationMinutes * 60_000)),
+              end_time: utcTime(end),
               ...(request.notes || request.appointmentType ? { note: [request.appointmentType, request.notes].filter(Boolean).join(": ").slice(0, 128) } : {}),
             },
           },
@@ -246,14 +242,7 @@ export class NexHealthConnector implements PmsConnector {
         if (isUnknownOutcome(e)) {
           // NexHealth has no idempotency keys: the booking may exist. It is never re-sent; the poller
           // finds it by patient, provider and time among the app's own bookings, or gives up.
-          const reference = await this.tracker.track({
-            accountId: this.practice.accountId,
-            provider: "nexhealth",
-            writebackId: "",
-            action: "book_appointment",
-            patientId: request.patientId,
-            requestFingerprint: bookingFingerprint(request.patientId, slot.providerId, request.start),
-          });
+          const reference = await this.track("book_appointment", "", request.patientId, bookingFingerprint(request.patientId, slot.providerId, request.start));
           await this.holds.attach(holdId, reference);
           const unsure = toAppointment(
             {
@@ -261,7 +250,7 @@ export class NexHealthConnector implements PmsConnector {
               provider_id: slot.providerId,
               operatory_id: slot.operatoryId,
               start_time: request.start.toISOString(),
-              end_time: new Date(request.start.getTime() + request.durationMinutes * 60_000).toISOString(),
+              end_time: end.toISOString(),
             },
             this.zone,
           );
@@ -274,13 +263,7 @@ export class NexHealthConnector implements PmsConnector {
       }
       const appointment = toAppointment({ ...created, provider_name: slot.providerName }, this.zone);
       // Tracked before waiting: an insertion event that arrives while the caller waits settles it.
-      const reference = await this.tracker.track({
-        accountId: this.practice.accountId,
-        provider: "nexhealth",
-        writebackId: appointmentWriteId(this.credentials.subdomain, str(created.id)),
-        action: "book_appointment",
-        patientId: request.patientId,
-      });
+      const reference = await this.track("book_appointment", appointmentWriteId(this.credentials.subdomain, str(created.id)), request.patientId);
       await this.holds.attach(holdId, reference);
       const state = await this.awaitInsertion(str(created.id), reference);
       if (state === "completed") return ok({ ...appointment, id: str(created.id), confirmation: "confirmed" as const });
@@ -305,12 +288,7 @@ export class NexHealthConnector implements PmsConnector {
       const slot = await this.liveSlot(request.start, minutes, str(current.provider_id));
       if (!slot) return err(connectorError("slot_unavailable", "That time is no longer free."));
       const end = new Date(request.start.getTime() + minutes * 60_000);
-      const holdId = await this.holds.take(this.practice.accountId, {
-        providerId: slot.providerId,
-        operatoryId: slot.operatoryId,
-        startMs: request.start.getTime(),
-        endMs: end.getTime(),
-      });
+      const holdId = await this.hold(slot, request.start, end);
       if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
       let res: Awaited<ReturnType<NexHealthClient["call"]>>;
       try {
@@ -325,13 +303,7 @@ export class NexHealthConnector implements PmsConnector {
         throw e;
       }
       const moved = toAppointment({ ...current, ...obj(res.data), provider_name: slot.providerName }, this.zone);
-      const reference = await this.tracker.track({
-        accountId: this.practice.accountId,
-        provider: "nexhealth",
-        writebackId: appointmentWriteId(this.credentials.subdomain, request.appointmentId),
-        action: "reschedule_appointment",
-        patientId: moved.patientId,
-      });
+      const reference = await this.track("reschedule_appointment", appointmentWriteId(this.credentials.subdomain, request.appointmentId), moved.patientId);
       await this.holds.attach(holdId, reference);
       return ok({ ...moved, confirmation: "pending" as const, reference: request.appointmentId });
     });
@@ -350,13 +322,7 @@ export class NexHealthConnector implements PmsConnector {
         if (!(e instanceof NexHealthError && e.errors.some((m) => /already cancel/i.test(m)))) throw e;
       }
       const cancelled = { ...toAppointment(current, this.zone), status: "cancelled" as const };
-      await this.tracker.track({
-        accountId: this.practice.accountId,
-        provider: "nexhealth",
-        writebackId: appointmentWriteId(this.credentials.subdomain, request.appointmentId),
-        action: "cancel_appointment",
-        patientId: cancelled.patientId,
-      });
+      await this.track("cancel_appointment", appointmentWriteId(this.credentials.subdomain, request.appointmentId), cancelled.patientId);
       return ok({ ...cancelled, confirmation: "pending" as const, reference: request.appointmentId });
     });
   }
@@ -439,13 +405,7 @@ export class NexHealthConnector implements PmsConnector {
       await sent.catch((e) => {
         if (!isUnknownOutcome(e)) throw e;
       });
-      await this.tracker.track({
-        accountId: this.practice.accountId,
-        provider: "nexhealth",
-        writebackId: paymentWriteId(this.credentials.subdomain, transactionId),
-        action: "process_payment",
-        patientId: payment.patientId,
-      });
+      await this.track("process_payment", paymentWriteId(this.credentials.subdomain, transactionId), payment.patientId);
       return ok({
         id: null,
         patientId: payment.patientId,
@@ -494,6 +454,28 @@ export class NexHealthConnector implements PmsConnector {
 
   // ----- helpers -----
 
+  /** Tracks a write NexHealth accepted (or may have) until the PMS insertion is known. */
+  private track(action: string, writebackId: string, patientId: string | null, requestFingerprint?: string): Promise<string> {
+    return this.tracker.track({
+      accountId: this.practice.accountId,
+      provider: "nexhealth",
+      writebackId,
+      action,
+      patientId,
+      ...(requestFingerprint ? { requestFingerprint } : {}),
+    });
+  }
+
+  /** Holds the slot for this practice before a write: null when another caller holds it. */
+  private hold(slot: Slot, start: Date, end: Date): Promise<string | null> {
+    return this.holds.take(this.practice.accountId, {
+      providerId: slot.providerId,
+      operatoryId: slot.operatoryId,
+      startMs: start.getTime(),
+      endMs: end.getTime(),
+    });
+  }
+
   /** The appointment a move or cancel applies to, once the PMS supports the change and takes writes. */
   private async appointmentToChange(capability: "reschedule" | "cancel", appointmentId: string): Promise<PmsResult<Row>> {
     if (!capable(await this.facts.emr(), capability)) return this.unsupported(capability);
@@ -537,10 +519,11 @@ export class NexHealthConnector implements PmsConnector {
     }
   }
 
-  private async patientRow(patientId: string): Promise<Row | null> {
+  /** The patient, if one of this location's, with the `include[]` relations asked for. */
+  private async patientRow(patientId: string, include: string[] = []): Promise<Row | null> {
     if (!/^[0-9]{1,12}$/.test(patientId)) return null;
     try {
-      const res = await this.client.call("GET", `/patients/${patientId}`, {});
+      const res = await this.client.call("GET", `/patients/${patientId}`, include.length > 0 ? { include } : {});
       const row = obj(res.data);
       const locations = Array.isArray(row.location_ids) ? row.location_ids.map(Number) : [];
       // A patient of another location of the same institution is not this clinic's patient.
