@@ -37,16 +37,15 @@ function jwtExpiry(token: string): number | null {
 export class NexHealthTokens {
   private memory: StoredToken | null = null;
   private inflight: Promise<StoredToken> | null = null;
+  private readonly storeName: string;
 
   constructor(
     private readonly app: NexHealthAppConfig,
     private readonly store: SealedValues,
     private readonly fetchImpl: typeof fetch,
     private readonly clock: Clock,
-  ) {}
-
-  private get storeName() {
-    return `nexhealth:token:${apiKeyId(this.app.apiKey ?? "")}`;
+  ) {
+    this.storeName = `nexhealth:token:${apiKeyId(app.apiKey ?? "")}`;
   }
 
   async get(rejected?: string): Promise<string> {

@@ -7,7 +7,7 @@ import { apiKeyId, NexHealthClient, NexHealthTokens } from "./client";
 import { NexHealthConnector } from "./connector";
 import { type NexHealthAppConfig, type NexHealthCredentials, NexHealthCredentialsSchema } from "./credentials";
 import { NexHealthError, NexHealthNetworkError, NexHealthTimeoutError } from "./http";
-import { FACTS_RETRY_MS, FACTS_TTL_MS, LocationFacts, SYNC_TTL_MS } from "./location-facts";
+import { FACTS_RETRY_MS, FACTS_TTL_MS, LocationFacts, readSyncHealth, SYNC_TTL_MS } from "./location-facts";
 import { ensureWebhooks, findLocation, timeZoneWarning, type WebhookEndpoint, webhookSecretName } from "./onboarding";
 import { NexHealthRateGate } from "./rate-gate";
 import { readDelivery, verifyDelivery } from "./webhook";
@@ -91,10 +91,7 @@ export function createNexHealthDefinition(options: NexHealthDefinitionOptions): 
       const tzWarning = timeZoneWarning(found.location, practice.timezone);
       if (tzWarning) warnings.push(tzWarning);
       try {
-        const sync = await new LocationFacts({ facts: new TtlCache({ ttlMs: 0 }), sync: new TtlCache({ ttlMs: 0 }) }, client, {
-          subdomain: creds.subdomain,
-          locationId: creds.locationId,
-        }).syncStatus();
+        const sync = await readSyncHealth(client, String(creds.locationId));
         const summary = capabilitySummary(sync.emr);
         if (summary) warnings.push(summary);
         if (sync.writeRed) warnings.push("NexHealth reports that writes to this practice's system are failing; bookings are refused until that recovers.");

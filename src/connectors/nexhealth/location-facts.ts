@@ -1,7 +1,7 @@
 import type { TtlCache } from "../../lib/ttl-cache";
 import type { NexHealthClient } from "./client";
 import type { NexHealthCredentials } from "./credentials";
-import { type Row, rows, str } from "./values";
+import { obj, type Row, rows, str } from "./values";
 
 export type SyncHealth = { readRed: boolean; writeRed: boolean; emr: string | null };
 export type Provider = { id: string; name: string };
@@ -18,6 +18,16 @@ const PAYMENT_PATTERNS: Record<string, RegExp> = {
   other: /other|misc/i,
 };
 
+/** `GET /sync_status` for one location, read now (onboarding) or through the cache (calls). */
+export async function readSyncHealth(client: NexHealthClient, locationId: string): Promise<SyncHealth> {
+  const res = await client.call("GET", "/sync_status", { location_ids: [Number(locationId)] });
+  const mine = rows(res.data).find((r) => rows(r.locations).some((l) => str(l.id) === locationId)) ?? rows(res.data)[0];
+  // No status at all proves nothing about health: read as red, so answers say so and writes wait.
+  if (!mine) return { readRed: true, writeRed: true, emr: null };
+  const emr = obj(mine.emr);
+  return { readRed: str(mine.read_status) !== "green", writeRed: str(mine.write_status) !== "green", emr: str(emr.display_name || emr.name) || null };
+}
+
 /**
  * One location's facts, each loaded on first use and cached per location. A failed load is never kept
  * as an answer (the cache hands the error out briefly, then asks again).
@@ -33,16 +43,9 @@ export class LocationFacts {
     return `${this.credentials.subdomain}:${this.credentials.locationId}:${name}`;
   }
 
-  /** Read and write health of the location's sync, and the PMS it runs, from `GET /sync_status`. */
+  /** Read and write health of the location's sync, and the PMS it runs (cached a minute). */
   syncStatus(): Promise<SyncHealth> {
-    return this.caches.sync.get(this.key("sync"), async () => {
-      const res = await this.client.call("GET", "/sync_status", { location_ids: [Number(this.credentials.locationId)] });
-      const mine = rows(res.data).find((r) => rows(r.locations).some((l) => str(l.id) === str(this.credentials.locationId))) ?? rows(res.data)[0];
-      // No status at all proves nothing about health: read as red, so answers say so and writes wait.
-      if (!mine) return { readRed: true, writeRed: true, emr: null };
-      const emr = (mine.emr && typeof mine.emr === "object" ? (mine.emr as Row) : {}) as Row;
-      return { readRed: str(mine.read_status) !== "green", writeRed: str(mine.write_status) !== "green", emr: str(emr.display_name || emr.name) || null };
-    }) as Promise<SyncHealth>;
+    return this.caches.sync.get(this.key("sync"), () => readSyncHealth(this.client, String(this.credentials.locationId))) as Promise<SyncHealth>;
   }
 
   /** The PMS the location runs: as remembered at onboarding, else as NexHealth reports it now. */
