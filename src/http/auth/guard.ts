@@ -11,6 +11,7 @@ import type { RequestState, RequestStates } from "../request-state";
 import { payloadCallId } from "../vapi-message";
 import { resolveAccount } from "./account-resolution";
 import { type AuthSecrets, authenticate } from "./authenticate";
+import { authenticationRefused, rateLimited } from "./refusal";
 
 export type GuardDeps = {
   states: RequestStates;
@@ -25,8 +26,6 @@ const pathAndQuery = (request: Request) => {
   const url = new URL(request.url);
   return url.pathname + url.search;
 };
-
-const rateLimited = (retryAfterSeconds: number) => new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(retryAfterSeconds) });
 
 function stateOf(deps: GuardDeps, request: Request): RequestState {
   const state = deps.states.get(request);
@@ -58,8 +57,7 @@ async function authenticateInto(deps: GuardDeps, state: RequestState, request: R
     deps.clock,
   );
   if (!principal) {
-    const budget = deps.failedAuthByIp.check(state.clientIp);
-    throw budget.allowed ? unauthorized() : rateLimited(budget.retryAfterSeconds);
+    throw authenticationRefused(deps.failedAuthByIp, state.clientIp, unauthorized());
   }
   state.principal = principal;
   return principal;

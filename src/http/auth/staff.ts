@@ -6,6 +6,7 @@ import type { RateLimiter } from "../rate-limit";
 import type { RequestStates } from "../request-state";
 import { bearerToken } from "./bearer";
 import { verifyToken } from "./jwt";
+import { authenticationRefused } from "./refusal";
 
 export type StaffPrincipal = Extract<Principal, { kind: "admin" | "clinic" }>;
 
@@ -28,11 +29,12 @@ export async function authenticateStaff(request: Request, deps: StaffAuthDeps): 
   const principal = token ? await verifyToken(deps.jwtSecret, token, deps.clock.now()) : null;
   const usable = principal && principal.kind !== "vapi" && (principal.kind === "admin" || (await deps.accounts.find(principal.accountId))?.enabled === true);
   if (!usable) {
-    const budget = deps.failedAuthByIp.check(deps.states.get(request)?.clientIp ?? "unknown");
-    if (!budget.allowed) {
-      throw new AppError("RATE_LIMITED", "Too many failed authentications; slow down.", { "retry-after": String(budget.retryAfterSeconds) });
-    }
-    throw unauthorized();
+    throw authenticationRefused(
+      deps.failedAuthByIp,
+      deps.states.get(request)?.clientIp ?? "unknown",
+      unauthorized(),
+      "Too many failed authentications; slow down.",
+    );
   }
   return principal as StaffPrincipal;
 }

@@ -1,5 +1,6 @@
 import { Elysia, t } from "elysia";
 import type { ConnectorRegistry } from "../../connectors/registry";
+import { authenticationRefused } from "../../http/auth/refusal";
 import type { RateLimiter } from "../../http/rate-limit";
 import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
@@ -30,9 +31,8 @@ export const connectorsModule = (deps: {
       const delivery = await definition.receiveWebhook({ headers: request.headers, body: raw, now: deps.clock.now() });
       if (!delivery) {
         // Failed signatures count against the sender's address like any failed authentication.
-        const budget = deps.failedAuthByIp.check(deps.states.get(request)?.clientIp ?? "unknown");
-        if (!budget.allowed) throw new AppError("RATE_LIMITED", "Too many requests; slow down.", { "retry-after": String(budget.retryAfterSeconds) });
-        throw new AppError("UNAUTHORIZED", "The delivery's signature did not verify.");
+        const clientIp = deps.states.get(request)?.clientIp ?? "unknown";
+        throw authenticationRefused(deps.failedAuthByIp, clientIp, new AppError("UNAUTHORIZED", "The delivery's signature did not verify."));
       }
       const applied = await deps.webhookInbox.apply(definition.id, delivery);
       return { received: true as const, duplicate: applied.duplicate, settled: applied.settled };
