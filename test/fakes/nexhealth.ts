@@ -548,9 +548,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     }
     const apptMatch = path.match(/^\/appointments\/(\d+)$/);
     if (apptMatch) {
-      const appt = appointments.find(
-        (a) => a.id === Number(apptMatch[1]) && institutions.find((i) => i.id === inst.id)?.locations.some((l) => l.id === a.location_id),
-      );
+      const appt = appointments.find((a) => a.id === Number(apptMatch[1]) && inst.locations.some((l) => l.id === a.location_id));
       if (!appt) return failure(404, "Appointment not found");
       if (req.method === "GET") {
         if (!appt.foreign_id) {

@@ -1,6 +1,7 @@
 import { API_KEY, type Insertion, seedNexHealth, startFakeNexHealth } from "../fakes/nexhealth";
-import { adminToken, clinicToken, makeTestApp, type TestApp, type TestAppOptions } from "./app";
-import { bearer, json, jsonRequest } from "./request";
+import { adminToken, makeTestApp, type TestApp, type TestAppOptions } from "./app";
+import { connectClinic } from "./connect-clinic";
+import { bearer } from "./request";
 
 export const GATEWAY_URL = "https://gateway.test";
 
@@ -24,12 +25,9 @@ export async function makeNexHealthTestApp(options: TestAppOptions & { emr?: str
   app = t;
   nexhealth.setNow(() => t.clock.now().getTime());
   const admin = bearer(await adminToken());
-  async function nexhealthClinic(name: string, credentials: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const created = await json(await t.handle(jsonRequest("/api/admin/accounts", { headers: admin, body: { name, timezone: "America/New_York", ...extra } })));
-    const id = created.account.id as string;
-    const res = await t.handle(jsonRequest(`/api/admin/accounts/${id}/pms`, { method: "PUT", headers: admin, body: { provider: "nexhealth", credentials } }));
-    return { id, status: res.status, body: await json(res), headers: bearer(await clinicToken(id)) };
-  }
+  const nexhealthClinic = (name: string, credentials: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    connectClinic(t.handle, admin, { provider: "nexhealth", name, credentials, extra });
+
   return {
     ...t,
     nexhealth,

@@ -1,6 +1,7 @@
 import { seedPractice, startFakeSikka } from "../fakes/sikka";
-import { adminToken, clinicToken, makeTestApp, type TestAppOptions } from "./app";
-import { bearer, json, jsonRequest } from "./request";
+import { adminToken, makeTestApp, type TestAppOptions } from "./app";
+import { connectClinic } from "./connect-clinic";
+import { bearer } from "./request";
 
 export const SIKKA_APP = { appId: "app-test-id", appKey: "app-test-key" };
 
@@ -20,12 +21,9 @@ export async function makeSikkaTestApp(options: TestAppOptions = {}) {
     },
   });
   const admin = bearer(await adminToken());
-  async function sikkaClinic(name: string, credentials: Record<string, string>, extra: Record<string, unknown> = {}) {
-    const created = await json(await t.handle(jsonRequest("/api/admin/accounts", { headers: admin, body: { name, timezone: "America/New_York", ...extra } })));
-    const id = created.account.id as string;
-    const res = await t.handle(jsonRequest(`/api/admin/accounts/${id}/pms`, { method: "PUT", headers: admin, body: { provider: "sikka", credentials } }));
-    return { id, status: res.status, body: await json(res), headers: bearer(await clinicToken(id)) };
-  }
+  const sikkaClinic = (name: string, credentials: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    connectClinic(t.handle, admin, { provider: "sikka", name, credentials, extra });
+
   return {
     ...t,
     sikka,
