@@ -41,8 +41,7 @@ export const unsupportedMessage = (capability: Capability) => SAYABLE[capability
 
 /** For the onboarding answer: what this PMS supports, in words a clinic's IT person reads. */
 export function capabilitySummary(emr: string | null): string {
-  const all: Capability[] = ["reschedule", "cancel", "new_patient", "alert", "payment"];
-  const missing = all.filter((c) => !capable(emr, c));
+  const missing = (Object.keys(SAYABLE) as Capability[]).filter((c) => !capable(emr, c));
   return missing.length === 0
     ? ""
     : `${emr ?? "An unidentified PMS"} through NexHealth does not support: ${missing.join(", ")} (those operations answer UNSUPPORTED_BY_PMS)`;
