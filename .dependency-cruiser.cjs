@@ -15,7 +15,7 @@ module.exports = {
       to: { path: "^src/(db|config|http|modules|operations|accounts|audit)" },
     },
     { name: "operations-not-http", severity: "error", from: { path: "^src/operations" }, to: { path: "^src/(http|modules)" } },
-    { name: "core-not-modules", severity: "error", from: { path: "^src/(accounts|audit|crypto|db|lib|errors)" }, to: { path: "^src/(modules|http)" } },
+    { name: "core-not-modules", severity: "error", from: { path: "^src/(accounts|audit|crypto|db|lib|errors|mirror|writebacks|connections)" }, to: { path: "^src/(modules|http)" } },
     { name: "lib-is-leaf", severity: "error", from: { path: "^src/lib" }, to: { path: "^src/", pathNot: "^src/lib" } },
     { name: "src-not-tests", severity: "error", from: { path: "^src" }, to: { path: "^(test|bench|scripts)" } },
   ],

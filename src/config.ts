@@ -30,6 +30,8 @@ export const EnvSchema = Type.Object({
   NEXHEALTH_API_URL: Type.Optional(Url),
   NEXHEALTH_INSERTION_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   WRITEBACK_POLL_MS: Type.Optional(Type.String({ pattern: "^[0-9]{2,7}$" })),
+  MIRROR_REFRESH_MS: Type.Optional(Type.String({ pattern: "^[0-9]{4,6}$" })),
+  MIRROR_WINDOW_DAYS: Type.Optional(Type.String({ pattern: "^(1[5-9]|2[0-9]|30)$" })),
   LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: Type.Optional(PositiveInt),
   RATE_LIMIT_PER_IP_PER_MINUTE: Type.Optional(PositiveInt),
@@ -54,10 +56,25 @@ export type Config = {
   nexhealth: { apiKey?: string; apiUrl: string; insertionWaitMs: number };
   /** How often each instance looks for pending writebacks that are due (each check is leased). */
   writebackPollMs: number;
+  /** The schedule mirror: how often each practice's change feed is read, and how many days it covers. */
+  mirror: MirrorSettings;
   logLevel: string;
   rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
   /** Optional bearer token for Prometheus scraping of /metrics (the admin JWT works too). */
   metricsToken?: string;
+};
+
+export type MirrorSettings = {
+  /** Between two reads of a practice's change feed (one vendor request each, idle). */
+  refreshIntervalMs: number;
+  /** Between two reads of the frame (providers, chairs, hours), which rarely changes. */
+  frameRefreshMs: number;
+  /** Between two full reloads, which repair any drift the feed missed. */
+  fullResyncMs: number;
+  /** Days of bookings mirrored from today (availability asks at most 14 ahead of a day in the window). */
+  windowDays: number;
+  /** A mirror older than this is said to be possibly out of date. */
+  staleAfterMs: number;
 };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -145,6 +162,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       insertionWaitMs: Number(e.NEXHEALTH_INSERTION_WAIT_MS ?? "3000"),
     },
     writebackPollMs: Number(e.WRITEBACK_POLL_MS ?? "15000"),
+    mirror: mirrorSettings(Number(e.MIRROR_REFRESH_MS ?? "20000"), Number(e.MIRROR_WINDOW_DAYS ?? "30")),
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     rateLimits: {
@@ -153,4 +171,18 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
     },
   };
   return { ok: true, config };
+}
+
+/**
+ * Defaults: the feed every 20 s (3 requests a minute per idle practice, a front-desk change mirrored
+ * within 20 s of the vendor reporting it), the frame every 15 min, a full reload nightly.
+ */
+export function mirrorSettings(refreshIntervalMs: number, windowDays: number): MirrorSettings {
+  return {
+    refreshIntervalMs,
+    frameRefreshMs: 15 * 60_000,
+    fullResyncMs: 24 * 3600_000,
+    windowDays,
+    staleAfterMs: Math.max(3 * refreshIntervalMs, 60_000),
+  };
 }

@@ -20,6 +20,10 @@ import { InstanceRegistry } from "./instances/registry";
 import { type Clock, systemClock } from "./lib/clock";
 import { createLogger, type Logger } from "./lib/logger";
 import { Metrics } from "./lib/metrics";
+import { VendorRequestMeter } from "./lib/vendor-requests";
+import { mirroredConnectors } from "./mirror/mirrored-connector";
+import { MirrorRefresher } from "./mirror/refresher";
+import { MirrorStore } from "./mirror/store";
 import { CallReports } from "./modules/vapi/call-reports";
 import { CallerGate } from "./modules/vapi/caller-gate";
 import { EndOfCallService } from "./modules/vapi/end-of-call-service";
@@ -56,6 +60,9 @@ export type AppDeps = {
   metrics: Metrics;
   connectors: ConnectorRegistry;
   webhookInbox: WebhookInbox;
+  mirrors: MirrorStore;
+  mirrorRefresher: MirrorRefresher;
+  vendorRequests: VendorRequestMeter;
 };
 
 export type DepsInput = {
@@ -99,11 +106,25 @@ export function createDeps(input: DepsInput): AppDeps {
     writebackWaitMs: config.nexhealth.insertionWaitMs,
   });
   const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, nexhealth, ...(input.connectors ?? [])]);
-  const integrations = new PmsIntegrations(db, vault, registry, { fetch: input.fetch ?? fetch, clock, logger }, async (provider, practice) => {
-    if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
-      await seedSandboxPractice(db, practice, clock.now());
-    }
-  });
+  const mirrors = new MirrorStore(db);
+  const vendorRequests = new VendorRequestMeter(() => clock.now().getTime());
+  const integrations = new PmsIntegrations(
+    db,
+    vault,
+    registry,
+    { fetch: input.fetch ?? fetch, clock, logger },
+    {
+      async onConfigured(provider, practice) {
+        // New credentials may name another practice: its mirror is reloaded from scratch.
+        await mirrors.forget(practice.accountId);
+        if (provider === "sandbox" && !(await sandboxStore.hasPractice(practice.accountId))) {
+          await seedSandboxPractice(db, practice, clock.now());
+        }
+      },
+      decorate: mirroredConnectors({ store: mirrors, holds, clock, settings: config.mirror }),
+      vendorRequests,
+    },
+  );
   const chainKeys = new ChainKeys(config.encryptionKeys);
   const audit = new AuditLog(db, clock, chainKeys);
   const metrics = new Metrics();
@@ -130,6 +151,18 @@ export function createDeps(input: DepsInput): AppDeps {
     metrics,
     connectors: registry,
     webhookInbox: new WebhookInbox({ db, store: writebacks, audit, logger }),
+    mirrors,
+    mirrorRefresher: new MirrorRefresher({
+      store: mirrors,
+      integrations,
+      accounts,
+      clock,
+      logger,
+      settings: config.mirror,
+      providers: registry.ids().filter((id) => registry.get(id)?.offersScheduleFeed),
+      instanceId: instances.id,
+    }),
+    vendorRequests,
     writebackPoller: new WritebackPoller({ store: writebacks, integrations, accounts, audit, clock, logger, instanceId: instances.id }),
     states: new RequestStates(),
     perAccount: new RateLimiter(config.rateLimits.perAccountPerMinute, clock, () => instances.liveCount),

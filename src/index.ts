@@ -48,6 +48,15 @@ logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening")
 const poller = setInterval(() => {
   deps.writebackPoller.pollOnce().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "writeback poll failed"));
 }, config.writebackPollMs);
+// Keeps each practice's schedule mirror current from its vendor's change feed. Ticks often so a vendor
+// event or a booking conflict is acted on within seconds; each practice is only read when it is due,
+// and by one instance at a time (a lease).
+const mirrorTick = setInterval(
+  () => {
+    deps.mirrorRefresher.refreshDue().catch((e) => logger.warn({ errorName: (e as Error)?.name }, "schedule mirror tick failed"));
+  },
+  Math.min(5_000, config.mirror.refreshIntervalMs),
+);
 // Live instances share the rate limits; a heartbeat keeps the count current.
 await deps.instances.heartbeat().catch(() => undefined);
 const heartbeat = setInterval(() => {
@@ -60,6 +69,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "shutting down: finishing in-flight requests");
   clearInterval(poller);
+  clearInterval(mirrorTick);
   clearInterval(heartbeat);
   await app.stop(false);
   // Audit rows of writes already made must land before the process goes.

@@ -28,6 +28,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   vapi:reconcile [--since <UTC time>]                             fetch end-of-call reports that never arrived (default: last 24 h)
   audit:verify                                                    walk the audit hash chain; exit 1 at the first broken row
   audit:export [--from <UTC time>] [--to <UTC time>]              audit rows as JSON lines with their chain hashes
+  mirror:resync --account <id>                                    reload a practice's schedule mirror from its PMS now
   keys:rotate                                                     re-seal stored credentials with the first ENCRYPTION_KEY
   audit:purge --export <file>                                     export, checkpoint and purge audit rows older than 6 years`;
 
@@ -166,6 +167,16 @@ export async function runCli(
         const report = await purgeAuditLog(database.db, deps.chainKeys, deps.clock, values.export);
         io.out(JSON.stringify(report));
         return 0;
+      }
+      case "mirror:resync": {
+        if (!values.account) return fail(io, "mirror:resync needs --account");
+        if (!(await deps.accounts.get(values.account))) return fail(io, "no such account");
+        const outcome = await deps.mirrorRefresher.resync(values.account);
+        const row = await deps.mirrors.row(values.account);
+        io.out(JSON.stringify({ accountId: values.account, outcome, provider: row?.provider ?? null, mirrorError: row?.lastError ?? null }));
+        if (outcome === "skipped" && row?.lastError === "unsupported") return fail(io, "this practice's PMS has no change feed; its availability is always read live");
+        if (outcome === "skipped") return fail(io, row ? "another instance is refreshing this practice right now; try again in a minute" : "this practice has no PMS with a change feed connected");
+        return outcome === "full" ? 0 : 1;
       }
       case "keys:rotate": {
         const counts = await rotateStoredSecrets(database.db, deps.vault);

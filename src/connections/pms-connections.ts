@@ -9,6 +9,7 @@ import { sqlNow } from "../db/schema/columns";
 import type { PracticeSettings } from "../domain/practice";
 import { AppError } from "../lib/errors";
 import { TtlCache } from "../lib/ttl-cache";
+import type { VendorRequestMeter } from "../lib/vendor-requests";
 
 export type PmsStatus = { provider: string; configured: true; updatedAt: string } | { provider: null; configured: false; updatedAt: null };
 
@@ -20,6 +21,16 @@ const aad = (accountId: string) => `pms_integrations:${accountId}`;
 
 /** Called after credentials are stored, e.g. to lay down the sandbox practice. */
 export type OnConfigured = (provider: string, practice: PracticeSettings) => Promise<void>;
+
+/** Wraps a clinic's connector for the operations, e.g. to answer availability from the schedule mirror. */
+export type ConnectorDecorator = (practice: PracticeSettings, live: PmsConnector) => PmsConnector;
+
+export type PmsIntegrationsOptions = {
+  onConfigured?: OnConfigured;
+  decorate?: ConnectorDecorator;
+  /** Counts every vendor request per clinic. */
+  vendorRequests?: VendorRequestMeter;
+};
 
 /**
  * A clinic's PMS connection: stores credentials sealed (write-only: nothing here returns them) and
@@ -34,7 +45,7 @@ export class PmsIntegrations {
     private readonly vault: Vault,
     private readonly registry: ConnectorRegistry,
     private readonly connectorDeps: ConnectorDeps,
-    private readonly onConfigured: OnConfigured = async () => {},
+    private readonly options: PmsIntegrationsOptions = {},
   ) {
     this.opened = new TtlCache({ ttlMs: CREDENTIALS_CACHE_MS, now: () => connectorDeps.clock.now().getTime() });
   }
@@ -61,7 +72,7 @@ export class PmsIntegrations {
         set: { provider, credentialsCiphertext: sealed.ciphertext, keyId: sealed.keyId, updatedAt: sqlNow },
       });
     this.opened.delete(practice.accountId);
-    await this.onConfigured(provider, practice);
+    await this.options.onConfigured?.(provider, practice);
     return { ...(await this.status(practice.accountId)), warnings: check.warnings };
   }
 
@@ -75,11 +86,19 @@ export class PmsIntegrations {
 
   /** The clinic's connector, or a typed error the caller can say: never a silent fallback to another PMS. */
   async connectorFor(practice: PracticeSettings): Promise<PmsConnector> {
+    const live = await this.liveConnectorFor(practice);
+    return this.options.decorate ? this.options.decorate(practice, live) : live;
+  }
+
+  /** The clinic's connector talking to the vendor itself, undecorated (what the schedule mirror reads). */
+  async liveConnectorFor(practice: PracticeSettings): Promise<PmsConnector> {
     const { provider, credentials } = await this.opened.get(practice.accountId, () => this.open(practice.accountId));
     const definition = this.registry.get(provider);
     // open() checked the provider; a definition missing now is a configuration change mid-flight.
     if (!definition) throw new AppError("PMS_UNAVAILABLE", "This clinic's practice-management system is not supported here.");
-    return definition.create({ practice, credentials, deps: this.connectorDeps });
+    const meter = this.options.vendorRequests;
+    const deps = meter ? { ...this.connectorDeps, fetch: meter.counting(practice.accountId, this.connectorDeps.fetch) } : this.connectorDeps;
+    return definition.create({ practice, credentials, deps });
   }
 
   private async open(accountId: string): Promise<{ provider: string; credentials: unknown }> {

@@ -5,6 +5,7 @@ import type { InsurancePlan } from "../domain/insurance";
 import type { NewNote, Note } from "../domain/note";
 import type { NewPatient, Patient, PatientSearch } from "../domain/patient";
 import type { PracticeSettings } from "../domain/practice";
+import type { BookedRange, ScheduleChange, ScheduleFrame } from "../domain/schedule";
 import type { Slot, SlotQuery } from "../domain/slot";
 import type { Clock } from "../lib/clock";
 import type { Logger } from "../lib/logger";
@@ -60,6 +61,25 @@ export interface PmsConnector {
   findWriteback?(requestFingerprint: string, sentAfter: Date): Promise<PmsResult<string | null>>;
   /** Withdraws a write still pending past its deadline: "cancelled", or "not_pending" when it already ran. */
   cancelWriteback?(writebackId: string): Promise<PmsResult<"cancelled" | "not_pending">>;
+  /** For PMSs with a change feed: what the gateway's schedule mirror reads to stay current. */
+  scheduleFeed?(): ScheduleFeed;
+}
+
+/**
+ * A practice's schedule as a mirror needs it: the frame (providers, chairs, hours), every booking in a
+ * window of days, and the bookings changed since a time, from the vendor's own change feed.
+ */
+export interface ScheduleFeed {
+  /** Names the practice at the vendor, to match the vendor's change events to the mirrors they touch. */
+  readonly practiceKey: string;
+  frame(): Promise<PmsResult<ScheduleFrame>>;
+  /** Every booking (not cancelled) starting between two clinic-local days, inclusive. */
+  booked(fromDate: string, toDate: string): Promise<PmsResult<BookedRange[]>>;
+  /**
+   * Bookings changed since `sinceMs` (epoch ms). `complete: false` when the feed cannot reach that far
+   * back or reported a change it could not read: only a full reload is then safe.
+   */
+  changesSince(sinceMs: number, fromDate: string, toDate: string): Promise<PmsResult<{ changes: ScheduleChange[]; complete: boolean }>>;
 }
 
 export type WritebackState =
@@ -128,8 +148,11 @@ export type CredentialCheck = { ok: false; reason: string } | { ok: true; warnin
 
 /** A pending write a vendor's event settles, by the connector's writeback id. */
 export type WebhookOutcome = { writebackId: string; state: Exclude<WritebackState, { state: "pending" }> };
-/** A verified vendor event: a key that identifies redeliveries, its name, and what it settles. */
-export type WebhookDelivery = { dedupeKey: string; event: string; outcomes: WebhookOutcome[] };
+/**
+ * A verified vendor event: a key that identifies redeliveries, its name, what it settles, and the
+ * practices (by `ScheduleFeed.practiceKey`) whose schedule it says changed.
+ */
+export type WebhookDelivery = { dedupeKey: string; event: string; outcomes: WebhookOutcome[]; scheduleChanged?: string[] };
 
 export interface ConnectorDefinition<Id extends string = string> {
   id: Id;
@@ -137,6 +160,8 @@ export interface ConnectorDefinition<Id extends string = string> {
   /** Validates the credentials object of `PUT /api/admin/accounts/:id/pms`. */
   credentialsSchema: TSchema;
   create(input: { practice: PracticeSettings; credentials: unknown; deps: ConnectorDeps }): PmsConnector;
+  /** Its connectors offer `scheduleFeed()`: the gateway mirrors these practices' schedules. */
+  offersScheduleFeed?: boolean;
   /**
    * Checks credentials against the vendor before they are stored: refused with a reason that says what
    * is wrong, or accepted with warnings for the clinic's IT (e.g. the vendor's time zone disagrees).

@@ -3,6 +3,12 @@ import { DateTime, IANAZone } from "luxon";
 import type { PracticeSettings, Weekday } from "./practice";
 import type { PartOfDay, Slot, SlotQuery } from "./slot";
 
+/**
+ * When a provider works, as the vendor reports it: every listed weekday, or one calendar day, from
+ * `begin` to `end` (clinic-local `HH:MM`), optionally in one chair only.
+ */
+export type WorkingHour = { days: Weekday[] | null; date: string | null; begin: string; end: string; operatoryId: string | null };
+
 export type ScheduleProvider = {
   id: string;
   name: string;
@@ -10,6 +16,11 @@ export type ScheduleProvider = {
   operatoryIds: string[];
   /** Appointment type names the provider sees; null means all. */
   appointmentTypes: string[] | null;
+  /**
+   * When the provider works, if the PMS says (slots must also lie inside these); absent: whenever the
+   * office is open.
+   */
+  workingHours?: WorkingHour[];
 };
 
 /** A booked interval in epoch milliseconds. */
@@ -67,13 +78,30 @@ function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
   return hour >= 17;
 }
 
+const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+
+/**
+ * The chairs a provider may use for [from, to) minutes of a local day given their working hours: null
+ * when they do not work then, `[]` when any of their chairs will do.
+ */
+function workingChairs(hours: WorkingHour[], date: string, weekday: Weekday, from: number, to: number): string[] | null {
+  let chairs: string[] | null = null;
+  for (const h of hours) {
+    if (!(h.date === date || (h.date === null && h.days?.includes(weekday)))) continue;
+    if (minutesOf(h.begin) > from || to > minutesOf(h.end)) continue;
+    if (h.operatoryId === null) return [];
+    chairs = [...(chairs ?? []), h.operatoryId];
+  }
+  return chairs;
+}
+
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
  * ISO 8601 with the zone's offset at that instant, e.g. `2026-12-01T09:00:00-05:00`. Plain arithmetic
  * on the zone's offset: the hot loop below formats thousands of these per availability query.
  */
-function isoAt(ms: number, zone: IANAZone, knownOffset: number | null): { iso: string; hour: number } {
+function isoAt(ms: number, zone: IANAZone, knownOffset: number | null): { iso: string; hour: number; minuteOfDay: number } {
   const offset = knownOffset ?? zone.offset(ms);
   const local = new Date(ms + offset * 60_000);
   const sign = offset < 0 ? "-" : "+";
@@ -82,7 +110,7 @@ function isoAt(ms: number, zone: IANAZone, knownOffset: number | null): { iso: s
     `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return { iso, hour: local.getUTCHours() };
+  return { iso, hour: local.getUTCHours(), minuteOfDay: local.getUTCHours() * 60 + local.getUTCMinutes() };
 }
 
 /** Picks `limit` items spread evenly over the list (first and last included) rather than the first N. */
@@ -116,8 +144,9 @@ export function freeSlots(input: { practice: PracticeSettings; providers: Schedu
   let day = DateTime.fromISO(query.startDate, { zone: ianaZone });
   const lastDay = DateTime.fromISO(query.endDate, { zone: ianaZone });
   while (day <= lastDay) {
-    const hours = practice.officeHours[LUXON_WEEKDAYS[day.weekday - 1]!] ?? [];
-    const date = day.toISODate();
+    const weekday = LUXON_WEEKDAYS[day.weekday - 1]!;
+    const hours = practice.officeHours[weekday] ?? [];
+    const date = day.toISODate() ?? "";
     for (const [open, close] of hours) {
       // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
       const openMs = DateTime.fromISO(`${date}T${open}`, { zone: ianaZone }).toMillis();
@@ -133,8 +162,14 @@ export function freeSlots(input: { practice: PracticeSettings; providers: Schedu
         let endIso: string | null = null;
         for (const p of providers) {
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
-          const operatoryId = p.operatoryIds.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
-          if (p.operatoryIds.length > 0 && operatoryId === undefined) continue;
+          let chairs = p.operatoryIds;
+          if (p.workingHours) {
+            const working = workingChairs(p.workingHours, date, weekday, local.minuteOfDay, local.minuteOfDay + query.durationMinutes);
+            if (working === null) continue;
+            if (working.length > 0) chairs = working;
+          }
+          const operatoryId = chairs.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
+          if (chairs.length > 0 && operatoryId === undefined) continue;
           endIso ??= isoAt(end, ianaZone, steadyOffset).iso;
           slots.push({
             start: local.iso,

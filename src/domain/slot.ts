@@ -9,6 +9,9 @@ export const SlotSchema = Type.Object({
 });
 export type Slot = Static<typeof SlotSchema>;
 
+/** The widest span of days one availability query may cover. */
+export const MAX_RANGE_DAYS = 14;
+
 export type PartOfDay = "morning" | "afternoon" | "evening";
 
 export type SlotQuery = {

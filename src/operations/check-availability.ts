@@ -1,14 +1,13 @@
 import { t } from "elysia";
 import { DateTime } from "luxon";
 import { spread } from "../domain/availability";
-import { SlotSchema } from "../domain/slot";
+import { MAX_RANGE_DAYS, SlotSchema } from "../domain/slot";
 import { clinicToday } from "../domain/time";
 import { resolveAppointmentType } from "./appointment-settings";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
 import { listOf, spokenDay, spokenSlot } from "./speech";
 
-export const MAX_RANGE_DAYS = 14;
 
 export const AvailabilityResult = t.Object({
   slots: t.Array(SlotSchema),

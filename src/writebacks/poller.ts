@@ -41,7 +41,7 @@ export class WritebackPoller {
       if (!account) continue;
       let outcome: Outcome = { state: "pending" };
       try {
-        const connector = await this.deps.integrations.connectorFor(practiceOf(account));
+        const connector = await this.deps.integrations.liveConnectorFor(practiceOf(account));
         outcome = await this.check(connector, row, started);
       } catch (e) {
         this.deps.logger.warn({ reference: row.reference, errorName: (e as Error)?.name }, "writeback check failed");

@@ -50,6 +50,7 @@ export function createNexHealthDefinition(options: NexHealthDefinitionOptions): 
   return {
     id: "nexhealth",
     displayName: "NexHealth Synchronizer (Dentrix, Dentrix Enterprise, Eaglesoft, Open Dental, Curve, Denticon and more)",
+    offersScheduleFeed: true,
     credentialsSchema: NexHealthCredentialsSchema,
 
     create({ practice, credentials, deps }) {

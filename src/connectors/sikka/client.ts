@@ -45,6 +45,10 @@ export class SikkaClient {
     return this.deps.credentials.practiceId;
   }
 
+  get officeId() {
+    return this.deps.credentials.officeId;
+  }
+
   /** True once any read of this operation came back with `Data-Insert: in progress` (data may be partial). */
   dataInsertInProgress = false;
 

@@ -18,6 +18,7 @@ import { phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { pickPaymentType } from "./payments";
 import type { PracticeFacts } from "./practice-facts";
 import { SikkaSchedule } from "./schedule";
+import { sikkaScheduleFeed } from "./schedule-feed";
 import { datePart, money, num, type SikkaRow, sanitizeText, text } from "./values";
 import {
   awaitWriteback,
@@ -64,6 +65,18 @@ export class SikkaConnector implements PmsConnector {
 
   private guard<T>(work: () => Promise<PmsResult<T>>): Promise<PmsResult<T>> {
     return guardVendorCall(work, toConnectorError, { logger: this.deps.logger, accountId: this.practice.accountId, vendor: "sikka" });
+  }
+
+  scheduleFeed() {
+    return sikkaScheduleFeed({
+      client: this.client,
+      schedule: this.schedule,
+      facts: this.facts,
+      clock: this.deps.clock,
+      officeId: this.client.officeId,
+      publishesSlots: (pms) => SLOT_API_PMS.test(pms),
+      guard: (work) => this.guard(work),
+    });
   }
 
   // ----- reads -----

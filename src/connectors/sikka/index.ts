@@ -39,6 +39,7 @@ export function createSikkaDefinition(options: SikkaDefinitionOptions): Connecto
   return {
     id: "sikka",
     displayName: "Sikka ONE API (Dentrix, Eaglesoft, Open Dental and more)",
+    offersScheduleFeed: true,
     credentialsSchema: SikkaCredentialsSchema,
 
     create({ practice, credentials, deps }) {

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";
+import type { BookedRange } from "../../domain/schedule";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { isoDateOf, isoOf } from "../../domain/time";
 import type { Clock } from "../../lib/clock";
@@ -44,21 +45,17 @@ export class SikkaSchedule {
     return rows.filter((r) => this.ours(r) && /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
   }
 
-  /** Active providers with the chairs they may use, and every booked interval between two days. */
-  private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
+  /** Active providers of this practice with the chairs each may use (unassigned chairs are shared). */
+  async providersWithChairs(): Promise<ScheduleProvider[]> {
     const custId = await this.facts.custId();
-    const from = DateTime.fromISO(fromDate, { zone: this.zone }).startOf("day").toMillis();
-    const to = DateTime.fromISO(toDate, { zone: this.zone }).endOf("day").toMillis();
-    const [providers, operatories, appointments, held] = await Promise.all([
+    const [providers, operatories] = await Promise.all([
       this.activeProviders(),
       custId ? this.client.get("/operatories", { cust_id: custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
-      this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" }),
-      this.holds.active(this.practice.accountId, from, to),
     ]);
     const chairs = operatories
       .filter((o) => this.ours(o) && text(o, "is_hidden") !== "T")
       .map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
-    const schedule: ScheduleProvider[] = providers.map((p) => {
+    return providers.map((p) => {
       const id = text(p, "provider_id");
       const own = chairs.filter((c) => c.providers.includes(id)).map((c) => c.id);
       return {
@@ -68,18 +65,44 @@ export class SikkaSchedule {
         appointmentTypes: null,
       };
     });
-    const busy: BusyInterval[] = [];
-    for (const row of appointments.rows) {
-      if (isCancelled(row) || text(row, "appointment_sr_no") === excludeAppointmentId) continue;
-      const interval = appointmentInterval(row, this.zone);
-      if (!interval) continue;
-      busy.push({
-        providerId: text(row, "provider_id") || null,
-        operatoryId: text(row, "operatory") || null,
-        start: interval.start.getTime(),
-        end: interval.end.getTime(),
-      });
-    }
+  }
+
+  /** An appointment row as a booked range; null when it holds no time (cancelled, or unreadable). */
+  rangeOf(row: SikkaRow): BookedRange | null {
+    if (isCancelled(row)) return null;
+    const interval = appointmentInterval(row, this.zone);
+    if (!interval) return null;
+    return {
+      id: text(row, "appointment_sr_no"),
+      patientId: text(row, "patient_id") || null,
+      providerId: text(row, "provider_id") || null,
+      operatoryId: text(row, "operatory") || null,
+      startMs: interval.start.getTime(),
+      endMs: interval.end.getTime(),
+    };
+  }
+
+  /** Every booking between two clinic-local days (the chair is not in Sikka's default field set). */
+  async bookedRanges(fromDate: string, toDate: string): Promise<BookedRange[]> {
+    const { rows } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" });
+    return rows.flatMap((row) => {
+      const range = this.rangeOf(row);
+      return range ? [range] : [];
+    });
+  }
+
+  /** Active providers with the chairs they may use, and every booked interval between two days. */
+  private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
+    const from = DateTime.fromISO(fromDate, { zone: this.zone }).startOf("day").toMillis();
+    const to = DateTime.fromISO(toDate, { zone: this.zone }).endOf("day").toMillis();
+    const [schedule, booked, held] = await Promise.all([
+      this.providersWithChairs(),
+      this.bookedRanges(fromDate, toDate),
+      this.holds.active(this.practice.accountId, from, to),
+    ]);
+    const busy: BusyInterval[] = booked
+      .filter((b) => b.id !== excludeAppointmentId)
+      .map((b) => ({ providerId: b.providerId, operatoryId: b.operatoryId, start: b.startMs, end: b.endMs }));
     for (const hold of held) busy.push({ providerId: hold.providerId, operatoryId: hold.operatoryId, start: hold.startMs, end: hold.endMs });
     return { schedule, busy };
   }

@@ -6,3 +6,4 @@ export * from "./idempotency-keys";
 export * from "./pms-integrations";
 export * from "./pms-writebacks";
 export * from "./sandbox";
+export * from "./schedule-mirror";

@@ -8,10 +8,21 @@ import type { GuardDeps } from "../../http/auth/guard";
 import { authentication } from "../../http/auth/macro";
 import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "../../http/auth/staff";
 import type { Metrics } from "../../lib/metrics";
+import type { VendorRequestMeter } from "../../lib/vendor-requests";
+import { practiceFreshness, renderFreshness } from "../../mirror/monitoring";
+import type { MirrorStore } from "../../mirror/store";
 import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
 
-export type MonitoringDeps = GuardDeps & StaffAuthDeps & { db: Database; chainKeys: ChainKeys; metrics: Metrics; metricsToken?: string };
+export type MonitoringDeps = GuardDeps &
+  StaffAuthDeps & {
+    db: Database;
+    chainKeys: ChainKeys;
+    metrics: Metrics;
+    metricsToken?: string;
+    mirrors: MirrorStore;
+    vendorRequests: VendorRequestMeter;
+  };
 
 const security = [{ bearer: [] }];
 const errors = { 401: ErrorEnvelope, 403: ErrorEnvelope };
@@ -24,6 +35,17 @@ const AuditMetricsModel = t.Object({
   perAction: t.Array(t.Object({ action: t.String(), count: t.Integer(), avgResponseMs: t.Number(), maxResponseMs: t.Number(), errors: t.Integer() })),
   phi: t.Object({ accesses: t.Integer(), distinctPatients: t.Integer() }),
   pmsErrorsByCode: t.Record(t.String(), t.Integer()),
+  practices: t.Array(
+    t.Object({
+      accountId: t.String(),
+      provider: t.String(),
+      mirrorAgeSeconds: t.Union([t.Integer({ minimum: 0 }), t.Null()], { description: "Seconds since the schedule mirror last matched the PMS" }),
+      mirrorError: t.Union([t.String(), t.Null()], { description: "The last mirror refresh's failure code" }),
+      vendorRequests: t.Integer({ minimum: 0, description: "Requests this instance sent to the practice's vendor" }),
+      vendorRequestsLastMinute: t.Integer({ minimum: 0 }),
+    }),
+    { description: "Per practice: the schedule mirror's freshness and the vendor requests made (this instance)" },
+  ),
 });
 
 /** Audit-chain verification, the monitoring figures, and a Prometheus endpoint for Fly. */
@@ -45,7 +67,11 @@ export function monitoringModule(deps: MonitoringDeps) {
       "/api/admin/metrics",
       async ({ principal, query }) => {
         const accountId = scopedAccountId(principal, query.accountId);
-        return auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId);
+        const [figures, practices] = await Promise.all([
+          auditMetrics(deps.db, deps.clock, query.window ?? "1h", accountId),
+          practiceFreshness(deps.mirrors, deps.vendorRequests, deps.clock.now().getTime(), accountId),
+        ]);
+        return { ...figures, practices };
       },
       {
         auth: "staff",
@@ -54,7 +80,7 @@ export function monitoringModule(deps: MonitoringDeps) {
           window: t.Optional(t.Union(Object.keys(WINDOWS).map((w) => t.Literal(w as keyof typeof WINDOWS)))),
         }),
         response: { 200: AuditMetricsModel },
-        detail: { summary: "Per-action response times, error rate, PHI accesses and distinct patients", tags: ["Admin"], security },
+        detail: { summary: "Per-action response times, error rate, PHI accesses, distinct patients, and per practice the schedule mirror's age and vendor requests", tags: ["Admin"], security },
       },
     )
     .get(
@@ -66,7 +92,8 @@ export function monitoringModule(deps: MonitoringDeps) {
           requireAdmin(await authenticateStaff(request, deps));
         }
         set.headers["content-type"] = "text/plain; version=0.0.4";
-        return deps.metrics.render();
+        const practices = await practiceFreshness(deps.mirrors, deps.vendorRequests, deps.clock.now().getTime());
+        return deps.metrics.render() + renderFreshness(practices);
       },
       {
         response: { 200: t.String({ description: "Prometheus text exposition format 0.0.4" }) },

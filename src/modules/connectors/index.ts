@@ -6,6 +6,7 @@ import type { RequestStates } from "../../http/request-state";
 import type { Clock } from "../../lib/clock";
 import { AppError } from "../../lib/errors";
 import { readCapped } from "../../lib/read-capped";
+import type { MirrorStore } from "../../mirror/store";
 import type { WebhookInbox } from "../../writebacks/webhook-inbox";
 
 /** Vendor events are small (one record); anything larger is not one. */
@@ -21,6 +22,7 @@ export const connectorsModule = (deps: {
   clock: Clock;
   failedAuthByIp: RateLimiter;
   states: RequestStates;
+  mirrors: MirrorStore;
 }) =>
   new Elysia({ name: "modules/connectors" }).post(
     "/api/connectors/:provider/webhook",
@@ -35,6 +37,8 @@ export const connectorsModule = (deps: {
         throw authenticationRefused(deps.failedAuthByIp, clientIp, new AppError("UNAUTHORIZED", "The delivery's signature did not verify."));
       }
       const applied = await deps.webhookInbox.apply(definition.id, delivery);
+      // A schedule changed at the office: the practices' mirrors are refreshed at once, not at the next tick.
+      if (delivery.scheduleChanged) await deps.mirrors.nudge(definition.id, delivery.scheduleChanged);
       return { received: true as const, duplicate: applied.duplicate, settled: applied.settled };
     },
     {
@@ -44,7 +48,7 @@ export const connectorsModule = (deps: {
         readCapped(request.body, MAX_WEBHOOK_BYTES, () => new AppError("PAYLOAD_TOO_LARGE", "The delivery is too large."))) as never,
       response: t.Object({ received: t.Literal(true), duplicate: t.Boolean(), settled: t.Integer({ minimum: 0 }) }),
       detail: {
-        summary: "Vendor event deliveries (NexHealth insertion results)",
+        summary: "Vendor event deliveries (NexHealth insertion results and schedule changes)",
         description:
           "Called by the PMS vendor, not by clinics. Verified by the vendor's signature with the secret of the endpoint the gateway registered at onboarding; unsigned or badly signed deliveries get 401. A redelivery is answered 200 and changes nothing.",
         tags: ["Connectors"],

@@ -1,0 +1,108 @@
+import { DateTime } from "luxon";
+import type { MirrorSettings } from "../config";
+import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../connectors/types";
+import { type BusyInterval, freeSlots } from "../domain/availability";
+import type { PracticeSettings } from "../domain/practice";
+import type { SlotQuery } from "../domain/slot";
+import type { Clock } from "../lib/clock";
+import { ok } from "../lib/result";
+import type { MirrorState, MirrorStore } from "./store";
+
+type Live = PmsConnector;
+
+/** "3 minutes", "2 hours": how old the copy is, in words a caller hears. */
+function ageInWords(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 90) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+  const hours = Math.round(minutes / 60);
+  return `${hours} hour${hours === 1 ? "" : "s"}`;
+}
+
+/** What the assistant should say about a copy that may be behind the office's system; null when fresh. */
+export function staleness(state: MirrorState, nowMs: number, staleAfterMs: number): string | null {
+  const age = nowMs - state.syncedAt;
+  if (state.lastError !== null)
+    return `I couldn't reach the office's scheduling system just now, so this schedule is from ${ageInWords(age)} ago and may be out of date; the office will confirm any time booked.`;
+  if (age > staleAfterMs) return `The office's schedule was last updated ${ageInWords(age)} ago, so some of these times may already be taken.`;
+  return null;
+}
+
+/**
+ * A clinic's connector with availability answered from the schedule mirror (milliseconds, whatever the
+ * vendor's latency, and still while the vendor is down) and everything else live. Bookings are placed
+ * live, so a copy seconds behind never double-books; a conflict found then brings the mirror's next
+ * refresh forward.
+ */
+export class MirroredConnector implements PmsConnector {
+  constructor(
+    private readonly live: Live,
+    private readonly practice: PracticeSettings,
+    private readonly deps: { store: MirrorStore; holds: BookingHolds; clock: Clock; settings: MirrorSettings },
+  ) {}
+
+  async findSlots(query: SlotQuery): Promise<PmsResult<SlotSearch>> {
+    const state = await this.deps.store.state(this.practice.accountId);
+    // Not loaded yet, answered live by design (the PMS publishes its own slots), or outside the days kept.
+    if (!state || state.frame.liveOnly !== null || query.startDate < state.windowFrom || query.endDate > state.windowTo) return this.live.findSlots(query);
+    const zone = this.practice.timezone;
+    const fromMs = DateTime.fromISO(query.startDate, { zone }).startOf("day").toMillis();
+    const toMs = DateTime.fromISO(query.endDate, { zone }).endOf("day").toMillis();
+    const [booked, held] = await Promise.all([
+      this.deps.store.bookings(this.practice.accountId, fromMs, toMs),
+      this.deps.holds.active(this.practice.accountId, fromMs, toMs),
+    ]);
+    const busy: BusyInterval[] = booked.map((b) => ({ providerId: b.providerId, operatoryId: b.operatoryId, start: b.startMs, end: b.endMs }));
+    // The gateway's own bookings the vendor has not reported yet.
+    for (const h of held) busy.push({ providerId: h.providerId, operatoryId: h.operatoryId, start: h.startMs, end: h.endMs });
+    const now = this.deps.clock.now();
+    const slots = freeSlots({ practice: this.practice, providers: state.frame.providers, busy, query: { ...query, appointmentType: null }, now });
+    const notice = staleness(state, now.getTime(), this.deps.settings.staleAfterMs) ?? state.frame.notice;
+    return ok(notice ? { slots, mayBeIncomplete: notice } : { slots });
+  }
+
+  private async refreshOnConflict<T>(result: PmsResult<T>): Promise<PmsResult<T>> {
+    if (!result.ok && result.error.code === "slot_unavailable") await this.deps.store.requestRefresh(this.practice.accountId);
+    return result;
+  }
+
+  async bookAppointment(request: Parameters<Live["bookAppointment"]>[0]) {
+    return this.refreshOnConflict(await this.live.bookAppointment(request));
+  }
+
+  async rescheduleAppointment(request: Parameters<Live["rescheduleAppointment"]>[0]) {
+    return this.refreshOnConflict(await this.live.rescheduleAppointment(request));
+  }
+
+  getAppointment(appointmentId: string) {
+    return this.live.getAppointment(appointmentId);
+  }
+  cancelAppointment(request: Parameters<Live["cancelAppointment"]>[0]) {
+    return this.live.cancelAppointment(request);
+  }
+  searchPatients(search: Parameters<Live["searchPatients"]>[0]) {
+    return this.live.searchPatients(search);
+  }
+  getPatient(patientId: string) {
+    return this.live.getPatient(patientId);
+  }
+  createPatient(patient: Parameters<Live["createPatient"]>[0]) {
+    return this.live.createPatient(patient);
+  }
+  addNote(note: Parameters<Live["addNote"]>[0]) {
+    return this.live.addNote(note);
+  }
+  getBalance(patientId: string) {
+    return this.live.getBalance(patientId);
+  }
+  getInsurance(patientId: string) {
+    return this.live.getInsurance(patientId);
+  }
+  postPayment(payment: Parameters<Live["postPayment"]>[0]) {
+    return this.live.postPayment(payment);
+  }
+}
+
+/** The decorator the composition root gives `PmsIntegrations`: mirrored availability for feed-backed PMSs. */
+export function mirroredConnectors(deps: { store: MirrorStore; holds: BookingHolds; clock: Clock; settings: MirrorSettings }) {
+  return (practice: PracticeSettings, live: PmsConnector): PmsConnector => (live.scheduleFeed ? new MirroredConnector(live, practice, deps) : live);
+}
