@@ -174,8 +174,13 @@ export async function runCli(
         const outcome = await deps.mirrorRefresher.resync(values.account);
         const row = await deps.mirrors.row(values.account);
         io.out(JSON.stringify({ accountId: values.account, outcome, provider: row?.provider ?? null, mirrorError: row?.lastError ?? null }));
-        if (outcome === "skipped" && row?.lastError === "unsupported") return fail(io, "this practice's PMS has no change feed; its availability is always read live");
-        if (outcome === "skipped") return fail(io, row ? "another instance is refreshing this practice right now; try again in a minute" : "this practice has no PMS with a change feed connected");
+        if (outcome === "skipped" && row?.lastError === "unsupported")
+          return fail(io, "this practice's PMS has no change feed; its availability is always read live");
+        if (outcome === "skipped")
+          return fail(
+            io,
+            row ? "another instance is refreshing this practice right now; try again in a minute" : "this practice has no PMS with a change feed connected",
+          );
         return outcome === "full" ? 0 : 1;
       }
       case "keys:rotate": {

@@ -28,7 +28,14 @@ export async function practiceFreshness(store: MirrorStore, meter: VendorRequest
   // Practices on a PMS without a mirror still show their vendor traffic.
   for (const id of meter.accounts()) {
     if (seen.has(id) || (accountId && id !== accountId)) continue;
-    figures.push({ accountId: id, provider: "", mirrorAgeSeconds: null, mirrorError: null, vendorRequests: meter.total(id), vendorRequestsLastMinute: meter.lastMinute(id) });
+    figures.push({
+      accountId: id,
+      provider: "",
+      mirrorAgeSeconds: null,
+      mirrorError: null,
+      vendorRequests: meter.total(id),
+      vendorRequestsLastMinute: meter.lastMinute(id),
+    });
   }
   return figures.sort((a, b) => a.accountId.localeCompare(b.accountId));
 }
@@ -43,7 +50,9 @@ export function renderFreshness(figures: PracticeFreshness[]): string {
       .map((f) => `pms_gateway_schedule_mirror_age_seconds{account="${f.accountId}",provider="${f.provider}"} ${f.mirrorAgeSeconds}`),
     "# HELP pms_gateway_schedule_mirror_failing 1 while the practice's last mirror refresh failed.",
     "# TYPE pms_gateway_schedule_mirror_failing gauge",
-    ...figures.filter((f) => f.provider).map((f) => `pms_gateway_schedule_mirror_failing{account="${f.accountId}",provider="${f.provider}"} ${f.mirrorError ? 1 : 0}`),
+    ...figures
+      .filter((f) => f.provider)
+      .map((f) => `pms_gateway_schedule_mirror_failing{account="${f.accountId}",provider="${f.provider}"} ${f.mirrorError ? 1 : 0}`),
     "# HELP pms_gateway_vendor_requests_total Requests this instance sent to the practice's PMS vendor.",
     "# TYPE pms_gateway_vendor_requests_total counter",
     ...figures.map((f) => `pms_gateway_vendor_requests_total{account="${f.accountId}"} ${f.vendorRequests}`),

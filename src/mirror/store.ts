@@ -71,7 +71,13 @@ export class MirrorStore {
   async state(accountId: string): Promise<MirrorState | null> {
     const row = await this.row(accountId);
     if (!row?.frame || !row.windowFrom || !row.windowTo || row.syncedAt === null) return null;
-    return { frame: JSON.parse(row.frame) as ScheduleFrame, windowFrom: row.windowFrom, windowTo: row.windowTo, syncedAt: row.syncedAt, lastError: row.lastError };
+    return {
+      frame: JSON.parse(row.frame) as ScheduleFrame,
+      windowFrom: row.windowFrom,
+      windowTo: row.windowTo,
+      syncedAt: row.syncedAt,
+      lastError: row.lastError,
+    };
   }
 
   /** Bookings of a practice overlapping [fromMs, toMs). */
@@ -123,7 +129,15 @@ export class MirrorStore {
   /** A full reload: the frame and every booking in the window replace what was there, in one batch. */
   async replace(
     accountId: string,
-    input: { practiceKey: string; frame: ScheduleFrame; bookings: BookedRange[]; windowFrom: string; windowTo: string; syncedAt: number; nextRefreshAt: number },
+    input: {
+      practiceKey: string;
+      frame: ScheduleFrame;
+      bookings: BookedRange[];
+      windowFrom: string;
+      windowTo: string;
+      syncedAt: number;
+      nextRefreshAt: number;
+    },
   ): Promise<void> {
     await this.db.batch([
       this.db.delete(scheduleMirrorBookings).where(eq(scheduleMirrorBookings.accountId, accountId)),
@@ -175,7 +189,11 @@ export class MirrorStore {
         })
         .where(eq(scheduleMirrors.accountId, accountId)),
       ...(removals.length > 0
-        ? [this.db.delete(scheduleMirrorBookings).where(and(eq(scheduleMirrorBookings.accountId, accountId), inArray(scheduleMirrorBookings.appointmentId, removals)))]
+        ? [
+            this.db
+              .delete(scheduleMirrorBookings)
+              .where(and(eq(scheduleMirrorBookings.accountId, accountId), inArray(scheduleMirrorBookings.appointmentId, removals))),
+          ]
         : []),
       ...this.inserts(accountId, upserts),
     ]);

@@ -8,7 +8,6 @@ import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
 import { listOf, spokenDay, spokenSlot } from "./speech";
 
-
 export const AvailabilityResult = t.Object({
   slots: t.Array(SlotSchema),
   notice: t.Optional(t.String({ description: "Why the schedule may be incomplete or out of date; the assistant should say it" })),

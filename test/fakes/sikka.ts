@@ -26,6 +26,8 @@ export type FakePractice = {
   slots: Row[];
   notes: Row[];
   transactions: Row[];
+  /** Appointment changes as `practice_events` reports them, with the fake-clock time Sikka loaded each. */
+  events: Array<{ at: number; flag: "added" | "updated" | "deleted"; row: Row; changes: Array<{ field: string; old_value: string; new_value: string }> }>;
 };
 
 type Writeback = {
@@ -210,6 +212,16 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       long_message: `Id:${id}`,
       more_information: `https://api.sikkasoft.com/v4/writeback_status?id=${id}`,
     });
+  }
+
+  /** Sikka's sync loaded a change to an appointment: `practice_events` reports it from now on. */
+  function recordEvent(p: FakePractice, flag: "added" | "updated" | "deleted", row: Row, before: Row | null = null) {
+    const changes = before
+      ? Object.keys(row)
+          .filter((k) => before[k] !== row[k])
+          .map((k) => ({ field: k, old_value: before[k] ?? "", new_value: row[k] ?? "" }))
+      : [];
+    p.events.push({ at: now(), flag, row: { ...row }, changes });
   }
 
   /** Rows of every practice under the same office and customer (a multi-location office). */
@@ -423,6 +435,33 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             if (q("enddate")) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= q("enddate")!);
             return list(url, rows);
           }
+          case "/practice_events": {
+            // `events` names the API; `interval` (minutes, at most 1440) or a loaded date range bounds it.
+            if (!q("events")) return sikkaError(400, "API1020", "Missing Parameter", "events is required");
+            const interval = q("interval");
+            const from = q("loaded_startdate");
+            if (interval !== null && !(Number(interval) >= 1 && Number(interval) <= 1440))
+              return sikkaError(400, "API1026", "Invalid Parameter", "interval must be between 1 and 1440");
+            if (interval === null && from === null) return sikkaError(400, "API1020", "Missing Parameter", "interval or loaded_startdate is required");
+            if (q("events") !== "appointments") return noContent();
+            const since = interval !== null ? now() - Number(interval) * 60_000 : Date.parse(`${from}Z`);
+            const fields = (q("fields") ?? "").split(",");
+            const all = fields.includes("get_all");
+            // Harsher reading: an event carries the record's default field set; the chair and the
+            // cancelled flag only when asked for with `fields`.
+            const rows = p.events
+              .filter((e) => e.at >= since)
+              .map((e) => ({
+                ...withoutFields(
+                  e.row,
+                  ["operatory", "cancelled"].filter((f) => !all && !fields.includes(f)),
+                ),
+                flag: e.flag,
+                loadeddate: new Date(e.at).toISOString().slice(0, 19),
+                changes: e.changes as unknown as string,
+              }));
+            return list(url, rows);
+          }
           case "/appointments_available_slots":
             // `end_time` and `operatory` come only with `fields=get_all`.
             return /orthotrac|dolphin/i.test(p.pms)
@@ -517,6 +556,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               cancelled: "False",
               note: s(body.note ?? ""),
             });
+            recordEvent(p, "added", p.appointments[p.appointments.length - 1]!);
             return { created_id: id };
           },
           { method: req.method, body },
@@ -530,6 +570,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
           p,
           "appointments",
           () => {
+            const before = { ...appt };
             if (req.method === "PUT") {
               for (const f of ["time", "length", "operatory", "provider_id"] as const) if (typeof body[f] === "string") appt[f] = body[f] as string;
               if (typeof body.date === "string") appt.date = `${body.date}T00:00:00`;
@@ -537,6 +578,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               appt.status = "Cancelled";
               appt.cancelled = "True";
             }
+            recordEvent(p, "updated", appt, before);
             return { created_id: "" };
           },
           { method: req.method, body },
@@ -639,10 +681,46 @@ export function startFakeSikka(options: FakeSikkaOptions) {
         slots: [],
         notes: [],
         transactions: [],
+        events: [],
         ...p,
       };
       practices.push(practice);
       return practice;
+    },
+    /**
+     * The office's own staff at work in the PMS: bookings made, moved or cancelled at the front desk,
+     * which Sikka's sync then reports through `practice_events`.
+     */
+    frontDesk(p: FakePractice) {
+      return {
+        book(row: Omit<Row, "appointment_sr_no"> & { date: string; time: string; length: string; provider_id: string; operatory: string }) {
+          const appt: Row = {
+            appointment_sr_no: s(++seq),
+            practice_id: p.practiceId,
+            patient_id: "5001",
+            status: "Scheduled",
+            cancelled: "False",
+            ...row,
+            date: `${row.date.slice(0, 10)}T00:00:00`,
+          };
+          p.appointments.push(appt);
+          recordEvent(p, "added", appt);
+          return appt.appointment_sr_no!;
+        },
+        cancel(id: string) {
+          const appt = p.appointments.find((r) => r.appointment_sr_no === id);
+          if (!appt) throw new Error(`no appointment ${id}`);
+          const before = { ...appt };
+          appt.status = "Cancelled";
+          appt.cancelled = "True";
+          recordEvent(p, "updated", appt, before);
+        },
+        remove(id: string) {
+          const index = p.appointments.findIndex((r) => r.appointment_sr_no === id);
+          const [appt] = p.appointments.splice(index, 1);
+          if (appt) recordEvent(p, "deleted", appt);
+        },
+      };
     },
     /** Revokes every issued request key: Sikka then answers API1004 (missing/invalid) for them. */
     revokeKeys() {

@@ -295,7 +295,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Per-action response times, error rate, PHI accesses and distinct patients */
+        /** Per-action response times, error rate, PHI accesses, distinct patients, and per practice the schedule mirror's age and vendor requests */
         get: operations["getApiAdminMetrics"];
         put?: never;
         post?: never;
@@ -419,7 +419,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vendor event deliveries (NexHealth insertion results)
+         * Vendor event deliveries (NexHealth insertion results and schedule changes)
          * @description Called by the PMS vendor, not by clinics. Verified by the vendor's signature with the secret of the endpoint the gateway registered at onboarding; unsigned or badly signed deliveries get 401. A redelivery is answered 200 and changes nothing.
          */
         post: operations["postApiConnectorsByProviderWebhook"];
@@ -2963,6 +2963,18 @@ export interface operations {
                         pmsErrorsByCode: {
                             [key: string]: number;
                         };
+                        /** @description Per practice: the schedule mirror's freshness and the vendor requests made (this instance) */
+                        practices: {
+                            accountId: string;
+                            provider: string;
+                            /** @description Seconds since the schedule mirror last matched the PMS */
+                            mirrorAgeSeconds: number | null;
+                            /** @description The last mirror refresh's failure code */
+                            mirrorError: string | null;
+                            /** @description Requests this instance sent to the practice's vendor */
+                            vendorRequests: number;
+                            vendorRequestsLastMinute: number;
+                        }[];
                     };
                 };
             };

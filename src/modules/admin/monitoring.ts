@@ -8,10 +8,10 @@ import type { GuardDeps } from "../../http/auth/guard";
 import { authentication } from "../../http/auth/macro";
 import { authenticateStaff, requireAdmin, type StaffAuthDeps, scopedAccountId } from "../../http/auth/staff";
 import type { Metrics } from "../../lib/metrics";
+import { safeEqualStrings } from "../../lib/timing-safe";
 import type { VendorRequestMeter } from "../../lib/vendor-requests";
 import { practiceFreshness, renderFreshness } from "../../mirror/monitoring";
 import type { MirrorStore } from "../../mirror/store";
-import { safeEqualStrings } from "../../lib/timing-safe";
 import { ErrorEnvelope } from "../pms/model";
 
 export type MonitoringDeps = GuardDeps &
@@ -80,7 +80,11 @@ export function monitoringModule(deps: MonitoringDeps) {
           window: t.Optional(t.Union(Object.keys(WINDOWS).map((w) => t.Literal(w as keyof typeof WINDOWS)))),
         }),
         response: { 200: AuditMetricsModel },
-        detail: { summary: "Per-action response times, error rate, PHI accesses, distinct patients, and per practice the schedule mirror's age and vendor requests", tags: ["Admin"], security },
+        detail: {
+          summary: "Per-action response times, error rate, PHI accesses, distinct patients, and per practice the schedule mirror's age and vendor requests",
+          tags: ["Admin"],
+          security,
+        },
       },
     )
     .get(
