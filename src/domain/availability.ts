@@ -78,23 +78,6 @@ function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
   return hour >= 17;
 }
 
-const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
-
-/**
- * The chairs a provider may use for [from, to) minutes of a local day given their working hours: null
- * when they do not work then, `[]` when any of their chairs will do.
- */
-function workingChairs(hours: WorkingHour[], date: string, weekday: Weekday, from: number, to: number): string[] | null {
-  let chairs: string[] | null = null;
-  for (const h of hours) {
-    if (!(h.date === date || (h.date === null && h.days?.includes(weekday)))) continue;
-    if (minutesOf(h.begin) > from || to > minutesOf(h.end)) continue;
-    if (h.operatoryId === null) return [];
-    chairs = [...(chairs ?? []), h.operatoryId];
-  }
-  return chairs;
-}
-
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
@@ -122,8 +105,32 @@ export function spread<T>(items: T[], limit: number): T[] {
   return picked;
 }
 
-/** Every free start (not spread) between the query's days, in start order, then provider order. */
-export function freeSlots(input: { practice: PracticeSettings; providers: ScheduleProvider[]; busy: BusyInterval[]; query: SlotQuery; now: Date }): Slot[] {
+/** A stretch of a local day in which a provider can start appointments, in the chairs given. */
+type Window = { openMs: number; closeMs: number; chairs: string[] };
+
+/** When a provider can be booked on a day: their working hours if the PMS gives them, else office hours. */
+function windowsOf(p: ScheduleProvider, officeHours: Array<[string, string]>, date: string, weekday: Weekday, zone: IANAZone): Window[] {
+  // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
+  const at = (clock: string) => DateTime.fromISO(`${date}T${clock}`, { zone }).toMillis();
+  if (!p.workingHours) return officeHours.map(([open, close]) => ({ openMs: at(open), closeMs: at(close), chairs: p.operatoryIds }));
+  return p.workingHours
+    .filter((h) => h.date === date || (h.date === null && h.days?.includes(weekday)))
+    .map((h) => ({ openMs: at(h.begin), closeMs: at(h.end), chairs: h.operatoryId ? [h.operatoryId] : p.operatoryIds }));
+}
+
+/**
+ * Every free start (not spread) between the query's days, in start order, then provider order. Starts
+ * step from each window's opening by the practice's slot step, or by the appointment's own length when
+ * `stepByDuration` (the grid a vendor computing its own slots uses, so a start offered is one it takes).
+ */
+export function freeSlots(input: {
+  practice: PracticeSettings;
+  providers: ScheduleProvider[];
+  busy: BusyInterval[];
+  query: SlotQuery;
+  now: Date;
+  stepByDuration?: boolean;
+}): Slot[] {
   const { practice, query } = input;
   const zone = practice.timezone;
   // A zone object, not its name: luxon resolves a name on every call, which dominates this loop.
@@ -137,9 +144,19 @@ export function freeSlots(input: { practice: PracticeSettings; providers: Schedu
   const byProvider = groupBy(input.busy, "providerId");
   const byOperatory = groupBy(input.busy, "operatoryId");
   const durationMs = query.durationMinutes * MINUTE;
-  const stepMs = practice.slotStepMinutes * MINUTE;
+  const stepMs = (input.stepByDuration ? query.durationMinutes : practice.slotStepMinutes) * MINUTE;
   const nowMs = input.now.getTime();
-  const slots: Slot[] = [];
+  const found: Array<{ slot: Slot; startMs: number; rank: number }> = [];
+  // Formatting a time in the zone is the costly part: once per instant, shared by every provider.
+  const formatted = new Map<number, { iso: string; hour: number }>();
+  const format = (ms: number, knownOffset: number | null) => {
+    let f = formatted.get(ms);
+    if (!f) {
+      f = isoAt(ms, ianaZone, knownOffset);
+      formatted.set(ms, f);
+    }
+    return f;
+  };
 
   let day = DateTime.fromISO(query.startDate, { zone: ianaZone });
   const lastDay = DateTime.fromISO(query.endDate, { zone: ianaZone });
@@ -147,43 +164,33 @@ export function freeSlots(input: { practice: PracticeSettings; providers: Schedu
     const weekday = LUXON_WEEKDAYS[day.weekday - 1]!;
     const hours = practice.officeHours[weekday] ?? [];
     const date = day.toISODate() ?? "";
-    for (const [open, close] of hours) {
-      // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
-      const openMs = DateTime.fromISO(`${date}T${open}`, { zone: ianaZone }).toMillis();
-      const closeMs = DateTime.fromISO(`${date}T${close}`, { zone: ianaZone }).toMillis();
-      // Asking the zone for its offset is costly (Intl); within an interval it only changes on a DST switch.
-      const openOffset = ianaZone.offset(openMs);
-      const steadyOffset = openOffset === ianaZone.offset(closeMs) ? openOffset : null;
-      for (let start = openMs; start + durationMs <= closeMs; start += stepMs) {
-        if (start < nowMs) continue;
-        const end = start + durationMs;
-        const local = isoAt(start, ianaZone, steadyOffset);
-        if (!inPartOfDay(local.hour, query.partOfDay)) continue;
-        let endIso: string | null = null;
-        for (const p of providers) {
+    for (const [rank, p] of providers.entries()) {
+      const offered = new Set<number>();
+      for (const window of windowsOf(p, hours, date, weekday, ianaZone)) {
+        // Asking the zone for its offset is costly (Intl); within a window it only changes on a DST switch.
+        const openOffset = ianaZone.offset(window.openMs);
+        const steadyOffset = openOffset === ianaZone.offset(window.closeMs) ? openOffset : null;
+        for (let start = window.openMs; start + durationMs <= window.closeMs; start += stepMs) {
+          if (start < nowMs || offered.has(start)) continue;
+          const end = start + durationMs;
+          const local = format(start, steadyOffset);
+          if (!inPartOfDay(local.hour, query.partOfDay)) continue;
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
-          let chairs = p.operatoryIds;
-          if (p.workingHours) {
-            const working = workingChairs(p.workingHours, date, weekday, local.minuteOfDay, local.minuteOfDay + query.durationMinutes);
-            if (working === null) continue;
-            if (working.length > 0) chairs = working;
-          }
-          const operatoryId = chairs.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
-          if (chairs.length > 0 && operatoryId === undefined) continue;
-          endIso ??= isoAt(end, ianaZone, steadyOffset).iso;
-          slots.push({
-            start: local.iso,
-            end: endIso,
-            providerId: p.id,
-            providerName: p.name,
-            operatoryId: operatoryId ?? null,
+          const operatoryId = window.chairs.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
+          if (window.chairs.length > 0 && operatoryId === undefined) continue;
+          offered.add(start);
+          found.push({
+            slot: { start: local.iso, end: format(end, steadyOffset).iso, providerId: p.id, providerName: p.name, operatoryId: operatoryId ?? null },
+            startMs: start,
+            rank,
           });
         }
       }
     }
     day = day.plus({ days: 1 });
   }
-  return slots;
+  found.sort((a, b) => a.startMs - b.startMs || a.rank - b.rank);
+  return found.map((f) => f.slot);
 }
 
 /** True when [start, start+duration) lies inside one office-hours interval of its local day. */

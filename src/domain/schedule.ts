@@ -17,6 +17,8 @@ export type ScheduleFrame = {
   liveOnly: string | null;
   /** A caveat the vendor gave with the data (e.g. still loading); said with answers from this copy. */
   notice: string | null;
+  /** Starts step by the appointment's length from each working hour's start, as the vendor's own slots do. */
+  stepByDuration: boolean;
 };
 
 /** A booked appointment as a time range: no more of the patient than their id. */

@@ -55,7 +55,14 @@ export class MirroredConnector implements PmsConnector {
     // The gateway's own bookings the vendor has not reported yet.
     for (const h of held) busy.push({ providerId: h.providerId, operatoryId: h.operatoryId, start: h.startMs, end: h.endMs });
     const now = this.deps.clock.now();
-    const slots = freeSlots({ practice: this.practice, providers: state.frame.providers, busy, query: { ...query, appointmentType: null }, now });
+    const slots = freeSlots({
+      practice: this.practice,
+      providers: state.frame.providers,
+      busy,
+      query: { ...query, appointmentType: null },
+      now,
+      stepByDuration: state.frame.stepByDuration,
+    });
     const notice = staleness(state, now.getTime(), this.deps.settings.staleAfterMs) ?? state.frame.notice;
     return ok(notice ? { slots, mayBeIncomplete: notice } : { slots });
   }

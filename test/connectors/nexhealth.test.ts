@@ -80,8 +80,9 @@ describe("onboarding binds a clinic to one institution and one of its locations"
         .filter((s) => s.institution_id === institutionId)
         .map((s) => `${s.resource_type}:${s.event}`)
         .sort();
-    expect(subscribed(1)).toEqual(["Appointment:appointment_insertion", "Payment:payment_insertion"]);
-    expect(subscribed(2)).toEqual(["Appointment:appointment_insertion", "Payment:payment_insertion"]);
+    const expected = ["Appointment:appointment_created", "Appointment:appointment_insertion", "Appointment:appointment_updated", "Payment:payment_insertion"];
+    expect(subscribed(1)).toEqual(expected);
+    expect(subscribed(2)).toEqual(expected);
     // the signing secret is stored sealed, never in clear
     const stored = await t.database.client.execute("select ciphertext from pms_tokens where account_id like 'nexhealth:webhook:%'");
     expect(stored.rows).toHaveLength(1);

@@ -185,3 +185,39 @@ describe("spread", () => {
     expect(spread([1, 2, 3], 1)).toEqual([1]);
   });
 });
+
+describe("free slots: a provider's own working hours, when the PMS gives them", () => {
+  const worker: ScheduleProvider = {
+    id: "7",
+    name: "Dr. Seven",
+    operatoryIds: [],
+    appointmentTypes: null,
+    workingHours: [
+      { days: ["mon"], date: null, begin: "09:10", end: "10:40", operatoryId: "c1" },
+      { days: null, date: "2026-12-08", begin: "18:00", end: "19:00", operatoryId: null },
+    ],
+  };
+
+  test("slots follow the working hours (outside office hours too), on the vendor's grid when asked, in their chair", () => {
+    const monday = freeSlots({ practice: practice(), providers: [worker], busy: [], query: query({ durationMinutes: 45 }), now: EARLY, stepByDuration: true });
+    expect(monday.map((s) => [s.start.slice(11, 16), s.operatoryId])).toEqual([
+      ["09:10", "c1"],
+      ["09:55", "c1"],
+    ]);
+    const tuesday = freeSlots({
+      practice: practice(),
+      providers: [worker],
+      busy: [],
+      query: query({ startDate: "2026-12-08", endDate: "2026-12-08" }),
+      now: EARLY,
+    });
+    expect(tuesday.map((s) => s.start.slice(11, 16))).toEqual(["18:00", "18:30"]);
+  });
+
+  test("a chair taken by someone else, or no working hour that day, leaves nothing", () => {
+    const busy: BusyInterval[] = [{ providerId: "other", operatoryId: "c1", start: at("2026-12-07T09:00"), end: at("2026-12-07T11:00") }];
+    expect(freeSlots({ practice: practice(), providers: [worker], busy, query: query(), now: EARLY })).toEqual([]);
+    const idle: ScheduleProvider = { ...worker, workingHours: [] };
+    expect(freeSlots({ practice: practice(), providers: [idle], busy: [], query: query(), now: EARLY })).toEqual([]);
+  });
+});

@@ -65,6 +65,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
   const providers: Array<Row & { id: number; location_id: number }> = [];
   const patients: Array<Row & { id: number; location_ids: number[]; institution_id: number }> = [];
   const appointments: Appointment[] = [];
+  /** Working hours (what makes a provider bookable) and the location's chairs. */
+  const workingHours: Array<Row & { id: number; provider_id: number; location_id: number; operatory_id: number | null; begin_time: string; end_time: string }> =
+    [];
+  const operatories: Array<Row & { id: number; location_id: number }> = [];
   const payments: Payment[] = [];
   const alerts: Row[] = [];
   const coverages: Array<Row & { patient_id: number }> = [];
@@ -135,7 +139,8 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       if (!endpoint) continue;
       const body = JSON.stringify({
         resource_type: resourceType,
-        event_name: `${event}.${result}`,
+        // Insertion results carry a suffix (`.complete`); detection events are read here without one.
+        event_name: result ? `${event}.${result}` : event,
         event_time: new Date(now()).toISOString(),
         subdomain: inst.subdomain,
         institution_id: inst.id,
@@ -177,17 +182,31 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     if (left === 0) onDue();
   }
 
+  /** A provider's open slots on a day: inside their working hours, with the provider and chair free. */
   function freeSlots(providerId: number, day: DateTime, minutes: number) {
-    if (day.weekday > 5) return [];
     const out: Row[] = [];
-    const operatory = 180 + (providerId % 10);
-    for (let t = day.set({ hour: 9, minute: 0 }); t.plus({ minutes }) <= day.set({ hour: 17, minute: 0 }); t = t.plus({ minutes })) {
-      const end = t.plus({ minutes });
-      if (t.toMillis() < now()) continue;
-      const busy = appointments.some(
-        (a) => !a.cancelled && a.provider_id === providerId && Date.parse(a.start_time) < end.toMillis() && t.toMillis() < Date.parse(a.end_time),
-      );
-      if (!busy) out.push({ time: t.toISO(), end_time: end.toISO(), operatory_id: operatory });
+    const weekday = day.toFormat("cccc");
+    const date = day.toISODate();
+    for (const hour of workingHours) {
+      if (hour.provider_id !== providerId || hour.active === false) continue;
+      const days = Array.isArray(hour.days) ? (hour.days as string[]) : [];
+      if (!(hour.specific_date === date || days.includes(weekday))) continue;
+      const [bh, bm] = hour.begin_time.split(":").map(Number);
+      const [eh, em] = hour.end_time.split(":").map(Number);
+      const close = day.set({ hour: eh, minute: em, second: 0, millisecond: 0 });
+      for (let t = day.set({ hour: bh, minute: bm, second: 0, millisecond: 0 }); t.plus({ minutes }) <= close; t = t.plus({ minutes })) {
+        const end = t.plus({ minutes });
+        if (t.toMillis() < now()) continue;
+        // Operatories are the limiting resource: one appointment per chair at a time.
+        const busy = appointments.some(
+          (a) =>
+            !a.cancelled &&
+            (a.provider_id === providerId || (hour.operatory_id !== null && a.operatory_id === hour.operatory_id)) &&
+            Date.parse(a.start_time) < end.toMillis() &&
+            t.toMillis() < Date.parse(a.end_time),
+        );
+        if (!busy) out.push({ time: t.toISO(), end_time: end.toISO(), ...(hour.operatory_id !== null ? { operatory_id: hour.operatory_id } : {}) });
+      }
     }
     return out;
   }
@@ -324,6 +343,20 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
           { id: 11, name: "Check", location_id: loc.id },
           { id: 12, name: "Credit Card", location_id: loc.id },
         ],
+        q,
+      );
+    }
+    if (path === "/working_hours" || path === "/operatories") {
+      const loc = locationOf(inst, q.get("location_id"));
+      if (!loc) return failure(400, "location_id is required");
+      if (path === "/operatories")
+        return page(
+          operatories.filter((o) => o.location_id === loc.id),
+          q,
+        );
+      const active = q.get("active") !== "false";
+      return page(
+        workingHours.filter((h) => h.location_id === loc.id && (h.active !== false) === active),
         q,
       );
     }
@@ -511,6 +544,8 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
           Date.parse(a.start_time) >= start &&
           Date.parse(a.start_time) < end &&
           (q.get("cancelled") === null || String(a.cancelled) === q.get("cancelled")) &&
+          // "YYYY-MM-DDThh:mm:ss+0000", inclusive.
+          (q.get("updated_since") === null || Date.parse(String(a.updated_at)) >= Date.parse(String(q.get("updated_since")))) &&
           (patientIds.length === 0 || patientIds.includes(Number(a.patient_id))),
       );
       return page(list, q);
@@ -607,6 +642,44 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
       institutions.push(inst);
       return inst;
     },
+    workingHours,
+    operatories,
+    /**
+     * The office's own staff at work in the PMS. NexHealth sees each change on its next read of the PMS
+     * and tells subscribers (`appointment_created`, or `appointment_updated` with `cancelled: true`).
+     */
+    frontDesk: {
+      book(init: { locationId: number; providerId: number; operatoryId: number; start: string; minutes: number; patientId?: number }) {
+        const inst = institutions.find((i) => i.locations.some((l) => l.id === init.locationId));
+        if (!inst) throw new Error(`no location ${init.locationId}`);
+        const start = Date.parse(init.start);
+        const appt: Appointment = {
+          id: ++nextId,
+          patient_id: init.patientId ?? 401,
+          provider_id: init.providerId,
+          location_id: init.locationId,
+          operatory_id: init.operatoryId,
+          start_time: new Date(start).toISOString(),
+          end_time: new Date(start + init.minutes * 60_000).toISOString(),
+          cancelled: false,
+          unavailable: false,
+          foreign_id: String(70000 + nextId),
+          created_at: new Date(now()).toISOString(),
+          updated_at: new Date(now()).toISOString(),
+        };
+        appointments.push(appt);
+        emit(inst, "Appointment", "appointment_created", "", { appointment: { ...appt } });
+        return appt.id;
+      },
+      cancel(id: number) {
+        const appt = appointments.find((a) => a.id === id);
+        const inst = institutions.find((i) => i.locations.some((l) => l.id === appt?.location_id));
+        if (!appt || !inst) throw new Error(`no appointment ${id}`);
+        appt.cancelled = true;
+        appt.updated_at = new Date(now()).toISOString();
+        emit(inst, "Appointment", "appointment_updated", "", { appointment: { ...appt } });
+      },
+    },
     /** Settles a booking as the PMS would (and tells the subscribers). */
     insertAppointment(id: number, result: "complete" | "failed" | "timed_out") {
       const appt = appointments.find((a) => a.id === id);
@@ -679,6 +752,25 @@ export function seedNexHealth(fake: FakeNexHealth, init: { emr?: string; inserti
     { id: 90, location_id: 8, name: "Dr. Uptown", display_name: "Dr. Uptown", requestable: true, inactive: false },
     { id: 95, location_id: 9, name: "Dr. Other", display_name: "Dr. Other", requestable: true, inactive: false },
   );
+  // Every provider works weekdays 9 to 5 in a chair of their own (NexHealth needs a working hour to book).
+  for (const p of fake.providers) {
+    const chair = 180 + (p.id % 10);
+    if (!fake.operatories.some((o) => o.id === chair && o.location_id === p.location_id))
+      fake.operatories.push({ id: chair, location_id: p.location_id, name: `Chair ${chair}`, active: true });
+    fake.workingHours.push({
+      id: 7000 + p.id,
+      provider_id: p.id,
+      location_id: p.location_id,
+      operatory_id: chair,
+      begin_time: "09:00",
+      end_time: "17:00",
+      days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+      specific_date: null,
+      custom_recurrence: null,
+      active: true,
+      source: "synced",
+    });
+  }
   for (let i = 1; i <= 12; i++) {
     fake.patients.push({
       id: 400 + i,

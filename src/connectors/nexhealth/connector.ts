@@ -30,6 +30,7 @@ import { isUnknownOutcome, toConnectorError } from "./errors";
 import { NexHealthError } from "./http";
 import type { LocationFacts } from "./location-facts";
 import { tenDigits, toAppointment, toPatient, utcTime } from "./mappers";
+import { nexHealthScheduleFeed } from "./schedule-feed";
 import { readSlots } from "./slots";
 import { obj, type Row, rows, str } from "./values";
 import { appointmentWriteId, paymentWriteId } from "./write-ids";
@@ -74,6 +75,18 @@ export class NexHealthConnector implements PmsConnector {
   private async writesBlocked(): Promise<PmsResult<never> | null> {
     const sync = await this.facts.syncStatus();
     return sync.writeRed ? err(connectorError("unavailable", "The office's system is not taking changes right now; nothing was sent. Try again later.")) : null;
+  }
+
+  scheduleFeed() {
+    return nexHealthScheduleFeed({
+      client: this.client,
+      facts: this.facts,
+      clock: this.deps.clock,
+      subdomain: this.credentials.subdomain,
+      locationId: this.locationId,
+      zone: this.zone,
+      guard: (work) => this.guard(work),
+    });
   }
 
   // ----- reads -----

@@ -5,10 +5,13 @@ import { NexHealthError } from "./http";
 import { type Row, rows, str } from "./values";
 
 export const WEBHOOK_PATH = "/api/connectors/nexhealth/webhook";
-/** The insertion results the gateway settles pending writes with. */
+/** What the gateway hears from NexHealth: insertion results (settling pending writes) and schedule changes. */
 export const SUBSCRIPTIONS = [
   { resource_type: "Appointment", event: "appointment_insertion" },
   { resource_type: "Payment", event: "payment_insertion" },
+  // Bookings made, changed or cancelled at the office: the schedule mirror refreshes at once.
+  { resource_type: "Appointment", event: "appointment_created" },
+  { resource_type: "Appointment", event: "appointment_updated" },
 ] as const;
 
 export type WebhookEndpoint = { id: string; secret: string };

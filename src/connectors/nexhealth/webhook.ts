@@ -41,10 +41,12 @@ export function verifyDelivery(secret: string, headers: Headers, rawBody: Uint8A
 }
 
 const FAILED = new Set(["failed", "timed_out", "incomplete"]);
+/** Events after which a location's schedule may differ (with or without a result suffix). */
+const SCHEDULE_EVENTS = new Set(["appointment_created", "appointment_updated", "appointment_insertion"]);
 
 /**
- * The pending writes a verified delivery settles. Only insertion results settle anything; other events
- * are acknowledged and ignored. The write ids are bound to the payload's institution, so an event can
+ * The pending writes a verified delivery settles, and the locations whose schedule it says changed.
+ * Only insertion results settle anything; other events are acknowledged and otherwise ignored. The write ids are bound to the payload's institution, so an event can
  * only ever settle a write the gateway made for that institution.
  */
 export function readDelivery(payload: unknown): WebhookDelivery {
@@ -83,6 +85,23 @@ export function readDelivery(payload: unknown): WebhookDelivery {
       });
     }
   }
+  // A booking appeared, changed or was inserted at the office: the location's schedule mirror is due.
+  const scheduleChanged: string[] = [];
+  if (subdomain && SCHEDULE_EVENTS.has(event ?? "")) {
+    const appointments = [obj(data.appointment), ...(Array.isArray(data.appointments) ? data.appointments.map(obj) : [])];
+    for (const appt of appointments) {
+      if (str(appt.location_id)) scheduleChanged.push(`${subdomain}:${str(appt.location_id)}`);
+      if (!resourceId) {
+        resourceId = str(appt.id);
+        updatedAt = str(appt.updated_at) || updatedAt;
+      }
+    }
+  }
   // NexHealth documents no delivery id: resource, event and its time identify a redelivery.
-  return { dedupeKey: `${eventName}:${subdomain}:${resourceId}:${updatedAt}`, event: eventName || "unknown", outcomes };
+  return {
+    dedupeKey: `${eventName}:${subdomain}:${resourceId}:${updatedAt}`,
+    event: eventName || "unknown",
+    outcomes,
+    ...(scheduleChanged.length > 0 ? { scheduleChanged: [...new Set(scheduleChanged)] } : {}),
+  };
 }

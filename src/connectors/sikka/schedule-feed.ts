@@ -42,6 +42,7 @@ export function sikkaScheduleFeed(input: {
           providers,
           operatoryIds: [...new Set(providers.flatMap((p) => p.operatoryIds))],
           appointmentTypes: [],
+          stepByDuration: false,
           liveOnly: input.publishesSlots(pms) ? `${pms} publishes its own open slots` : null,
           notice: client.dataInsertInProgress ? "The office's schedule is still being loaded, so some of these times may already be taken." : null,
         });
