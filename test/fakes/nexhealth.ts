@@ -213,7 +213,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
 
   /** Writes NexHealth performs whose answer is then lost (a 504 from its edge). */
   const lostAnswers: RegExp[] = [];
+  /** Every answer takes this long (NexHealth reads its own copy; a slow day is seconds). */
+  let latencyMs = 0;
   async function handle(req: Request): Promise<Response> {
+    if (latencyMs > 0) await Bun.sleep(latencyMs);
     const path = new URL(req.url).pathname;
     const lost = req.method === "GET" ? -1 : lostAnswers.findIndex((p) => p.test(path));
     const res = await route(req);
@@ -713,6 +716,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     /** The next write to a matching path is performed, but its answer is lost (504). */
     loseNextAnswer(path: RegExp) {
       lostAnswers.push(path);
+    },
+    /** The latency knob: every answer after this takes `ms` (benchmarks; tests never wait on it). */
+    setLatency(ms: number) {
+      latencyMs = ms;
     },
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);

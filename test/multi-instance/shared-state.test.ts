@@ -56,6 +56,24 @@ describe("shared state across instances", () => {
     expect(t.sikka.counters.writebackPolls - before).toBe(1);
   });
 
+  test("one schedule mirror for all instances: one instance loads a practice at a time, both answer from it", async () => {
+    const [a, b] = await Promise.all([t.deps.mirrorRefresher.refreshDue(), second.deps.mirrorRefresher.refreshDue()]);
+    expect({ ...a, ...b }).toEqual({ [north.id]: "full" });
+    expect(t.sikka.calls.filter((c) => c.path === "/appointments")).toHaveLength(1);
+    const before = t.sikka.calls.length;
+    const path = "/api/pms/appointments/availability?date=2026-12-02&limit=3";
+    const fromFirst = await json(await t.handle(jsonRequest(path, { headers: north.headers })));
+    const fromSecond = await json(await second.handle(jsonRequest(path, { headers: north.headers })));
+    expect(fromSecond.data).toEqual(fromFirst.data);
+    expect(fromFirst.data.slots.length).toBeGreaterThan(0);
+    expect(t.sikka.calls.length).toBe(before);
+    // The next read of the feed is due for whichever instance gets there first, once.
+    t.clock.advance(t.deps.config.mirror.refreshIntervalMs);
+    const [c, d] = await Promise.all([t.deps.mirrorRefresher.refreshDue(), second.deps.mirrorRefresher.refreshDue()]);
+    expect({ ...c, ...d }).toEqual({ [north.id]: "changes" });
+    expect(t.sikka.calls.filter((x) => x.path === "/practice_events")).toHaveLength(1);
+  });
+
   test("a disabled clinic is refused on the other instance within its 5 s cache", async () => {
     expect((await second.handle(jsonRequest("/api/pms/patients/7001", { headers: north.headers }))).status).toBe(200);
     await t.handle(jsonRequest(`/api/admin/accounts/${north.id}`, { method: "PATCH", headers: t.admin, body: { enabled: false } }));
