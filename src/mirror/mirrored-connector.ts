@@ -3,7 +3,7 @@ import type { MirrorSettings } from "../config";
 import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../connectors/types";
 import { type BusyInterval, freeSlots } from "../domain/availability";
 import type { PracticeSettings } from "../domain/practice";
-import type { SlotQuery } from "../domain/slot";
+import { MAX_RANGE_DAYS, type Slot, type SlotQuery } from "../domain/slot";
 import type { Clock } from "../lib/clock";
 import { ok } from "../lib/result";
 import type { MirrorState, MirrorStore } from "./store";
@@ -44,6 +44,23 @@ export class MirroredConnector implements PmsConnector {
     const state = await this.deps.store.state(this.practice.accountId);
     // Not loaded yet, answered live by design (the PMS publishes its own slots), or outside the days kept.
     if (!state || state.frame.liveOnly !== null || query.startDate < state.windowFrom || query.endDate > state.windowTo) return this.live.findSlots(query);
+    const slots = await this.slotsFromMirror(state, query);
+    const notices = [staleness(state, this.deps.clock.now().getTime(), this.deps.settings.staleAfterMs) ?? state.frame.notice];
+    if (slots.length === 0) {
+      // Nothing on the days asked: name the next opening the copy knows of, as a receptionist would.
+      const next = DateTime.fromISO(query.endDate, { zone: this.practice.timezone }).plus({ days: 1 });
+      const last = DateTime.min(next.plus({ days: MAX_RANGE_DAYS - 1 }), DateTime.fromISO(state.windowTo, { zone: this.practice.timezone }));
+      if (next <= last) {
+        const [first] = await this.slotsFromMirror(state, { ...query, startDate: next.toISODate() ?? "", endDate: last.toISODate() ?? "" });
+        if (first) notices.push(`The next opening is on ${DateTime.fromISO(first.start, { setZone: true }).toFormat("cccc, LLLL d")}.`);
+      }
+    }
+    const notice = notices.filter((n): n is string => n !== null).join(" ");
+    return ok(notice ? { slots, mayBeIncomplete: notice } : { slots });
+  }
+
+  /** Free slots between the query's days: the copy's bookings and the gateway's own holds subtracted. */
+  private async slotsFromMirror(state: MirrorState, query: SlotQuery): Promise<Slot[]> {
     const zone = this.practice.timezone;
     const fromMs = DateTime.fromISO(query.startDate, { zone }).startOf("day").toMillis();
     const toMs = DateTime.fromISO(query.endDate, { zone }).endOf("day").toMillis();
@@ -54,17 +71,14 @@ export class MirroredConnector implements PmsConnector {
     const busy: BusyInterval[] = booked.map((b) => ({ providerId: b.providerId, operatoryId: b.operatoryId, start: b.startMs, end: b.endMs }));
     // The gateway's own bookings the vendor has not reported yet.
     for (const h of held) busy.push({ providerId: h.providerId, operatoryId: h.operatoryId, start: h.startMs, end: h.endMs });
-    const now = this.deps.clock.now();
-    const slots = freeSlots({
+    return freeSlots({
       practice: this.practice,
       providers: state.frame.providers,
       busy,
       query: { ...query, appointmentType: null },
-      now,
+      now: this.deps.clock.now(),
       stepByDuration: state.frame.stepByDuration,
     });
-    const notice = staleness(state, now.getTime(), this.deps.settings.staleAfterMs) ?? state.frame.notice;
-    return ok(notice ? { slots, mayBeIncomplete: notice } : { slots });
   }
 
   private async refreshOnConflict<T>(result: PmsResult<T>): Promise<PmsResult<T>> {

@@ -33,8 +33,10 @@ describe("the schedule mirror (NexHealth)", () => {
     expect(t.nexhealth.calls.length).toBe(before);
     const key = (s: { start: string; providerId: string; operatoryId: string | null }) => `${s.start}|${s.providerId}|${s.operatoryId}`;
     expect(mirrored.map(key).sort()).toEqual(live.map(key).sort());
-    // No working hours on Saturday: nothing offered, from the mirror either.
-    expect(await slotsAt("date=2026-12-05&durationMinutes=30")).toEqual([]);
+    // No working hours on Saturday: nothing offered, from the mirror either, and the next opening named.
+    const saturday = await json(await call("/api/pms/appointments/availability?date=2026-12-05&durationMinutes=30"));
+    expect(saturday.data.slots).toEqual([]);
+    expect(saturday.data.notice).toBe("The next opening is on Monday, December 7.");
   });
 
   test("a front-desk booking arrives by webhook and is out of availability at once; a cancellation by update puts it back", async () => {
