@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { EmbeddedClient } from "./embedded-client";
+import { databaseMode } from "./mode";
 import * as schema from "./schema";
 
 export type Database = LibSQLDatabase<typeof schema>;
@@ -13,10 +15,30 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
  * One libSQL client for every mode: `file:` (embedded SQLite), `:memory:`, `libsql://`/`http(s)://`
  * (remote Turso / libSQL server) and `file:` + `syncUrl` (embedded replica, reads local).
  */
+/** The file a `file:` URL names: `file:data/x.db`, `file:/abs/x.db` or `file:///abs/x.db`. */
+const filePath = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice("file:".length).split("?")[0]!);
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const isFile = options.url.startsWith("file:");
-  if (isFile) mkdirSync(dirname(options.url.slice("file:".length)), { recursive: true });
-  const client = createClient({
+  if (isFile) mkdirSync(dirname(filePath(options.url)), { recursive: true });
+  const mode = databaseMode(options.url, options.syncUrl);
+  // Embedded (file or memory): our client, which keeps statements prepared. Remote and embedded
+  // replicas: the stock client (it speaks the network protocol and syncs).
+  const client: Client =
+    mode === "embedded" || mode === "memory"
+      ? new EmbeddedClient(mode === "memory" ? ":memory:" : filePath(options.url), { timeoutMs: 5000 })
+      : openStockClient(options, isFile);
+  if (isFile && !options.syncUrl) {
+    // WAL lets readers proceed while a write commits; busy_timeout waits out short write locks.
+    await client.execute("PRAGMA journal_mode = WAL");
+    await client.execute("PRAGMA synchronous = NORMAL");
+  }
+  const db = drizzle(client, { schema });
+  return { db, client, close: () => client.close() };
+}
+
+function openStockClient(options: DatabaseOptions, isFile: boolean): Client {
+  return createClient({
     url: options.url,
     ...(options.authToken ? { authToken: options.authToken } : {}),
     ...(options.syncUrl ? { syncUrl: options.syncUrl } : {}),
@@ -27,11 +49,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // interactive transaction; multi-statement writes are atomic batches.
     ...(isFile ? { concurrency: 1 } : {}),
   });
-  if (isFile && !options.syncUrl) {
-    // WAL lets readers proceed while a write commits; busy_timeout waits out short write locks.
-    await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA synchronous = NORMAL");
-  }
-  const db = drizzle(client, { schema });
-  return { db, client, close: () => client.close() };
 }

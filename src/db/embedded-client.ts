@@ -1,0 +1,267 @@
+import { Buffer } from "node:buffer";
+import {
+  type Client,
+  type InArgs,
+  type InStatement,
+  type InValue,
+  LibsqlError,
+  type Replicated,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+  type Value,
+} from "@libsql/client";
+import Database from "libsql";
+
+/** Distinct SQL texts kept prepared; the service issues a few dozen, so this is never reached in practice. */
+const STATEMENT_CACHE_SIZE = 512;
+const VALUES = Symbol("values");
+
+type Prepared = { statement: ReturnType<InstanceType<typeof Database>["prepare"]>; returnsData: boolean; columns: string[]; rowType: RowType };
+type RowType = new (values: Value[]) => Row;
+
+const BEGIN: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read: "BEGIN TRANSACTION READONLY", deferred: "BEGIN DEFERRED" };
+
+/**
+ * Rows as `@libsql/client` shapes them (named columns enumerable, positions by index, `length`), built
+ * by one class per statement: the named values are own fields, positions read through the prototype.
+ */
+function rowTypeFor(columns: string[]): RowType {
+  const proto: Record<PropertyKey, unknown> = {};
+  Object.defineProperty(proto, "length", { value: columns.length });
+  columns.forEach((_, i) => {
+    Object.defineProperty(proto, i, {
+      get(this: { [VALUES]: Value[] }) {
+        return this[VALUES][i];
+      },
+    });
+  });
+  const named = columns.map((c, i) => [c, i] as const).filter(([c], i) => columns.indexOf(c) === i);
+  function EmbeddedRow(this: Record<PropertyKey, unknown>, values: Value[]) {
+    Object.defineProperty(this, VALUES, { value: values });
+    for (const [column, i] of named) this[column] = values[i];
+  }
+  EmbeddedRow.prototype = proto;
+  return EmbeddedRow as unknown as RowType;
+}
+
+function toSql(value: InValue): unknown {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+    return value;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value instanceof Date) return value.valueOf();
+  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
+  return value;
+}
+
+function fromSql(value: unknown): Value {
+  if (typeof value === "bigint") {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
+      throw new RangeError("Received integer which cannot be safely represented as a JavaScript number");
+    return Number(value);
+  }
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer;
+  return value as Value;
+}
+
+function toArgs(args: InArgs | undefined): unknown[] | Record<string, unknown> {
+  if (args === undefined) return [];
+  if (Array.isArray(args)) return args.map(toSql);
+  const named: Record<string, unknown> = {};
+  for (const name in args) named[/^[@$:]/.test(name) ? name.slice(1) : name] = toSql(args[name] as InValue);
+  return named;
+}
+
+function mapError(e: unknown): unknown {
+  const err = e as { code?: string; rawCode?: number; message?: string };
+  if (e instanceof Error && typeof err.code === "string" && err.code.startsWith("SQLITE")) {
+    // The base code (`SQLITE_CONSTRAINT`) and the extended one (`SQLITE_CONSTRAINT_TRIGGER`), as the stock client reports them.
+    return new LibsqlError(e.message, /^SQLITE_[A-Z]+/.exec(err.code)?.[0] ?? err.code, err.code, err.rawCode, e);
+  }
+  return e;
+}
+
+class Result implements ResultSet {
+  constructor(
+    readonly columns: string[],
+    readonly columnTypes: string[],
+    readonly rows: Row[],
+    readonly rowsAffected: number,
+    readonly lastInsertRowid: bigint | undefined,
+  ) {}
+  toJSON() {
+    return {
+      columns: this.columns,
+      columnTypes: this.columnTypes,
+      rows: this.rows.map((r) => Array.prototype.slice.call(r)),
+      rowsAffected: this.rowsAffected,
+      lastInsertRowid: this.lastInsertRowid === undefined ? null : String(this.lastInsertRowid),
+    };
+  }
+}
+
+/**
+ * `@libsql/client`'s interface over one embedded libSQL connection that keeps its statements prepared.
+ * The stock local client prepares every statement anew and asks for its columns twice, which is most
+ * of what a query costs here; the SQL texts the service issues are few and fixed (placeholders for
+ * values), so each is prepared once. One connection, as before: SQLite runs these synchronously, and
+ * an interactive transaction holds the connection until it ends (other work waits its turn).
+ */
+export class EmbeddedClient implements Client {
+  private readonly db: InstanceType<typeof Database>;
+  private readonly cache = new Map<string, Prepared>();
+  /** Set while an interactive transaction holds the connection: everything else waits for it. */
+  private held: Promise<void> | null = null;
+  closed = false;
+  readonly protocol = "file";
+
+  constructor(path: string, options: { timeoutMs: number }) {
+    this.db = new Database(path, { timeout: options.timeoutMs } as never);
+  }
+
+  private prepared(sql: string): Prepared {
+    let entry = this.cache.get(sql);
+    if (entry) return entry;
+    const statement = this.db.prepare(sql);
+    statement.safeIntegers(true);
+    let returnsData = true;
+    try {
+      statement.raw(true);
+    } catch {
+      returnsData = false; // raw() throws for a statement that returns no rows
+    }
+    const columns = returnsData ? statement.columns().map((c) => c.name) : [];
+    entry = { statement, returnsData, columns, rowType: rowTypeFor(columns) };
+    if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(sql, entry);
+    return entry;
+  }
+
+  /** Runs one statement now (synchronously, inside SQLite). */
+  private run(stmt: InStatement | [string, InArgs?] | string, args?: InArgs): ResultSet {
+    const [sql, values] = typeof stmt === "string" ? [stmt, args] : Array.isArray(stmt) ? [stmt[0], stmt[1]] : [stmt.sql, stmt.args];
+    try {
+      const { statement, returnsData, columns, rowType } = this.prepared(sql);
+      const bound = toArgs(values);
+      if (returnsData) {
+        const rows = (statement.all(bound) as unknown[][]).map((raw) => new rowType(raw.map(fromSql)));
+        return new Result(columns, [], rows, 0, undefined);
+      }
+      const info = statement.run(bound) as { changes: number; lastInsertRowid: number | bigint };
+      return new Result([], [], [], info.changes, BigInt(info.lastInsertRowid));
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  private async turn(): Promise<void> {
+    if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
+    while (this.held) await this.held;
+  }
+
+  async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
+    await this.turn();
+    return this.run(stmtOrSql, args);
+  }
+
+  private inTransaction<T>(begin: string, work: () => T): T {
+    this.run(begin);
+    try {
+      const result = work();
+      this.run("COMMIT");
+      return result;
+    } catch (e) {
+      if (this.db.inTransaction) this.run("ROLLBACK");
+      throw e;
+    }
+  }
+
+  async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
+    await this.turn();
+    return this.inTransaction(BEGIN[mode], () => stmts.map((s) => this.run(s)));
+  }
+
+  async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
+    await this.turn();
+    this.run("PRAGMA foreign_keys=off");
+    try {
+      return this.inTransaction(BEGIN.deferred, () => stmts.map((s) => this.run(s)));
+    } finally {
+      this.run("PRAGMA foreign_keys=on");
+    }
+  }
+
+  async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
+    await this.turn();
+    let release: () => void = () => {};
+    this.held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.run(BEGIN[mode]);
+    let open = true;
+    const end = (sql: string | null) => {
+      if (!open) return;
+      open = false;
+      try {
+        if (sql && this.db.inTransaction) this.run(sql);
+      } finally {
+        this.held = null;
+        release();
+      }
+    };
+    const client = this;
+    return {
+      async execute(stmt: InStatement) {
+        if (!open) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+        return client.run(stmt);
+      },
+      async batch(stmts: InStatement[]) {
+        if (!open) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+        return stmts.map((s) => client.run(s));
+      },
+      async executeMultiple(sql: string) {
+        client.db.exec(sql);
+      },
+      async commit() {
+        end("COMMIT");
+      },
+      async rollback() {
+        end("ROLLBACK");
+      },
+      close() {
+        end("ROLLBACK");
+      },
+      get closed() {
+        return !open;
+      },
+    } as Transaction;
+  }
+
+  async executeMultiple(sql: string): Promise<void> {
+    await this.turn();
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw mapError(e);
+    }
+  }
+
+  async sync(): Promise<Replicated> {
+    return undefined;
+  }
+
+  reconnect(): void {
+    throw new LibsqlError("An embedded client cannot reconnect; open a new one", "UNSUPPORTED");
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cache.clear();
+    this.db.close();
+  }
+}
