@@ -16,7 +16,7 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
  * (remote Turso / libSQL server) and `file:` + `syncUrl` (embedded replica, reads local).
  */
 /** The file a `file:` URL names: `file:data/x.db`, `file:/abs/x.db` or `file:///abs/x.db`. */
-const filePath = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice("file:".length).split("?")[0]!);
+const filePath = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice("file:".length).replace(/\?.*$/, ""));
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const isFile = options.url.startsWith("file:");

@@ -1,7 +1,8 @@
 // biome-ignore-all lint/style/noNonNullAssertion: indexes come from the loops and binary searches over the same arrays, so they are always in range.
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import type { PracticeSettings, Weekday } from "./practice";
 import type { PartOfDay, Slot, SlotQuery } from "./slot";
+import { type CachedZone, localTimeToMs, zoneOf } from "./zone";
 
 /**
  * When a provider works, as the vendor reports it: every listed weekday, or one calendar day, from
@@ -84,7 +85,7 @@ const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
  * ISO 8601 with the zone's offset at that instant, e.g. `2026-12-01T09:00:00-05:00`. Plain arithmetic
  * on the zone's offset: the hot loop below formats thousands of these per availability query.
  */
-function isoAt(ms: number, zone: IANAZone, knownOffset: number | null): { iso: string; hour: number; minuteOfDay: number } {
+function isoAt(ms: number, zone: CachedZone, knownOffset: number | null): { iso: string; hour: number; minuteOfDay: number } {
   const offset = knownOffset ?? zone.offset(ms);
   const local = new Date(ms + offset * 60_000);
   const sign = offset < 0 ? "-" : "+";
@@ -109,9 +110,9 @@ export function spread<T>(items: T[], limit: number): T[] {
 type Window = { openMs: number; closeMs: number; chairs: string[] };
 
 /** When a provider can be booked on a day: their working hours if the PMS gives them, else office hours. */
-function windowsOf(p: ScheduleProvider, officeHours: Array<[string, string]>, date: string, weekday: Weekday, zone: IANAZone): Window[] {
+function windowsOf(p: ScheduleProvider, officeHours: Array<[string, string]>, date: string, weekday: Weekday, zone: CachedZone): Window[] {
   // Local wall-clock times resolved in the clinic's zone, so DST change days keep their hours.
-  const at = (clock: string) => DateTime.fromISO(`${date}T${clock}`, { zone }).toMillis();
+  const at = (clock: string) => localTimeToMs(date, clock, zone);
   if (!p.workingHours) return officeHours.map(([open, close]) => ({ openMs: at(open), closeMs: at(close), chairs: p.operatoryIds }));
   return p.workingHours
     .filter((h) => h.date === date || (h.date === null && h.days?.includes(weekday)))
@@ -133,8 +134,8 @@ export function freeSlots(input: {
 }): Slot[] {
   const { practice, query } = input;
   const zone = practice.timezone;
-  // A zone object, not its name: luxon resolves a name on every call, which dominates this loop.
-  const ianaZone = IANAZone.create(zone);
+  // A zone object with remembered offsets, not its name: zone lookups would dominate this loop.
+  const ianaZone = zoneOf(zone);
   const providers = input.providers.filter(
     (p) =>
       (!query.providerId || p.id === query.providerId) &&

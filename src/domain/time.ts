@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { zoneOf } from "./zone";
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -9,18 +10,18 @@ const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 export function parseInstant(input: string, timezone: string): Date | null {
   // Models often write "2026-12-03 10:00"; read the space as ISO's "T".
   const iso = input.trim().replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, "$1T$2");
-  const dt = HAS_OFFSET.test(iso) ? DateTime.fromISO(iso, { setZone: true }) : DateTime.fromISO(iso, { zone: timezone });
+  const dt = HAS_OFFSET.test(iso) ? DateTime.fromISO(iso, { setZone: true }) : DateTime.fromISO(iso, { zone: zoneOf(timezone) });
   return dt.isValid ? dt.toJSDate() : null;
 }
 
 /** ISO 8601 with the clinic's UTC offset, e.g. `2026-12-01T09:00:00-05:00` (what callers hear). */
 export function formatInClinicZone(instant: Date, timezone: string): string {
-  return DateTime.fromJSDate(instant, { zone: timezone }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
+  return DateTime.fromJSDate(instant, { zone: zoneOf(timezone) }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
 }
 
 /** Today's calendar date in the clinic's time zone. */
 export function clinicToday(now: Date, timezone: string): string {
-  return DateTime.fromJSDate(now, { zone: timezone }).toISODate() ?? now.toISOString().slice(0, 10);
+  return DateTime.fromJSDate(now, { zone: zoneOf(timezone) }).toISODate() ?? now.toISOString().slice(0, 10);
 }
 
 export function isValidTimezone(timezone: string): boolean {

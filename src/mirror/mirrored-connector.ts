@@ -4,6 +4,7 @@ import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../conne
 import { type BusyInterval, freeSlots } from "../domain/availability";
 import type { PracticeSettings } from "../domain/practice";
 import { MAX_RANGE_DAYS, type Slot, type SlotQuery } from "../domain/slot";
+import { zoneOf } from "../domain/zone";
 import type { Clock } from "../lib/clock";
 import { ok } from "../lib/result";
 import type { MirrorState, MirrorStore } from "./store";
@@ -48,8 +49,8 @@ export class MirroredConnector implements PmsConnector {
     const notices = [staleness(state, this.deps.clock.now().getTime(), this.deps.settings.staleAfterMs) ?? state.frame.notice];
     if (slots.length === 0) {
       // Nothing on the days asked: name the next opening the copy knows of, as a receptionist would.
-      const next = DateTime.fromISO(query.endDate, { zone: this.practice.timezone }).plus({ days: 1 });
-      const last = DateTime.min(next.plus({ days: MAX_RANGE_DAYS - 1 }), DateTime.fromISO(state.windowTo, { zone: this.practice.timezone }));
+      const next = DateTime.fromISO(query.endDate, { zone: zoneOf(this.practice.timezone) }).plus({ days: 1 });
+      const last = DateTime.min(next.plus({ days: MAX_RANGE_DAYS - 1 }), DateTime.fromISO(state.windowTo, { zone: zoneOf(this.practice.timezone) }));
       if (next <= last) {
         const [first] = await this.slotsFromMirror(state, { ...query, startDate: next.toISODate() ?? "", endDate: last.toISODate() ?? "" });
         if (first) notices.push(`The next opening is on ${DateTime.fromISO(first.start, { setZone: true }).toFormat("cccc, LLLL d")}.`);
@@ -62,8 +63,12 @@ export class MirroredConnector implements PmsConnector {
   /** Free slots between the query's days: the copy's bookings and the gateway's own holds subtracted. */
   private async slotsFromMirror(state: MirrorState, query: SlotQuery): Promise<Slot[]> {
     const zone = this.practice.timezone;
-    const fromMs = DateTime.fromISO(query.startDate, { zone }).startOf("day").toMillis();
-    const toMs = DateTime.fromISO(query.endDate, { zone }).endOf("day").toMillis();
+    const fromMs = DateTime.fromISO(query.startDate, { zone: zoneOf(zone) })
+      .startOf("day")
+      .toMillis();
+    const toMs = DateTime.fromISO(query.endDate, { zone: zoneOf(zone) })
+      .endOf("day")
+      .toMillis();
     const [booked, held] = await Promise.all([
       this.deps.store.bookings(this.practice.accountId, fromMs, toMs),
       this.deps.holds.active(this.practice.accountId, fromMs, toMs),

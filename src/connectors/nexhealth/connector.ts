@@ -11,6 +11,7 @@ import type { PracticeSettings } from "../../domain/practice";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
+import { zoneOf } from "../../domain/zone";
 import { err, ok } from "../../lib/result";
 import { guardVendorCall } from "../resilience";
 import {
@@ -107,8 +108,12 @@ export class NexHealthConnector implements PmsConnector {
       const names = new Map(providers.map((p) => [p.id, p.name]));
       const held = await this.holds.active(
         this.practice.accountId,
-        DateTime.fromISO(query.startDate, { zone: this.zone }).startOf("day").toMillis(),
-        DateTime.fromISO(query.endDate, { zone: this.zone }).endOf("day").toMillis(),
+        DateTime.fromISO(query.startDate, { zone: zoneOf(this.zone) })
+          .startOf("day")
+          .toMillis(),
+        DateTime.fromISO(query.endDate, { zone: zoneOf(this.zone) })
+          .endOf("day")
+          .toMillis(),
       );
       const { slots, nextAvailable } = readSlots(res.data, {
         locationId: this.locationId,
@@ -500,7 +505,7 @@ export class NexHealthConnector implements PmsConnector {
 
   /** Re-checks the exact slot with NexHealth right before booking: slots are a read, not a lock. */
   private async liveSlot(start: Date, minutes: number, providerId: string | undefined): Promise<Slot | null> {
-    const day = DateTime.fromJSDate(start, { zone: this.zone }).toISODate();
+    const day = DateTime.fromJSDate(start, { zone: zoneOf(this.zone) }).toISODate();
     if (!day) return null;
     const found = await this.findSlots({
       startDate: day,

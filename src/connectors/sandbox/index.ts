@@ -8,6 +8,7 @@ import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
+import { zoneOf } from "../../domain/zone";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDefinition, type ConnectorDeps, connectorError, type PmsConnector } from "../types";
 import { parseId, toAppointment, toPatient } from "./mappers";
@@ -42,8 +43,8 @@ export class SandboxConnector implements PmsConnector {
 
   async findSlots(query: Parameters<PmsConnector["findSlots"]>[0]) {
     const zone = this.practice.timezone;
-    const from = DateTime.fromISO(query.startDate, { zone }).startOf("day");
-    const to = DateTime.fromISO(query.endDate, { zone }).endOf("day");
+    const from = DateTime.fromISO(query.startDate, { zone: zoneOf(zone) }).startOf("day");
+    const to = DateTime.fromISO(query.endDate, { zone: zoneOf(zone) }).endOf("day");
     const [providers, booked] = await Promise.all([
       this.store.providers(this.accountId),
       this.store.scheduledBetween(this.accountId, from.toUTC().toJSDate().toISOString(), to.toUTC().toJSDate().toISOString()),

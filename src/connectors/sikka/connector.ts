@@ -9,6 +9,7 @@ import type { PracticeSettings } from "../../domain/practice";
 import type { SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
+import { zoneOf } from "../../domain/zone";
 import { err, ok } from "../../lib/result";
 import { guardVendorCall } from "../resilience";
 import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
@@ -189,7 +190,7 @@ export class SikkaConnector implements PmsConnector {
         endMs: request.start.getTime() + minutes * 60_000,
       });
       if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
-      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
+      const local = DateTime.fromJSDate(request.start, { zone: zoneOf(this.zone) });
       const draft: Appointment = {
         id: null,
         patientId: request.patientId,
@@ -241,7 +242,7 @@ export class SikkaConnector implements PmsConnector {
         endMs: request.start.getTime() + minutes * 60_000,
       });
       if (!holdId) return err(connectorError("slot_unavailable", "That time was just booked by another caller."));
-      const local = DateTime.fromJSDate(request.start, { zone: this.zone });
+      const local = DateTime.fromJSDate(request.start, { zone: zoneOf(this.zone) });
       const write = {
         method: "PUT" as const,
         path: `/appointments/${encodeURIComponent(request.appointmentId)}`,
@@ -345,7 +346,7 @@ export class SikkaConnector implements PmsConnector {
         method: "POST" as const,
         path: "/medical_notes",
         body: {
-          date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
+          date: DateTime.fromJSDate(this.deps.clock.now(), { zone: zoneOf(this.zone) }).toISODate(),
           patient_id: note.patientId,
           type: noteType ?? "PatNote",
           text: sanitizeText(note.text, limit),
@@ -380,7 +381,7 @@ export class SikkaConnector implements PmsConnector {
           procedure_description: text(code, "description"),
           provider_id: providerId,
           amount: money(payment.amountCents),
-          transaction_date: DateTime.fromJSDate(this.deps.clock.now(), { zone: this.zone }).toISODate(),
+          transaction_date: DateTime.fromJSDate(this.deps.clock.now(), { zone: zoneOf(this.zone) }).toISODate(),
           ...(payment.reference ? { note: sanitizeText(payment.reference, 60) } : {}),
         },
       };

@@ -5,6 +5,7 @@ import { last4 } from "../../domain/insurance";
 import type { Patient } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import { isoOf } from "../../domain/time";
+import { zoneOf } from "../../domain/zone";
 import { bool, datePart, num, optionalText, type SikkaRow, text } from "./values";
 
 export function toPatient(row: SikkaRow): Patient {
@@ -31,7 +32,7 @@ export function appointmentInterval(row: SikkaRow, timezone: string): { start: D
   const date = datePart(row, "date");
   const [, hours, minutesPart] = /^(\d{1,2}):(\d{2})/.exec(text(row, "time")) ?? [];
   if (!date || !hours || !minutesPart) return null;
-  const start = DateTime.fromISO(`${date}T${hours.padStart(2, "0")}:${minutesPart}`, { zone: timezone });
+  const start = DateTime.fromISO(`${date}T${hours.padStart(2, "0")}:${minutesPart}`, { zone: zoneOf(timezone) });
   if (!start.isValid) return null;
   const minutes = Math.max(1, Math.round(num(row, "length") ?? 30));
   return { start: start.toJSDate(), end: start.plus({ minutes }).toJSDate(), minutes };
@@ -40,7 +41,7 @@ export function appointmentInterval(row: SikkaRow, timezone: string): { start: D
 export function toAppointment(row: SikkaRow, timezone: string): Appointment | null {
   const interval = appointmentInterval(row, timezone);
   if (!interval) return null;
-  const fmt = (d: Date) => isoOf(DateTime.fromJSDate(d, { zone: timezone }));
+  const fmt = (d: Date) => isoOf(DateTime.fromJSDate(d, { zone: zoneOf(timezone) }));
   return {
     id: text(row, "appointment_sr_no"),
     patientId: text(row, "patient_id"),

@@ -4,6 +4,7 @@ import type { PracticeSettings } from "../../domain/practice";
 import type { BookedRange } from "../../domain/schedule";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { isoDateOf, isoOf } from "../../domain/time";
+import { zoneOf } from "../../domain/zone";
 import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
 import type { BookingHolds } from "../types";
@@ -93,8 +94,12 @@ export class SikkaSchedule {
 
   /** Active providers with the chairs they may use, and every booked interval between two days. */
   private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
-    const from = DateTime.fromISO(fromDate, { zone: this.zone }).startOf("day").toMillis();
-    const to = DateTime.fromISO(toDate, { zone: this.zone }).endOf("day").toMillis();
+    const from = DateTime.fromISO(fromDate, { zone: zoneOf(this.zone) })
+      .startOf("day")
+      .toMillis();
+    const to = DateTime.fromISO(toDate, { zone: zoneOf(this.zone) })
+      .endOf("day")
+      .toMillis();
     const [schedule, booked, held] = await Promise.all([
       this.providersWithChairs(),
       this.bookedRanges(fromDate, toDate),
@@ -128,16 +133,22 @@ export class SikkaSchedule {
     const now = this.clock.now().getTime();
     const held = await this.holds.active(
       this.practice.accountId,
-      DateTime.fromISO(query.startDate, { zone: this.zone }).startOf("day").toMillis(),
-      DateTime.fromISO(query.endDate, { zone: this.zone }).endOf("day").toMillis(),
+      DateTime.fromISO(query.startDate, { zone: zoneOf(this.zone) })
+        .startOf("day")
+        .toMillis(),
+      DateTime.fromISO(query.endDate, { zone: zoneOf(this.zone) })
+        .endOf("day")
+        .toMillis(),
     );
     const slots: Slot[] = [];
     for (const row of rows) {
       const date = datePart(row, "date");
-      const start = date ? DateTime.fromISO(`${date}T${text(row, "time").padStart(5, "0")}`, { zone: this.zone }) : null;
+      const start = date ? DateTime.fromISO(`${date}T${text(row, "time").padStart(5, "0")}`, { zone: zoneOf(this.zone) }) : null;
       if (!start?.isValid || start.toMillis() < now) continue;
       const endText = text(row, "end_time");
-      const end = endText ? DateTime.fromISO(`${date}T${endText.padStart(5, "0")}`, { zone: this.zone }) : start.plus({ minutes: query.durationMinutes });
+      const end = endText
+        ? DateTime.fromISO(`${date}T${endText.padStart(5, "0")}`, { zone: zoneOf(this.zone) })
+        : start.plus({ minutes: query.durationMinutes });
       if (end.diff(start, "minutes").minutes < query.durationMinutes) continue;
       const hour = start.hour;
       if (query.partOfDay === "morning" && hour >= 12) continue;
@@ -163,7 +174,7 @@ export class SikkaSchedule {
    * with its own chair and length, which the booking must use as they are.
    */
   async vendorPlacement(start: Date, minutes: number, providerId: string | undefined) {
-    const day = isoDateOf(DateTime.fromJSDate(start, { zone: this.zone }));
+    const day = isoDateOf(DateTime.fromJSDate(start, { zone: zoneOf(this.zone) }));
     const { rows } = await this.client.getAll("/appointments_available_slots", {
       startdate: day,
       enddate: day,
@@ -171,9 +182,9 @@ export class SikkaSchedule {
       ...(providerId ? { provider_id: providerId } : {}),
     });
     for (const row of rows) {
-      const startAt = DateTime.fromISO(`${day}T${text(row, "time").padStart(5, "0")}`, { zone: this.zone });
+      const startAt = DateTime.fromISO(`${day}T${text(row, "time").padStart(5, "0")}`, { zone: zoneOf(this.zone) });
       const endText = text(row, "end_time");
-      const endAt = endText ? DateTime.fromISO(`${day}T${endText.padStart(5, "0")}`, { zone: this.zone }) : null;
+      const endAt = endText ? DateTime.fromISO(`${day}T${endText.padStart(5, "0")}`, { zone: zoneOf(this.zone) }) : null;
       if (!startAt.isValid || startAt.toMillis() !== start.getTime() || !endAt?.isValid) continue;
       const length = Math.round(endAt.diff(startAt, "minutes").minutes);
       if (length < minutes || (providerId && text(row, "provider_id") !== providerId)) continue;
@@ -189,7 +200,7 @@ export class SikkaSchedule {
   async freePlacement(start: Date, minutes: number, providerId: string | undefined, excludeAppointmentId: string | null) {
     if (start.getTime() < this.clock.now().getTime()) return err(connectorError("slot_unavailable", "That time is in the past."));
     if (!withinOfficeHours(this.practice, start, minutes)) return err(connectorError("slot_unavailable", "That time is outside office hours."));
-    const day = isoDateOf(DateTime.fromJSDate(start, { zone: this.zone }));
+    const day = isoDateOf(DateTime.fromJSDate(start, { zone: zoneOf(this.zone) }));
     const { schedule, busy } = await this.load(day, day, excludeAppointmentId);
     const candidates = schedule.filter((p) => !providerId || p.id === providerId);
     if (providerId && candidates.length === 0) return err(connectorError("invalid_request", "No active provider with that id at this practice."));

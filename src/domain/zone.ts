@@ -1,0 +1,90 @@
+import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from "luxon";
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+
+/**
+ * An IANA zone whose UTC offsets are computed once per quarter hour and remembered. Asking `Intl` for an
+ * offset is the costliest step of building a local time; a clinic's zone is asked thousands of times a
+ * second for the same few days. Offsets change only at transitions, on quarter-hour boundaries in every
+ * zone in use today; a quarter hour whose two ends disagree is never cached, so a transition inside one
+ * would still be exact.
+ */
+export class CachedZone extends Zone {
+  private readonly zone: IANAZone;
+  private readonly offsets = new Map<number, number>();
+
+  constructor(name: string) {
+    super();
+    this.zone = IANAZone.create(name);
+  }
+
+  override get type() {
+    return "iana";
+  }
+  override get name() {
+    return this.zone.name;
+  }
+  override get isUniversal() {
+    return false;
+  }
+  override get isValid() {
+    return this.zone.isValid;
+  }
+  override offsetName(ts: number, opts: ZoneOffsetOptions) {
+    return this.zone.offsetName(ts, opts);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat) {
+    return this.zone.formatOffset(ts, format);
+  }
+  override equals(other: Zone) {
+    return other.type === "iana" && other.name === this.name;
+  }
+
+  override offset(ts: number): number {
+    const bucket = Math.floor(ts / QUARTER_HOUR_MS);
+    const known = this.offsets.get(bucket);
+    if (known !== undefined) return known;
+    const start = this.zone.offset(bucket * QUARTER_HOUR_MS);
+    const exact = this.zone.offset(ts);
+    if (start === exact && start === this.zone.offset((bucket + 1) * QUARTER_HOUR_MS - 1)) {
+      // Days of a clinic's schedule: a few hundred buckets; bounded so a long-running process stays small.
+      if (this.offsets.size > 50_000) this.offsets.clear();
+      this.offsets.set(bucket, exact);
+    }
+    return exact;
+  }
+}
+
+const zones = new Map<string, CachedZone>();
+
+/** The clinic's zone as a luxon zone with remembered offsets (one instance per name). */
+export function zoneOf(name: string): CachedZone {
+  let zone = zones.get(name);
+  if (!zone) {
+    zone = new CachedZone(name);
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
+/**
+ * Epoch ms of a clinic-local wall-clock time (`YYYY-MM-DD`, `HH:MM`), resolved as luxon does: a time
+ * skipped by a DST change moves forward, an ambiguous one takes the earlier instant.
+ */
+export function localTimeToMs(date: string, clock: string, zone: CachedZone): number {
+  const local = Date.UTC(
+    Number(date.slice(0, 4)),
+    Number(date.slice(5, 7)) - 1,
+    Number(date.slice(8, 10)),
+    Number(clock.slice(0, 2)),
+    Number(clock.slice(3, 5)),
+  );
+  const o = zone.offset(local);
+  let guess = local - o * 60_000;
+  const o2 = zone.offset(guess);
+  if (o === o2) return guess;
+  guess -= (o2 - o) * 60_000;
+  const o3 = zone.offset(guess);
+  if (o2 === o3) return guess;
+  return local - Math.min(o2, o3) * 60_000;
+}
