@@ -68,8 +68,9 @@ export function zoneOf(name: string): CachedZone {
 }
 
 /**
- * Epoch ms of a clinic-local wall-clock time (`YYYY-MM-DD`, `HH:MM`), resolved as luxon does: a time
- * skipped by a DST change moves forward, an ambiguous one takes the earlier instant.
+ * Epoch ms of a clinic-local wall-clock time (`YYYY-MM-DD`, `HH:MM`). A time skipped by a DST change
+ * moves forward by the change, as luxon does; a time that happens twice takes the earlier instant
+ * (luxon's choice there depends on today's offset).
  */
 export function localTimeToMs(date: string, clock: string, zone: CachedZone): number {
   const local = Date.UTC(
@@ -79,12 +80,15 @@ export function localTimeToMs(date: string, clock: string, zone: CachedZone): nu
     Number(clock.slice(0, 2)),
     Number(clock.slice(3, 5)),
   );
-  const o = zone.offset(local);
-  let guess = local - o * 60_000;
-  const o2 = zone.offset(guess);
-  if (o === o2) return guess;
-  guess -= (o2 - o) * 60_000;
-  const o3 = zone.offset(guess);
-  if (o2 === o3) return guess;
-  return local - Math.min(o2, o3) * 60_000;
+  // The offsets on either side of any change that day.
+  const before = zone.offset(local - 14 * 3600_000);
+  const after = zone.offset(local + 14 * 3600_000);
+  const first = local - before * 60_000;
+  const second = local - after * 60_000;
+  const firstHolds = zone.offset(first) === before;
+  const secondHolds = zone.offset(second) === after;
+  if (firstHolds && secondHolds) return Math.min(first, second);
+  if (firstHolds) return first;
+  if (secondHolds) return second;
+  return local - Math.min(before, after) * 60_000;
 }
