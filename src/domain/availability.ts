@@ -120,7 +120,8 @@ function windowsOf(p: ScheduleProvider, officeHours: Array<[string, string]>, da
 }
 
 /**
- * Every free start (not spread) between the query's days, in start order, then provider order. Starts
+ * Free starts between the query's days, spread evenly over them down to `query.limit`, in start order
+ * then provider order. Starts
  * step from each window's opening by the practice's slot step, or by the appointment's own length when
  * `stepByDuration` (the grid a vendor computing its own slots uses, so a start offered is one it takes).
  */
@@ -147,17 +148,7 @@ export function freeSlots(input: {
   const durationMs = query.durationMinutes * MINUTE;
   const stepMs = (input.stepByDuration ? query.durationMinutes : practice.slotStepMinutes) * MINUTE;
   const nowMs = input.now.getTime();
-  const found: Array<{ slot: Slot; startMs: number; rank: number }> = [];
-  // Formatting a time in the zone is the costly part: once per instant, shared by every provider.
-  const formatted = new Map<number, { iso: string; hour: number }>();
-  const format = (ms: number, knownOffset: number | null) => {
-    let f = formatted.get(ms);
-    if (!f) {
-      f = isoAt(ms, ianaZone, knownOffset);
-      formatted.set(ms, f);
-    }
-    return f;
-  };
+  const found: Array<{ startMs: number; endMs: number; rank: number; provider: ScheduleProvider; operatoryId: string | null; offset: number | null }> = [];
 
   let day = DateTime.fromISO(query.startDate, { zone: ianaZone });
   const lastDay = DateTime.fromISO(query.endDate, { zone: ianaZone });
@@ -168,30 +159,33 @@ export function freeSlots(input: {
     for (const [rank, p] of providers.entries()) {
       const offered = new Set<number>();
       for (const window of windowsOf(p, hours, date, weekday, ianaZone)) {
-        // Asking the zone for its offset is costly (Intl); within a window it only changes on a DST switch.
+        // Within a window the offset only changes on a DST switch: known once for the whole window.
         const openOffset = ianaZone.offset(window.openMs);
         const steadyOffset = openOffset === ianaZone.offset(window.closeMs) ? openOffset : null;
         for (let start = window.openMs; start + durationMs <= window.closeMs; start += stepMs) {
           if (start < nowMs || offered.has(start)) continue;
           const end = start + durationMs;
-          const local = format(start, steadyOffset);
-          if (!inPartOfDay(local.hour, query.partOfDay)) continue;
+          const hour = new Date(start + (steadyOffset ?? ianaZone.offset(start)) * MINUTE).getUTCHours();
+          if (!inPartOfDay(hour, query.partOfDay)) continue;
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
           const operatoryId = window.chairs.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
           if (window.chairs.length > 0 && operatoryId === undefined) continue;
           offered.add(start);
-          found.push({
-            slot: { start: local.iso, end: format(end, steadyOffset).iso, providerId: p.id, providerName: p.name, operatoryId: operatoryId ?? null },
-            startMs: start,
-            rank,
-          });
+          found.push({ startMs: start, endMs: end, rank, provider: p, operatoryId: operatoryId ?? null, offset: steadyOffset });
         }
       }
     }
     day = day.plus({ days: 1 });
   }
   found.sort((a, b) => a.startMs - b.startMs || a.rank - b.rank);
-  return found.map((f) => f.slot);
+  // Only the slots offered are written out as text: formatting every free start would cost more than finding them.
+  return spread(found, query.limit).map((f) => ({
+    start: isoAt(f.startMs, ianaZone, f.offset).iso,
+    end: isoAt(f.endMs, ianaZone, f.offset).iso,
+    providerId: f.provider.id,
+    providerName: f.provider.name,
+    operatoryId: f.operatoryId,
+  }));
 }
 
 /** True when [start, start+duration) lies inside one office-hours interval of its local day. */
