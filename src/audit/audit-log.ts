@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
+import type { Client, InValue } from "@libsql/client";
+import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import { textHasCardData } from "../domain/card-data";
@@ -52,11 +53,15 @@ export class AuditLog {
   private flushing = false;
   private lastHash: string | null = null;
 
+  private readonly insert: InsertStatement;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly chain: ChainKeys,
-  ) {}
+  ) {
+    this.insert = insertStatement(db);
+  }
 
   /** The one way onto the record: every kind of event becomes its row here. */
   write(event: AuditEvent): Promise<void> {
@@ -135,13 +140,13 @@ export class AuditLog {
     const rows = batch.map(({ content }) => {
       const hash = this.chain.hash(keyId, prev, content);
       if (hash === null) throw new Error("the current chain key is missing");
-      const row = { ...content, actor: content.actor as AuditEntry["actor"], prevHash: prev, hash, chainKeyId: keyId };
+      const row: ChainedRow = { ...content, prevHash: prev, hash, chainKeyId: keyId };
       prev = hash;
-      return row;
+      return { sql: this.insert.sql, args: this.insert.values(row) };
     });
-    const [first, ...rest] = rows.map((row) => this.db.insert(pmsAuditLogs).values(row));
-    if (!first) return;
-    await this.db.batch([first, ...rest]);
+    if (rows.length === 0) return;
+    // One transaction for the batch, with the insert's SQL text built once (see insertStatement).
+    await this.insert.client.batch(rows);
     this.lastHash = prev;
   }
 
@@ -231,4 +236,47 @@ export class AuditLog {
       .orderBy(desc(pmsAuditLogs.id))
       .limit(filter.limit);
   }
+}
+
+type ChainedRow = ChainedContent & { prevHash: string; hash: string; chainKeyId: string };
+const CHAINED_COLUMNS: Array<keyof ChainedRow> = [
+  "accountId",
+  "callId",
+  "toolCallId",
+  "action",
+  "patientId",
+  "phiAccessed",
+  "success",
+  "statusCode",
+  "errorCode",
+  "responseTime",
+  "requestId",
+  "actor",
+  "createdAt",
+  "prevHash",
+  "hash",
+  "chainKeyId",
+];
+
+type InsertStatement = { sql: string; values: (row: ChainedRow) => InValue[]; client: Client };
+
+/**
+ * The audit insert, written by Drizzle from the table once (placeholders for the values, each with its
+ * column's encoding): every call appends a row, and building the statement's text anew each time cost
+ * more than running it.
+ */
+function insertStatement(db: Database): InsertStatement {
+  const placeholders = Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, sql.placeholder(c)]));
+  const built = db
+    .insert(pmsAuditLogs)
+    .values(placeholders as unknown as typeof pmsAuditLogs.$inferInsert)
+    .toSQL();
+  const params = built.params as Array<{ value: { name: keyof ChainedRow }; encoder?: { mapToDriverValue(v: unknown): unknown } }>;
+  const names = params.map((p) => p.value.name);
+  if (names.length !== CHAINED_COLUMNS.length || CHAINED_COLUMNS.some((c) => !names.includes(c))) throw new Error("audit insert: the table's columns changed");
+  return {
+    sql: built.sql,
+    values: (row) => params.map((p) => (p.encoder ? p.encoder.mapToDriverValue(row[p.value.name]) : row[p.value.name]) as InValue),
+    client: db.$client,
+  };
 }

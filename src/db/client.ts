@@ -6,7 +6,8 @@ import { EmbeddedClient } from "./embedded-client";
 import { databaseMode } from "./mode";
 import * as schema from "./schema";
 
-export type Database = LibSQLDatabase<typeof schema>;
+/** Drizzle over the libSQL client; `$client` for the few statements the service sends as fixed SQL text. */
+export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
 export type DatabaseHandle = { db: Database; client: Client; close(): void };
 
 export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: string };
