@@ -21,7 +21,18 @@ export function formatInClinicZone(instant: Date, timezone: string): string {
 
 /** Today's calendar date in the clinic's time zone. */
 export function clinicToday(now: Date, timezone: string): string {
-  return DateTime.fromJSDate(now, { zone: zoneOf(timezone) }).toISODate() ?? now.toISOString().slice(0, 10);
+  const ms = now.getTime();
+  return new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
+}
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A `YYYY-MM-DD` calendar date as a day number (days since 1970-01-01); null when no such day exists. */
+export function calendarDay(isoDate: string): number | null {
+  const m = CALENDAR_DATE.exec(isoDate);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().slice(0, 10) === isoDate ? ms / 86_400_000 : null;
 }
 
 export function isValidTimezone(timezone: string): boolean {

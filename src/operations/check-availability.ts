@@ -1,9 +1,7 @@
 import { t } from "elysia";
-import { DateTime } from "luxon";
 import { spread } from "../domain/availability";
 import { MAX_RANGE_DAYS, SlotSchema } from "../domain/slot";
-import { clinicToday } from "../domain/time";
-import { zoneOf } from "../domain/zone";
+import { calendarDay, clinicToday } from "../domain/time";
 import { resolveAppointmentType } from "./appointment-settings";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
@@ -44,11 +42,11 @@ export const checkAvailability = defineOperation({
     const today = clinicToday(clock.now(), zone);
     const startDate = args.date ?? args.startDate ?? today;
     const endDate = args.date ?? args.endDate ?? args.startDate ?? today;
-    const start = DateTime.fromISO(startDate, { zone: zoneOf(zone) });
-    const end = DateTime.fromISO(endDate, { zone: zoneOf(zone) });
-    if (!start.isValid || !end.isValid) return invalid("date: not a valid calendar date");
+    const start = calendarDay(startDate);
+    const end = calendarDay(endDate);
+    if (start === null || end === null) return invalid("date: not a valid calendar date");
     if (end < start) return invalid("endDate: must not be before startDate");
-    if (end.diff(start, "days").days >= MAX_RANGE_DAYS) return invalid(`endDate: the range may span at most ${MAX_RANGE_DAYS} days`);
+    if (end - start >= MAX_RANGE_DAYS) return invalid(`endDate: the range may span at most ${MAX_RANGE_DAYS} days`);
     const type = resolveAppointmentType(practice, args.appointmentType, args.durationMinutes);
     if (!type.ok) return type;
     // A range wholly in the past has nothing to offer; start no earlier than today.
