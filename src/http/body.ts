@@ -18,9 +18,18 @@ export function checkDeclaredLength(request: Request): void {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 }
 
-/** Reads the raw body bytes, stopping as soon as they pass the cap (a chunked body declares no length). */
+/**
+ * Reads the raw body bytes. A body with a declared length within the cap is read at once (HTTP framing
+ * holds it to that length); a chunked body declares none, so it is read as a stream that stops as soon
+ * as it passes the cap.
+ */
 export async function readBodyCapped(request: Request): Promise<Uint8Array> {
   checkDeclaredLength(request);
+  if (request.headers.get("content-length") !== null && !request.headers.has("transfer-encoding")) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
+    return bytes;
+  }
   return readCapped(request.body, MAX_BODY_BYTES, tooLarge);
 }
 
