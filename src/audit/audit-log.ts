@@ -91,8 +91,9 @@ export class AuditLog {
       this.queue.push({ content, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        // Let the other requests of this tick join the batch.
-        queueMicrotask(() => void this.flush());
+        // Let the requests handled in this turn of the event loop join the batch: under load one
+        // transaction then carries many rows instead of one each (no timer: the next turn, at once).
+        setImmediate(() => void this.flush());
       }
     });
   }
