@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
@@ -33,17 +33,30 @@ function stableJson(value: unknown): string {
  * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
  */
 export class IdempotencyStore {
+  /** The claim every write makes (twice: its own key and its intent), built once with placeholders. */
+  private readonly claimQuery;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.claimQuery = db
+      .insert(idempotencyKeys)
+      .values({
+        accountId: sql.placeholder("accountId"),
+        key: sql.placeholder("key"),
+        action: sql.placeholder("action"),
+        requestHash: sql.placeholder("requestHash"),
+        state: "in_progress",
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key })
+      .prepare();
+  }
 
   async claim(accountId: string, key: string, action: string, hash: string, waitMs = 8_000): Promise<Claim> {
-    const inserted = await this.db
-      .insert(idempotencyKeys)
-      .values({ accountId, key, action, requestHash: hash, state: "in_progress", createdAt: toSqlTimestamp(this.clock.now()) })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
+    const inserted = await this.claimQuery.all({ accountId, key, action, requestHash: hash, createdAt: toSqlTimestamp(this.clock.now()) });
     if (inserted.length > 0) return { kind: "claimed" };
 
     const deadline = Date.now() + waitMs;

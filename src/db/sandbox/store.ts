@@ -36,11 +36,7 @@ export class SandboxStore implements SandboxStorage {
   }
 
   async patient(accountId: string, id: number): Promise<SandboxPatientRow | undefined> {
-    const rows = await this.db
-      .select()
-      .from(sandboxPatients)
-      .where(and(eq(sandboxPatients.accountId, accountId), eq(sandboxPatients.id, id)));
-    return rows[0];
+    return (await this.hot.patient.all({ accountId, id }))[0];
   }
 
   searchPatients(
@@ -166,11 +162,16 @@ export class SandboxStore implements SandboxStorage {
 const escapeLike = (s: string) => s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * The two reads every availability question makes, built once with placeholders: building the SQL
- * text costs more than running it.
+ * The reads every availability question and booking makes, built once with placeholders: building
+ * the SQL text costs more than running it.
  */
 function hotQueries(db: Database) {
   return {
+    patient: db
+      .select()
+      .from(sandboxPatients)
+      .where(and(eq(sandboxPatients.accountId, sql.placeholder("accountId")), eq(sandboxPatients.id, sql.placeholder("id"))))
+      .prepare(),
     providers: db
       .select()
       .from(sandboxProviders)
