@@ -1,5 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
 
+/** The longest appointment the gateway books or moves (a full working day). */
+export const MAX_APPOINTMENT_MINUTES = 480;
+
 export const AppointmentSchema = Type.Object({
   /** Null while the PMS has not confirmed the booking yet (`confirmation: "pending"`). */
   id: Type.Union([Type.String(), Type.Null()]),

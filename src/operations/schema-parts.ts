@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { MAX_APPOINTMENT_MINUTES } from "../domain/appointment";
 import { ID_MAX_LENGTH, ID_PATTERN } from "../domain/identifiers";
 
 /** Argument building blocks shared by the operations, with limits on every size. */
@@ -12,7 +13,7 @@ export const IsoDateTime = t.String({
   description: "ISO 8601 date-time; without an offset it is read in the clinic's time zone",
   examples: ["2026-12-01T09:00:00"],
 });
-export const DurationMinutes = t.Integer({ minimum: 5, maximum: 480, description: "Length in minutes" });
+export const DurationMinutes = t.Integer({ minimum: 5, maximum: MAX_APPOINTMENT_MINUTES, description: "Length in minutes" });
 export const AppointmentType = t.String({
   minLength: 1,
   maxLength: 40,
