@@ -29,6 +29,8 @@ export type BusyInterval = { providerId: string | null; operatoryId: string | nu
 
 const LUXON_WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** Sorted, merged intervals so that "is [s, e) free?" is one binary search. */
 class FreeBusy {
@@ -165,8 +167,10 @@ export function freeSlots(input: {
         for (let start = window.openMs; start + durationMs <= window.closeMs; start += stepMs) {
           if (start < nowMs || offered.has(start)) continue;
           const end = start + durationMs;
-          const hour = new Date(start + (steadyOffset ?? ianaZone.offset(start)) * MINUTE).getUTCHours();
-          if (!inPartOfDay(hour, query.partOfDay)) continue;
+          if (query.partOfDay) {
+            const hour = Math.floor(((((start + (steadyOffset ?? ianaZone.offset(start)) * MINUTE) % DAY) + DAY) % DAY) / HOUR);
+            if (!inPartOfDay(hour, query.partOfDay)) continue;
+          }
           if (byProvider.get(p.id)?.isFree(start, end) === false) continue;
           const operatoryId = window.chairs.find((o) => byOperatory.get(o)?.isFree(start, end) !== false);
           if (window.chairs.length > 0 && operatoryId === undefined) continue;

@@ -1,5 +1,4 @@
 import { Type } from "@sinclair/typebox";
-import { DateTime } from "luxon";
 import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
 import { fromCents } from "../../domain/billing";
 import { last4 } from "../../domain/insurance";
@@ -8,7 +7,7 @@ import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import { parseSpokenQuery } from "../../domain/spoken-query";
 import { formatInClinicZone } from "../../domain/time";
-import { zoneOf } from "../../domain/zone";
+import { localTimeToMs, zoneOf } from "../../domain/zone";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDefinition, type ConnectorDeps, connectorError, type PmsConnector } from "../types";
 import { parseId, toAppointment, toPatient } from "./mappers";
@@ -42,13 +41,12 @@ export class SandboxConnector implements PmsConnector {
   }
 
   async findSlots(query: Parameters<PmsConnector["findSlots"]>[0]) {
-    const zone = this.practice.timezone;
-    const from = DateTime.fromISO(query.startDate, { zone: zoneOf(zone) }).startOf("day");
-    const to = DateTime.fromISO(query.endDate, { zone: zoneOf(zone) }).endOf("day");
-    const [providers, booked] = await Promise.all([
-      this.store.providers(this.accountId),
-      this.store.scheduledBetween(this.accountId, from.toUTC().toJSDate().toISOString(), to.toUTC().toJSDate().toISOString()),
-    ]);
+    const zone = zoneOf(this.practice.timezone);
+    // The first instant of the first day and the first instant after the last one, in the clinic's zone.
+    const from = new Date(localTimeToMs(query.startDate, "00:00", zone)).toISOString();
+    const dayAfter = new Date(Date.parse(`${query.endDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(localTimeToMs(dayAfter, "00:00", zone)).toISOString();
+    const [providers, booked] = await Promise.all([this.store.providers(this.accountId), this.store.scheduledBetween(this.accountId, from, to)]);
     const busy: BusyInterval[] = booked.map((a) => ({
       providerId: String(a.providerId),
       operatoryId: String(a.operatoryId),
