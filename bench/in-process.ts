@@ -1,0 +1,127 @@
+// npm run bench:profile -- avail|book [calls] [count]
+// The tool-call path in one process, without HTTP or a load generator: the real app on a real libSQL file,
+// 32 calls in flight. For finding where a call's time goes: run it under `bun --cpu-prof-md`, or pass
+// `count` to list every statement a call sends with its mean time. Not a benchmark figure (`npm run bench`).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { practiceOf } from "../src/accounts/service";
+import { createApp } from "../src/app";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/db/client";
+import { applyMigrations } from "../src/db/migrate";
+import { createDeps } from "../src/deps";
+import { sign } from "../src/http/auth/hmac";
+import { createLogger } from "../src/lib/logger";
+
+const dir = mkdtempSync(join(tmpdir(), "prof-"));
+const secret = "bench-webhook-secret-0123456789abcdef";
+const cfg = loadConfig({
+  NODE_ENV: "production",
+  DATABASE_URL: `file:${join(dir, "p.db")}`,
+  VAPI_WEBHOOK_SECRET: secret,
+  ENCRYPTION_KEY: "42".repeat(32),
+  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
+  PUBLIC_URL: "https://x.example.com",
+  RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
+});
+if (!cfg.ok) throw new Error(cfg.problems.join());
+const db = await openDatabase(cfg.config.database);
+await applyMigrations(db.db);
+const logger = createLogger({ level: "info", destination: { write: () => {} } as never });
+const deps = createDeps({ config: cfg.config, db: db.db, logger });
+const app = createApp(deps);
+const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:45"]]]));
+const account = await deps.accounts.create({ name: "P", timezone: "UTC", officeHours: allDay as never, slotStepMinutes: 15 } as never);
+await deps.integrations.configure(practiceOf(account), "sandbox", {});
+const enc = new TextEncoder();
+const kind = process.argv[2] ?? "avail";
+const N = Number(process.argv[3] ?? 3000);
+const req = (i: number) => {
+  const args =
+    kind === "avail"
+      ? { date: "2027-03-02", limit: 3 }
+      : {
+          patientId: "1",
+          start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
+          durationMinutes: 15,
+          providerId: String((i % 2) + 1),
+          appointmentType: "exam",
+        };
+  const body = JSON.stringify({
+    message: {
+      type: "tool-calls",
+      toolCallList: [{ id: `t${i}`, type: "function", function: { name: kind === "avail" ? "check_availability" : "book_appointment", arguments: args } }],
+      call: { id: "c1", metadata: { accountId: account.id } },
+      customer: { number: "+12025550101" },
+    },
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  return new Request("http://localhost/api/vapi/webhook", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": sign(secret, enc.encode(`${ts}.${body}`)) },
+    body,
+  });
+};
+// verify caller for bookings
+{
+  const body = JSON.stringify({
+    message: {
+      type: "tool-calls",
+      toolCallList: [
+        { id: "v", type: "function", function: { name: "search_patients", arguments: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } } },
+      ],
+      call: { id: "c1", metadata: { accountId: account.id } },
+      customer: { number: "+12025550101" },
+    },
+  });
+  const ts = Math.floor(Date.now() / 1000);
+  const r = await app.handle(
+    new Request("http://localhost/api/vapi/webhook", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": sign(secret, enc.encode(`${ts}.${body}`)) },
+      body,
+    }),
+  );
+  const text = await r.text();
+  if (!text.includes("Verified")) throw new Error(text);
+}
+for (let i = 0; i < 200; i++) await (await app.handle(req(i))).text();
+const counts = new Map<string, number>();
+const times = new Map<string, number>();
+const client = db.client as unknown as Record<string, (...a: unknown[]) => unknown>;
+for (const m of ["execute", "batch", "executeMultiple", "transaction"]) {
+  const orig = client[m]!.bind(db.client);
+  client[m] = (...a: unknown[]) => {
+    const key = m === "execute" ? `execute: ${String((a[0] as { sql?: string }).sql ?? a[0]).slice(0, 90)}` : m;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const t0 = performance.now();
+    const r = orig(...a) as Promise<unknown>;
+    return r.then((v) => {
+      times.set(key, (times.get(key) ?? 0) + performance.now() - t0);
+      return v;
+    });
+  };
+}
+if (process.argv[4] === "count") {
+  for (let i = 0; i < N; i++) await (await app.handle(req(100000 + i))).text();
+  for (const [k, v] of counts) console.log(v / N, ((times.get(k) ?? 0) / N).toFixed(4), "ms", k);
+  process.exit(0);
+}
+const CONC = 32;
+const t0 = performance.now();
+let next = 200;
+let errors = 0;
+await Promise.all(
+  Array.from({ length: CONC }, async () => {
+    while (next < N + 200) {
+      const i = next++;
+      const res = await app.handle(req(i));
+      const t = await res.text();
+      if (!t.includes(kind === "avail" ? "opening" : "book")) errors++;
+    }
+  }),
+);
+const ms = performance.now() - t0;
+console.log(`${kind}: ${N} calls in ${ms.toFixed(0)} ms = ${((N / ms) * 1000).toFixed(0)}/s, ${(ms / N).toFixed(3)} ms/call, errors ${errors}`);
+process.exit(0);
