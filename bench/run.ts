@@ -11,7 +11,7 @@ import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
 import { hasWrk, type LoadRequest, type LoadResult, runLoad } from "./load";
 import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
-import { peakRss, startProcess } from "./service";
+import { memoryBreakdown, peakRss, startProcess } from "./service";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -187,6 +187,11 @@ async function main() {
   auditDb.close();
   record("   the same, one connection (service overhead per call)", line("sikka1", sikkaAlone), "");
   record("memory: peak resident set under load", `${fmt(Math.max(rssAvail, rssBook, rssSikka), 0)} MB`, "≤ 150 MB");
+  record(
+    "   by run (availability / booking / Sikka path)",
+    `${fmt(rssAvail, 0)} / ${fmt(rssBook, 0)} / ${fmt(rssSikka, 0)} MB; now ${memoryBreakdown(svc.proc.pid)}`,
+    "",
+  );
   await svc.stop();
   sikka.stop();
 

@@ -34,6 +34,13 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/** Resident memory split into anonymous (heaps) and file-backed (mapped files, e.g. SQLite's), in MB. */
+export function memoryBreakdown(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return `anonymous ${kb("RssAnon").toFixed(0)} MB, file ${kb("RssFile").toFixed(0)} MB, shared ${kb("RssShmem").toFixed(0)} MB`;
+}
+
 /** Samples a process's RSS every 100 ms while `work` runs; returns the peak. */
 export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peakMb: number }> {
   let peak = rssMb(pid);
