@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { zoneOf } from "./zone";
+import { localTimeToMs, zoneOf } from "./zone";
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -51,4 +51,14 @@ export function isoDateOf(dt: DateTime): string {
   const day = dt.toISODate();
   if (day === null) throw new Error(`invalid time: ${dt.invalidReason ?? "unknown"}`);
   return day;
+}
+
+/**
+ * The instants a run of clinic-local calendar days covers, `[fromMs, toMs)`: from the first day's
+ * midnight to the midnight after the last, in the clinic's zone (DST days keep their 23 or 25 hours).
+ */
+export function clinicDaysSpan(fromDate: string, toDate: string, timezone: string): { fromMs: number; toMs: number } {
+  const zone = zoneOf(timezone);
+  const dayAfter = new Date(Date.parse(`${toDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { fromMs: localTimeToMs(fromDate, "00:00", zone), toMs: localTimeToMs(dayAfter, "00:00", zone) };
 }

@@ -4,6 +4,7 @@ import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../conne
 import { type BusyInterval, freeSlots } from "../domain/availability";
 import type { PracticeSettings } from "../domain/practice";
 import { MAX_RANGE_DAYS, type Slot, type SlotQuery } from "../domain/slot";
+import { clinicDaysSpan } from "../domain/time";
 import { zoneOf } from "../domain/zone";
 import type { Clock } from "../lib/clock";
 import { ok } from "../lib/result";
@@ -62,13 +63,7 @@ export class MirroredConnector implements PmsConnector {
 
   /** Free slots between the query's days: the copy's bookings and the gateway's own holds subtracted. */
   private async slotsFromMirror(state: MirrorState, query: SlotQuery): Promise<Slot[]> {
-    const zone = this.practice.timezone;
-    const fromMs = DateTime.fromISO(query.startDate, { zone: zoneOf(zone) })
-      .startOf("day")
-      .toMillis();
-    const toMs = DateTime.fromISO(query.endDate, { zone: zoneOf(zone) })
-      .endOf("day")
-      .toMillis();
+    const { fromMs, toMs } = clinicDaysSpan(query.startDate, query.endDate, this.practice.timezone);
     const [booked, held] = await Promise.all([
       this.deps.store.bookings(this.practice.accountId, fromMs, toMs),
       this.deps.holds.active(this.practice.accountId, fromMs, toMs),

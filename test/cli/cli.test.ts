@@ -2,32 +2,20 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli";
 import { verifyToken } from "../../src/http/auth/jwt";
 import { startFakeVapiApi } from "../fakes/vapi-api";
-import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/app";
+import { TEST_JWT_SECRET } from "../helpers/app";
+import { cliEnvironment, runCliCaptured } from "../helpers/cli";
 
 let dir: string;
 let env: Record<string, string>;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "pms-gw-cli-"));
-  env = {
-    NODE_ENV: "test",
-    DATABASE_URL: `file:${join(dir, "cli.db")}`,
-    VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-    PUBLIC_URL: "https://gateway.example.com",
-  };
+  env = cliEnvironment(dir, { PUBLIC_URL: "https://gateway.example.com" });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], stdin = "", extraEnv: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { env: { ...env, ...extraEnv }, stdin: async () => stdin, out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (argv: string[], stdin = "", extraEnv: Record<string, string> = {}) => runCliCaptured(argv, { ...env, ...extraEnv }, stdin);
 
 describe("npm run cli", () => {
   test("token mints admin and clinic JWTs the service accepts", async () => {

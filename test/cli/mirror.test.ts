@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../../src/cli";
 import { seedPractice, startFakeSikka } from "../fakes/sikka";
-import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/app";
+import { cliEnvironment, runCliCaptured } from "../helpers/cli";
 import { SIKKA_APP } from "../helpers/sikka";
 
 let dir: string;
@@ -14,28 +13,14 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "pms-gw-cli-mirror-"));
   sikka = startFakeSikka(SIKKA_APP);
   seedPractice(sikka, { officeId: "D20006", secretKey: "secret-north", practiceId: "1" });
-  env = {
-    NODE_ENV: "test",
-    DATABASE_URL: `file:${join(dir, "cli.db")}`,
-    VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-    SIKKA_CLIENT_ID: SIKKA_APP.appId,
-    SIKKA_CLIENT_SECRET: SIKKA_APP.appKey,
-    SIKKA_API_URL: sikka.url,
-  };
+  env = cliEnvironment(dir, { SIKKA_CLIENT_ID: SIKKA_APP.appId, SIKKA_CLIENT_SECRET: SIKKA_APP.appKey, SIKKA_API_URL: sikka.url });
 });
 afterEach(() => {
   sikka.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], stdin = "") {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { env, stdin: async () => stdin, out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (argv: string[], stdin = "") => runCliCaptured(argv, env, stdin);
 
 describe("npm run cli -- mirror:resync", () => {
   test("reloads a practice's schedule mirror from its PMS now; refuses what it cannot mirror", async () => {

@@ -10,7 +10,7 @@ import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { parseSpokenQuery } from "../../domain/spoken-query";
-import { formatInClinicZone } from "../../domain/time";
+import { clinicDaysSpan, formatInClinicZone } from "../../domain/time";
 import { zoneOf } from "../../domain/zone";
 import { err, ok } from "../../lib/result";
 import { guardVendorCall } from "../resilience";
@@ -106,15 +106,8 @@ export class NexHealthConnector implements PmsConnector {
         slot_length: query.durationMinutes,
       });
       const names = new Map(providers.map((p) => [p.id, p.name]));
-      const held = await this.holds.active(
-        this.practice.accountId,
-        DateTime.fromISO(query.startDate, { zone: zoneOf(this.zone) })
-          .startOf("day")
-          .toMillis(),
-        DateTime.fromISO(query.endDate, { zone: zoneOf(this.zone) })
-          .endOf("day")
-          .toMillis(),
-      );
+      const { fromMs, toMs } = clinicDaysSpan(query.startDate, query.endDate, this.zone);
+      const held = await this.holds.active(this.practice.accountId, fromMs, toMs);
       const { slots, nextAvailable } = readSlots(res.data, {
         locationId: this.locationId,
         providerNames: names,

@@ -1,8 +1,7 @@
-import { DateTime } from "luxon";
 import type { ScheduleProvider, WorkingHour } from "../../domain/availability";
 import type { Weekday } from "../../domain/practice";
 import type { BookedRange, ScheduleChange, ScheduleFrame } from "../../domain/schedule";
-import { zoneOf } from "../../domain/zone";
+import { clinicDaysSpan } from "../../domain/time";
 import type { Clock } from "../../lib/clock";
 import { ok } from "../../lib/result";
 import type { PmsResult, ScheduleFeed } from "../types";
@@ -74,19 +73,10 @@ export function nexHealthScheduleFeed(input: {
 }): ScheduleFeed {
   const { client, guard, locationId, zone } = input;
   /** NexHealth's window is `[start, end)` in instants: the clinic's days, from first midnight to the day after the last. */
-  const window = (fromDate: string, toDate: string) => ({
-    start: utcTime(
-      DateTime.fromISO(fromDate, { zone: zoneOf(zone) })
-        .startOf("day")
-        .toJSDate(),
-    ),
-    end: utcTime(
-      DateTime.fromISO(toDate, { zone: zoneOf(zone) })
-        .plus({ days: 1 })
-        .startOf("day")
-        .toJSDate(),
-    ),
-  });
+  const window = (fromDate: string, toDate: string) => {
+    const { fromMs, toMs } = clinicDaysSpan(fromDate, toDate, zone);
+    return { start: utcTime(new Date(fromMs)), end: utcTime(new Date(toMs)) };
+  };
 
   return {
     practiceKey: `${input.subdomain}:${locationId}`,

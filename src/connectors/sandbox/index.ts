@@ -6,8 +6,7 @@ import { MAX_SEARCH_RESULTS } from "../../domain/patient";
 import { toE164 } from "../../domain/phone";
 import type { PracticeSettings } from "../../domain/practice";
 import { parseSpokenQuery } from "../../domain/spoken-query";
-import { formatInClinicZone } from "../../domain/time";
-import { localTimeToMs, zoneOf } from "../../domain/zone";
+import { clinicDaysSpan, formatInClinicZone } from "../../domain/time";
 import { err, ok } from "../../lib/result";
 import { type ConnectorDefinition, type ConnectorDeps, connectorError, type PmsConnector } from "../types";
 import { parseId, toAppointment, toPatient } from "./mappers";
@@ -41,12 +40,11 @@ export class SandboxConnector implements PmsConnector {
   }
 
   async findSlots(query: Parameters<PmsConnector["findSlots"]>[0]) {
-    const zone = zoneOf(this.practice.timezone);
-    // The first instant of the first day and the first instant after the last one, in the clinic's zone.
-    const from = new Date(localTimeToMs(query.startDate, "00:00", zone)).toISOString();
-    const dayAfter = new Date(Date.parse(`${query.endDate}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const to = new Date(localTimeToMs(dayAfter, "00:00", zone)).toISOString();
-    const [providers, booked] = await Promise.all([this.store.providers(this.accountId), this.store.scheduledBetween(this.accountId, from, to)]);
+    const { fromMs, toMs } = clinicDaysSpan(query.startDate, query.endDate, this.practice.timezone);
+    const [providers, booked] = await Promise.all([
+      this.store.providers(this.accountId),
+      this.store.scheduledBetween(this.accountId, new Date(fromMs).toISOString(), new Date(toMs).toISOString()),
+    ]);
     const busy: BusyInterval[] = booked.map((a) => ({
       providerId: String(a.providerId),
       operatoryId: String(a.operatoryId),

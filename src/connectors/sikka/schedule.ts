@@ -3,7 +3,7 @@ import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours 
 import type { PracticeSettings } from "../../domain/practice";
 import type { BookedRange } from "../../domain/schedule";
 import type { Slot, SlotQuery } from "../../domain/slot";
-import { isoDateOf, isoOf } from "../../domain/time";
+import { clinicDaysSpan, isoDateOf, isoOf } from "../../domain/time";
 import { zoneOf } from "../../domain/zone";
 import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
@@ -94,16 +94,11 @@ export class SikkaSchedule {
 
   /** Active providers with the chairs they may use, and every booked interval between two days. */
   private async load(fromDate: string, toDate: string, excludeAppointmentId: string | null) {
-    const from = DateTime.fromISO(fromDate, { zone: zoneOf(this.zone) })
-      .startOf("day")
-      .toMillis();
-    const to = DateTime.fromISO(toDate, { zone: zoneOf(this.zone) })
-      .endOf("day")
-      .toMillis();
+    const { fromMs, toMs } = clinicDaysSpan(fromDate, toDate, this.zone);
     const [schedule, booked, held] = await Promise.all([
       this.providersWithChairs(),
       this.bookedRanges(fromDate, toDate),
-      this.holds.active(this.practice.accountId, from, to),
+      this.holds.active(this.practice.accountId, fromMs, toMs),
     ]);
     const busy: BusyInterval[] = booked
       .filter((b) => b.id !== excludeAppointmentId)
@@ -131,15 +126,8 @@ export class SikkaSchedule {
     ]);
     const names = new Map(providers.map((p) => [text(p, "provider_id"), [text(p, "firstname"), text(p, "lastname")].filter(Boolean).join(" ")]));
     const now = this.clock.now().getTime();
-    const held = await this.holds.active(
-      this.practice.accountId,
-      DateTime.fromISO(query.startDate, { zone: zoneOf(this.zone) })
-        .startOf("day")
-        .toMillis(),
-      DateTime.fromISO(query.endDate, { zone: zoneOf(this.zone) })
-        .endOf("day")
-        .toMillis(),
-    );
+    const { fromMs, toMs } = clinicDaysSpan(query.startDate, query.endDate, this.zone);
+    const held = await this.holds.active(this.practice.accountId, fromMs, toMs);
     const slots: Slot[] = [];
     for (const row of rows) {
       const date = datePart(row, "date");
