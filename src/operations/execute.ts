@@ -7,7 +7,7 @@ import type { Clock } from "../lib/clock";
 import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { Metrics } from "../lib/metrics";
-import type { IdempotencyStore } from "./idempotency";
+import type { Claim, IdempotencyStore } from "./idempotency";
 import { requestHash } from "./idempotency";
 import type { AnyOperation } from "./index";
 import type { OperationResult } from "./operation";
@@ -65,29 +65,27 @@ export class OperationExecutor {
     // A write's intent is durable before it is sent, even without a client key: this record is what the
     // audit row follows from if the audit store fails after the write.
     if (operation.write && keys.length === 0) keys.push({ key: `intent:${req.requestId}`, hash: await requestHash(operation.name, req.args) });
-    const claimed: typeof keys = [];
-    for (const k of keys) {
-      let claim: Awaited<ReturnType<IdempotencyStore["claim"]>>;
-      try {
-        claim = await this.deps.idempotency.claim(account.id, k.key, operation.name, k.hash);
-      } catch (e) {
-        this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "write intent could not be recorded");
-        for (const { key } of claimed) await this.deps.idempotency.release(account.id, key).catch(() => undefined);
-        const outcome: ExecuteOutcome = {
-          ok: false,
-          status: errorStatus.PMS_UNAVAILABLE,
-          code: "PMS_UNAVAILABLE",
-          message: "The gateway could not record the request safely, so nothing was sent to the office system. Try again shortly.",
-          replayed: false,
-        };
-        await this.audit(req, outcome, patientId, started).catch(() => undefined);
-        return outcome;
-      }
-      if (claim.kind === "claimed") {
-        claimed.push(k);
-        continue;
-      }
-      const outcome = this.fromClaim(claim);
+    let claims: Awaited<ReturnType<IdempotencyStore["claimAll"]>>;
+    try {
+      claims = await this.deps.idempotency.claimAll(account.id, keys, operation.name);
+    } catch (e) {
+      this.deps.logger.error({ requestId: req.requestId, errorName: (e as Error)?.name }, "write intent could not be recorded");
+      const outcome: ExecuteOutcome = {
+        ok: false,
+        status: errorStatus.PMS_UNAVAILABLE,
+        code: "PMS_UNAVAILABLE",
+        message: "The gateway could not record the request safely, so nothing was sent to the office system. Try again shortly.",
+        replayed: false,
+      };
+      await this.audit(req, outcome, patientId, started).catch(() => undefined);
+      return outcome;
+    }
+    const claimed = keys.filter((_, i) => claims[i]?.kind === "claimed");
+    const refusal = claims.find((c): c is Exclude<Claim, { kind: "claimed" }> => c.kind !== "claimed");
+    if (refusal) {
+      // The first key not claimed decides (a replay, a reused key, or one in progress); the keys this
+      // request did claim are freed.
+      const outcome = this.fromClaim(refusal);
       await this.settleSafely(req, claimed, outcome);
       await this.auditOrDefer(req, outcome, patientId, started);
       return outcome;

@@ -76,6 +76,32 @@ export class IdempotencyStore {
     }
   }
 
+  /**
+   * Claims several keys of one request at once (its own key and its intent): one INSERT for all of them,
+   * then, for any key already taken, the same wait, replay or refusal as `claim`. Claims come back in
+   * the keys' order; a key claimed here stays claimed even when an earlier one was not (the caller
+   * releases what it does not use).
+   */
+  async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<Claim[]> {
+    if (keys.length === 0) return [];
+    const createdAt = toSqlTimestamp(this.clock.now());
+    const inserted = await this.db
+      .insert(idempotencyKeys)
+      .values(keys.map((k) => ({ accountId, key: k.key, action, requestHash: k.hash, state: "in_progress" as const, createdAt })))
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    const won = new Set(inserted.map((r) => r.key));
+    const claims: Claim[] = [];
+    try {
+      for (const k of keys) claims.push(won.has(k.key) ? { kind: "claimed" } : await this.claim(accountId, k.key, action, k.hash));
+    } catch (e) {
+      // Nothing is claimed when the answer is an error: what this call took is freed again.
+      for (const key of won) await this.release(accountId, key).catch(() => undefined);
+      throw e;
+    }
+    return claims;
+  }
+
   /** Records the outcome under each key in one statement. */
   async complete(accountId: string, keys: string[], outcome: StoredOutcome): Promise<void> {
     if (keys.length === 0) return;
