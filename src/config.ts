@@ -30,6 +30,7 @@ export const EnvSchema = Type.Object({
   NEXHEALTH_API_URL: Type.Optional(Url),
   NEXHEALTH_INSERTION_WAIT_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   WRITEBACK_POLL_MS: Type.Optional(Type.String({ pattern: "^[0-9]{2,7}$" })),
+  AVAILABILITY_REUSE_MS: Type.Optional(Type.String({ pattern: "^[0-9]{1,5}$" })),
   MIRROR_REFRESH_MS: Type.Optional(Type.String({ pattern: "^[0-9]{4,6}$" })),
   MIRROR_WINDOW_DAYS: Type.Optional(Type.String({ pattern: "^(1[5-9]|2[0-9]|30)$" })),
   LOG_LEVEL: Type.Optional(Type.Union(["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)))),
@@ -58,6 +59,8 @@ export type Config = {
   writebackPollMs: number;
   /** The schedule mirror: how often each practice's change feed is read, and how many days it covers. */
   mirror: MirrorSettings;
+  /** How long one instance reuses an availability answer for the same question (0: never). */
+  availabilityReuseMs: number;
   logLevel: string;
   rateLimits: { perAccountPerMinute: number; perIpPerMinute: number };
   /** Optional bearer token for Prometheus scraping of /metrics (the admin JWT works too). */
@@ -162,6 +165,7 @@ export function loadConfig(raw: Record<string, string | undefined>): ConfigResul
       insertionWaitMs: Number(e.NEXHEALTH_INSERTION_WAIT_MS ?? "3000"),
     },
     writebackPollMs: Number(e.WRITEBACK_POLL_MS ?? "15000"),
+    availabilityReuseMs: Number(e.AVAILABILITY_REUSE_MS ?? "2000"),
     mirror: mirrorSettings(Number(e.MIRROR_REFRESH_MS ?? "20000"), Number(e.MIRROR_WINDOW_DAYS ?? "30")),
     logLevel: e.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info"),
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),

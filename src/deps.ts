@@ -3,6 +3,7 @@ import { AuditLog } from "./audit/audit-log";
 import { ChainKeys } from "./audit/chain";
 import type { Config } from "./config";
 import { PmsIntegrations } from "./connections/pms-connections";
+import { RecentAvailability } from "./connections/recent-availability";
 import { PmsTokenStore, SealedValueStore } from "./connections/sealed-token-store";
 import { createNexHealthDefinition } from "./connectors/nexhealth";
 import { ConnectorRegistry } from "./connectors/registry";
@@ -107,6 +108,8 @@ export function createDeps(input: DepsInput): AppDeps {
   });
   const registry = new ConnectorRegistry([createSandboxDefinition(sandboxStore), sikka, nexhealth, ...(input.connectors ?? [])]);
   const mirrors = new MirrorStore(db);
+  const mirrored = mirroredConnectors({ store: mirrors, holds, clock, settings: config.mirror });
+  const recentAvailability = new RecentAvailability(config.availabilityReuseMs, () => clock.now().getTime());
   const vendorRequests = new VendorRequestMeter(() => clock.now().getTime());
   const integrations = new PmsIntegrations(
     db,
@@ -121,7 +124,7 @@ export function createDeps(input: DepsInput): AppDeps {
           await seedSandboxPractice(db, practice, clock.now());
         }
       },
-      decorate: mirroredConnectors({ store: mirrors, holds, clock, settings: config.mirror }),
+      decorate: (practice, live) => recentAvailability.wrap(practice, mirrored(practice, live)),
       vendorRequests,
     },
   );

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { MirrorSettings } from "../config";
+import { DelegatingConnector } from "../connectors/delegating-connector";
 import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../connectors/types";
 import { type BusyInterval, freeSlots } from "../domain/availability";
 import type { PracticeSettings } from "../domain/practice";
@@ -35,14 +36,16 @@ export function staleness(state: MirrorState, nowMs: number, staleAfterMs: numbe
  * live, so a copy seconds behind never double-books; a conflict found then brings the mirror's next
  * refresh forward.
  */
-export class MirroredConnector implements PmsConnector {
+export class MirroredConnector extends DelegatingConnector {
   constructor(
-    private readonly live: Live,
+    live: Live,
     private readonly practice: PracticeSettings,
     private readonly deps: { store: MirrorStore; holds: BookingHolds; clock: Clock; settings: MirrorSettings },
-  ) {}
+  ) {
+    super(live);
+  }
 
-  async findSlots(query: SlotQuery): Promise<PmsResult<SlotSearch>> {
+  override async findSlots(query: SlotQuery): Promise<PmsResult<SlotSearch>> {
     const state = await this.deps.store.state(this.practice.accountId);
     // Not loaded yet, answered live by design (the PMS publishes its own slots), or outside the days kept.
     if (!state || state.frame.liveOnly !== null || query.startDate < state.windowFrom || query.endDate > state.windowTo) return this.live.findSlots(query);
@@ -86,40 +89,12 @@ export class MirroredConnector implements PmsConnector {
     return result;
   }
 
-  async bookAppointment(request: Parameters<Live["bookAppointment"]>[0]) {
+  override async bookAppointment(request: Parameters<Live["bookAppointment"]>[0]) {
     return this.refreshOnConflict(await this.live.bookAppointment(request));
   }
 
-  async rescheduleAppointment(request: Parameters<Live["rescheduleAppointment"]>[0]) {
+  override async rescheduleAppointment(request: Parameters<Live["rescheduleAppointment"]>[0]) {
     return this.refreshOnConflict(await this.live.rescheduleAppointment(request));
-  }
-
-  getAppointment(appointmentId: string) {
-    return this.live.getAppointment(appointmentId);
-  }
-  cancelAppointment(request: Parameters<Live["cancelAppointment"]>[0]) {
-    return this.live.cancelAppointment(request);
-  }
-  searchPatients(search: Parameters<Live["searchPatients"]>[0]) {
-    return this.live.searchPatients(search);
-  }
-  getPatient(patientId: string) {
-    return this.live.getPatient(patientId);
-  }
-  createPatient(patient: Parameters<Live["createPatient"]>[0]) {
-    return this.live.createPatient(patient);
-  }
-  addNote(note: Parameters<Live["addNote"]>[0]) {
-    return this.live.addNote(note);
-  }
-  getBalance(patientId: string) {
-    return this.live.getBalance(patientId);
-  }
-  getInsurance(patientId: string) {
-    return this.live.getInsurance(patientId);
-  }
-  postPayment(payment: Parameters<Live["postPayment"]>[0]) {
-    return this.live.postPayment(payment);
   }
 }
 

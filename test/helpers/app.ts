@@ -45,6 +45,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     ADMIN_JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: "info",
+    // Tests change a schedule and ask again at once, on a pinned clock: answers are not reused unless a
+    // test turns it on (test/modules/recent-availability.test.ts).
+    AVAILABILITY_REUSE_MS: "0",
     ...env,
   });
   if (!result.ok) throw new Error(result.problems.join("; "));
