@@ -143,11 +143,20 @@ export class AuditLog {
       if (hash === null) throw new Error("the current chain key is missing");
       const row: ChainedRow = { ...content, prevHash: prev, hash, chainKeyId: keyId };
       prev = hash;
-      return { sql: this.insert.sql, args: this.insert.values(row) };
+      return this.insert.values(row);
     });
     if (rows.length === 0) return;
-    // One transaction for the batch, with the insert's SQL text built once (see insertStatement).
-    await this.insert.client.batch(rows);
+    // One transaction for the batch; its rows go in as few statements as its size in powers of two
+    // (a handful of statement texts, each prepared once), in order, so each row's chain check sees the
+    // row before it.
+    const statements: Array<{ sql: string; args: InValue[] }> = [];
+    for (let at = 0; at < rows.length; ) {
+      let size = 1;
+      while (size * 2 <= Math.min(rows.length - at, MAX_ROWS_PER_STATEMENT)) size *= 2;
+      statements.push({ sql: this.insert.sql(size), args: rows.slice(at, at + size).flat() });
+      at += size;
+    }
+    await this.insert.client.batch(statements);
     this.lastHash = prev;
   }
 
@@ -259,7 +268,10 @@ const CHAINED_COLUMNS: Array<keyof ChainedRow> = [
   "chainKeyId",
 ];
 
-type InsertStatement = { sql: string; values: (row: ChainedRow) => InValue[]; client: Client };
+/** Rows per INSERT at most: 16 values each, well under SQLite's bound-parameter limit. */
+const MAX_ROWS_PER_STATEMENT = 64;
+
+type InsertStatement = { sql: (rows: number) => string; values: (row: ChainedRow) => InValue[]; client: Client };
 
 /**
  * The audit insert, written by Drizzle from the table once (placeholders for the values, each with its
@@ -275,8 +287,19 @@ function insertStatement(db: Database): InsertStatement {
   const params = built.params as Array<{ value: { name: keyof ChainedRow }; encoder?: { mapToDriverValue(v: unknown): unknown } }>;
   const names = params.map((p) => p.value.name);
   if (names.length !== CHAINED_COLUMNS.length || CHAINED_COLUMNS.some((c) => !names.includes(c))) throw new Error("audit insert: the table's columns changed");
+  // The single-row text ends in its one VALUES tuple; n rows repeat it.
+  const tuple = /values (\([^)]*\))$/i.exec(built.sql)?.[1];
+  if (!tuple) throw new Error("audit insert: unexpected statement shape");
+  const texts = new Map<number, string>();
   return {
-    sql: built.sql,
+    sql: (rows) => {
+      let text = texts.get(rows);
+      if (!text) {
+        text = `${built.sql.slice(0, built.sql.length - tuple.length)}${Array.from({ length: rows }, () => tuple).join(", ")}`;
+        texts.set(rows, text);
+      }
+      return text;
+    },
     values: (row) => params.map((p) => (p.encoder ? p.encoder.mapToDriverValue(row[p.value.name]) : row[p.value.name]) as InValue),
     client: db.$client,
   };

@@ -138,11 +138,20 @@ function securityCodeSpans(text: string): Span[] {
   return spans;
 }
 
+/**
+ * At most how many digits the text can hold once normalized: an ASCII digit is one; any other number
+ * or symbol character may become up to four under NFKC (circled or parenthesized numbers, fractions,
+ * "hour zero"-style symbols), so it counts four. Below 13 the text cannot hold a card number, below 3 not
+ * a security code either; counting is far cheaper than normalizing, and most texts stop here.
+ */
+const possibleDigits = (text: string) => (text.match(/[0-9]/g)?.length ?? 0) + 4 * (text.match(/[^0-9](?<=[\p{N}\p{So}])/gu)?.length ?? 0);
+
 /** True when the text holds a card number or a security code. */
 export function textHasCardData(text: string): boolean {
-  if (!/\d|\p{Nd}/u.test(text)) return false;
+  const count = possibleDigits(text);
+  if (count < 3) return false;
   const { value } = normalize(text);
-  return cardNumberSpans(value).length > 0 || securityCodeSpans(value).length > 0;
+  return (count >= 13 && cardNumberSpans(value).length > 0) || securityCodeSpans(value).length > 0;
 }
 
 const REDACTED = "[card data removed]";

@@ -80,6 +80,15 @@ describe("card numbers", () => {
   });
 });
 
+describe("texts with few digits are screened cheaply, without missing numbers written in other characters", () => {
+  test("a card number of circled two-digit numbers (NFKC makes them digits) is still found", () => {
+    // 41 11 11 11 11 11 11 11 = 4111 1111 1111 1111, Luhn-valid.
+    expect(textHasCardData("㊶⑪⑪⑪⑪⑪⑪⑪")).toBe(true);
+    expect(textHasCardData("cvv ⑫3")).toBe(true);
+    expect(textHasCardData("book 2027-03-02 at 10:30")).toBe(false);
+  });
+});
+
 describe("security codes", () => {
   test("a CVV/CVC/security-code mention followed by 3–4 digits, in any digit set", () => {
     for (const text of ["cvv 123", "CVC: 1234", "the security code is 987", "CVV2=456", "card code ٤٥٦", "security-code １２３"]) {
