@@ -14,6 +14,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const CARD = "4111 1111 1111 1111";
+/**
+ * Any trace of the test card number (4111 1111 …) with any separators. Not "4111" alone: hashes and
+ * random ids in the dump contain that by chance.
+ */
+const CARD_TRACE = /4111\D{0,3}1111/;
+
 const everything = async () => {
   const tables = ["call_reports", "pms_audit_logs", "idempotency_keys", "sandbox_notes", "sandbox_payments"];
   const dump: unknown[] = [];
@@ -36,7 +42,7 @@ describe("card data never reaches storage, logs or the PMS", () => {
       const res = await t.handle(jsonRequest(c.path, { ...(c.body ? { body: c.body } : {}), headers: { ...headers, ...c.extra } }));
       expect({ path: c.path, status: res.status, code: (await json(res)).error?.code }).toEqual({ path: c.path, status: 400, code: "CARD_DATA_NOT_ALLOWED" });
     }
-    expect(await everything()).not.toContain("4111");
+    expect(await everything()).not.toMatch(CARD_TRACE);
   });
 
   test("a tool call with card data in any argument is refused and audited without the number", async () => {
@@ -48,7 +54,7 @@ describe("card data never reaches storage, logs or the PMS", () => {
       ),
     );
     expect((await json(res)).results[0].error).toContain("CARD_DATA_NOT_ALLOWED");
-    expect(await everything()).not.toContain("4111");
+    expect(await everything()).not.toMatch(CARD_TRACE);
   });
 
   test("an end-of-call summary with a card number and CVV is stored, returned and written to the PMS redacted", async () => {
@@ -68,7 +74,7 @@ describe("card data never reaches storage, logs or the PMS", () => {
     expect(stored ?? listed).toBeDefined();
     const notes = (await t.database.client.execute("select text from sandbox_notes")).rows.map((r) => String(r.text));
     expect(notes.some((n) => n.includes("booked a cleaning") && n.includes("[card data removed]"))).toBe(true);
-    expect(await everything()).not.toContain("4111");
+    expect(await everything()).not.toMatch(CARD_TRACE);
     expect(await everything()).not.toMatch(/CVV 123/);
   });
 });
