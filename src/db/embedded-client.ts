@@ -197,17 +197,18 @@ export class EmbeddedClient implements Client {
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
     await this.turn();
+    // Begun before the connection is marked held: a BEGIN that fails leaves nothing waiting on it.
+    this.run(BEGIN[mode]);
     let release: () => void = () => {};
     this.held = new Promise<void>((resolve) => {
       release = resolve;
     });
-    this.run(BEGIN[mode]);
     let open = true;
-    const end = (sql: string | null) => {
+    const end = (sql: "COMMIT" | "ROLLBACK") => {
       if (!open) return;
       open = false;
       try {
-        if (sql && this.db.inTransaction) this.run(sql);
+        if (this.db.inTransaction) this.run(sql);
       } finally {
         this.held = null;
         release();
