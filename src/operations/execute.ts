@@ -7,7 +7,7 @@ import type { Clock } from "../lib/clock";
 import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import type { Logger } from "../lib/logger";
 import type { Metrics } from "../lib/metrics";
-import type { Claim, IdempotencyStore } from "./idempotency";
+import type { IdempotencyStore, Refusal } from "./idempotency";
 import { requestHash } from "./idempotency";
 import type { AnyOperation } from "./index";
 import type { OperationResult } from "./operation";
@@ -80,12 +80,11 @@ export class OperationExecutor {
       await this.audit(req, outcome, patientId, started).catch(() => undefined);
       return outcome;
     }
-    const claimed = keys.filter((_, i) => claims[i]?.kind === "claimed");
-    const refusal = claims.find((c): c is Exclude<Claim, { kind: "claimed" }> => c.kind !== "claimed");
-    if (refusal) {
+    const claimed = keys.filter((k) => claims.claimed.includes(k.key));
+    if (claims.refusal) {
       // The first key not claimed decides (a replay, a reused key, or one in progress); the keys this
       // request did claim are freed.
-      const outcome = this.fromClaim(refusal);
+      const outcome = this.fromClaim(claims.refusal);
       await this.settleSafely(req, claimed, outcome);
       await this.auditOrDefer(req, outcome, patientId, started);
       return outcome;
@@ -189,7 +188,7 @@ export class OperationExecutor {
     return outcome;
   }
 
-  private fromClaim(claim: Exclude<Awaited<ReturnType<IdempotencyStore["claim"]>>, { kind: "claimed" }>): ExecuteOutcome {
+  private fromClaim(claim: Refusal): ExecuteOutcome {
     if (claim.kind === "replay") {
       const body = claim.outcome.body as StoredBody;
       return { ...body, status: claim.outcome.status, replayed: true } as ExecuteOutcome;

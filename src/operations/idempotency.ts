@@ -6,6 +6,8 @@ import { type Clock, toSqlTimestamp } from "../lib/clock";
 export type StoredOutcome = { status: number; body: unknown };
 
 export type Claim = { kind: "claimed" } | { kind: "replay"; outcome: StoredOutcome } | { kind: "mismatch" } | { kind: "in_progress" };
+/** A claim refused: another request owns the key (its outcome to replay, or still in progress), or the arguments differ. */
+export type Refusal = Exclude<Claim, { kind: "claimed" }>;
 
 /** A claim left "in progress" this long is taken to be from a crashed process and may be taken over. */
 const ABANDONED_AFTER_MS = 60_000;
@@ -33,7 +35,7 @@ function stableJson(value: unknown): string {
  * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
  */
 export class IdempotencyStore {
-  /** The claim every write makes (twice: its own key and its intent), built once with placeholders. */
+  /** One key's claim, when `claimAll` found it taken and asks again (waiting for its owner): built once. */
   private readonly claimQuery;
 
   constructor(
@@ -77,13 +79,13 @@ export class IdempotencyStore {
   }
 
   /**
-   * Claims several keys of one request at once (its own key and its intent): one INSERT for all of them,
-   * then, for any key already taken, the same wait, replay or refusal as `claim`. Claims come back in
-   * the keys' order; a key claimed here stays claimed even when an earlier one was not (the caller
-   * releases what it does not use).
+   * Claims the keys of one request at once (its own key and its intent) with one INSERT. A key already
+   * taken is then waited for, replayed or refused exactly as `claim` does; the first such refusal
+   * decides, and later keys are not waited for. `claimed` lists every key this call holds (the caller
+   * frees them when there is a refusal).
    */
-  async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<Claim[]> {
-    if (keys.length === 0) return [];
+  async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<{ claimed: string[]; refusal: Refusal | null }> {
+    if (keys.length === 0) return { claimed: [], refusal: null };
     const createdAt = toSqlTimestamp(this.clock.now());
     const inserted = await this.db
       .insert(idempotencyKeys)
@@ -91,15 +93,23 @@ export class IdempotencyStore {
       .onConflictDoNothing()
       .returning({ key: idempotencyKeys.key });
     const won = new Set(inserted.map((r) => r.key));
-    const claims: Claim[] = [];
+    const claimed: string[] = [];
+    let refusal: Refusal | null = null;
     try {
-      for (const k of keys) claims.push(won.has(k.key) ? { kind: "claimed" } : await this.claim(accountId, k.key, action, k.hash));
+      for (const k of keys) {
+        if (won.has(k.key)) claimed.push(k.key);
+        else if (refusal === null) {
+          const claim = await this.claim(accountId, k.key, action, k.hash);
+          if (claim.kind === "claimed") claimed.push(k.key);
+          else refusal = claim;
+        }
+      }
     } catch (e) {
       // Nothing is claimed when the answer is an error: what this call took is freed again.
-      for (const key of won) await this.release(accountId, key).catch(() => undefined);
+      for (const key of claimed) await this.release(accountId, key).catch(() => undefined);
       throw e;
     }
-    return claims;
+    return { claimed, refusal };
   }
 
   /** Records the outcome under each key in one statement. */
