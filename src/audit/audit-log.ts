@@ -1,4 +1,4 @@
-import type { Client, InValue } from "@libsql/client";
+import type { InValue } from "@libsql/client";
 import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
@@ -156,7 +156,7 @@ export class AuditLog {
       statements.push({ sql: this.insert.sql(size), args: rows.slice(at, at + size).flat() });
       at += size;
     }
-    await this.insert.client.batch(statements);
+    await this.db.$client.batch(statements);
     this.lastHash = prev;
   }
 
@@ -271,7 +271,7 @@ const CHAINED_COLUMNS: Array<keyof ChainedRow> = [
 /** Rows per INSERT at most: 16 values each, well under SQLite's bound-parameter limit. */
 const MAX_ROWS_PER_STATEMENT = 64;
 
-type InsertStatement = { sql: (rows: number) => string; values: (row: ChainedRow) => InValue[]; client: Client };
+type InsertStatement = { sql: (rows: number) => string; values: (row: ChainedRow) => InValue[] };
 
 /**
  * The audit insert, written by Drizzle from the table once (placeholders for the values, each with its
@@ -301,6 +301,5 @@ function insertStatement(db: Database): InsertStatement {
       return text;
     },
     values: (row) => params.map((p) => (p.encoder ? p.encoder.mapToDriverValue(row[p.value.name]) : row[p.value.name]) as InValue),
-    client: db.$client,
   };
 }
