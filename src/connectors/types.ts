@@ -1,5 +1,6 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { Appointment, BookingRequest, CancelRequest, RescheduleRequest } from "../domain/appointment";
+import type { TakenRange } from "../domain/availability";
 import type { Balance, Payment, PaymentRequest } from "../domain/billing";
 import type { InsurancePlan } from "../domain/insurance";
 import type { NewNote, Note } from "../domain/note";
@@ -111,7 +112,8 @@ export interface WritebackTracker {
   complete(reference: string, createdId: string | null): Promise<void>;
 }
 
-export type BookingHold = { providerId: string | null; operatoryId: string | null; startMs: number; endMs: number };
+/** A time the gateway itself booked on a provider and chair. */
+export type BookingHold = TakenRange;
 
 /**
  * The gateway's own bookings that the vendor's synced copy may not show yet, shared by every instance.

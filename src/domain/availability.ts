@@ -27,6 +27,18 @@ export type ScheduleProvider = {
 /** A booked interval in epoch milliseconds. */
 export type BusyInterval = { providerId: string | null; operatoryId: string | null; start: number; end: number };
 
+/** A time taken on a provider and, when known, a chair: a booking read from the PMS, or a gateway hold. */
+export type TakenRange = { providerId: string | null; operatoryId: string | null; startMs: number; endMs: number };
+
+export const busyFrom = (r: TakenRange): BusyInterval => ({ providerId: r.providerId, operatoryId: r.operatoryId, start: r.startMs, end: r.endMs });
+
+/** True when one of the ranges overlaps [start, end) on that provider or, when one is given, on that chair. */
+export function takenBy(ranges: TakenRange[], at: { providerId: string; operatoryId: string | null; start: number; end: number }): boolean {
+  return ranges.some(
+    (r) => r.startMs < at.end && at.start < r.endMs && (r.providerId === at.providerId || (at.operatoryId !== null && r.operatoryId === at.operatoryId)),
+  );
+}
+
 const LUXON_WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -74,7 +86,8 @@ function groupBy(busy: BusyInterval[], key: "providerId" | "operatoryId"): Map<s
   return new Map([...groups].map(([id, list]) => [id, new FreeBusy(list)]));
 }
 
-function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
+/** Whether a local hour falls in the part of the day asked for (morning before noon, evening from 5 pm). */
+export function inPartOfDay(hour: number, part: PartOfDay | undefined): boolean {
   if (!part) return true;
   if (part === "morning") return hour < 12;
   if (part === "afternoon") return hour >= 12 && hour < 17;

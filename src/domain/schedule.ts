@@ -1,4 +1,4 @@
-import type { ScheduleProvider } from "./availability";
+import type { ScheduleProvider, TakenRange } from "./availability";
 
 /**
  * The unchanging part of a practice's schedule: who can be booked, in which chairs, and when. Held in
@@ -22,14 +22,7 @@ export type ScheduleFrame = {
 };
 
 /** A booked appointment as a time range: no more of the patient than their id. */
-export type BookedRange = {
-  id: string;
-  patientId: string | null;
-  providerId: string | null;
-  operatoryId: string | null;
-  startMs: number;
-  endMs: number;
-};
+export type BookedRange = TakenRange & { id: string; patientId: string | null };
 
 /** One change the vendor's feed reported: a booking added or moved, or gone (deleted or cancelled). */
 export type ScheduleChange = { kind: "upsert"; range: BookedRange } | { kind: "remove"; id: string };

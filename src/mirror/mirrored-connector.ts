@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { MirrorSettings } from "../config";
 import { DelegatingConnector } from "../connectors/delegating-connector";
 import type { BookingHolds, PmsConnector, PmsResult, SlotSearch } from "../connectors/types";
-import { type BusyInterval, freeSlots } from "../domain/availability";
+import { busyFrom, freeSlots } from "../domain/availability";
 import type { PracticeSettings } from "../domain/practice";
 import { MAX_RANGE_DAYS, type Slot, type SlotQuery } from "../domain/slot";
 import { clinicDaysSpan } from "../domain/time";
@@ -71,13 +71,11 @@ export class MirroredConnector extends DelegatingConnector {
       this.deps.store.bookings(this.practice.accountId, fromMs, toMs),
       this.deps.holds.active(this.practice.accountId, fromMs, toMs),
     ]);
-    const busy: BusyInterval[] = booked.map((b) => ({ providerId: b.providerId, operatoryId: b.operatoryId, start: b.startMs, end: b.endMs }));
-    // The gateway's own bookings the vendor has not reported yet.
-    for (const h of held) busy.push({ providerId: h.providerId, operatoryId: h.operatoryId, start: h.startMs, end: h.endMs });
     return freeSlots({
       practice: this.practice,
       providers: state.frame.providers,
-      busy,
+      // The gateway's own bookings the vendor has not reported yet are busy too.
+      busy: [...booked, ...held].map(busyFrom),
       query: { ...query, appointmentType: null },
       now: this.deps.clock.now(),
       stepByDuration: state.frame.stepByDuration,

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { inPartOfDay, takenBy } from "../../domain/availability";
 import type { Slot, SlotQuery } from "../../domain/slot";
 import { isoOf } from "../../domain/time";
 import type { BookingHold } from "../types";
@@ -27,13 +28,10 @@ export function readSlots(
       const start = DateTime.fromISO(str(slot.time), { setZone: true });
       if (!start.isValid || start.toMillis() < input.nowMs) continue;
       const local = start.setZone(zone);
-      if (query.partOfDay === "morning" && local.hour >= 12) continue;
-      if (query.partOfDay === "afternoon" && (local.hour < 12 || local.hour >= 17)) continue;
-      if (query.partOfDay === "evening" && local.hour < 17) continue;
+      if (!inPartOfDay(local.hour, query.partOfDay)) continue;
       const chair = slot.operatory_id === undefined || slot.operatory_id === null ? null : str(slot.operatory_id);
       const s0 = start.toMillis();
-      const e0 = s0 + query.durationMinutes * 60_000;
-      if (input.held.some((h) => h.startMs < e0 && s0 < h.endMs && (h.providerId === providerId || (chair !== null && h.operatoryId === chair)))) continue;
+      if (takenBy(input.held, { providerId, operatoryId: chair, start: s0, end: s0 + query.durationMinutes * 60_000 })) continue;
       slots.push({
         start: isoOf(local),
         end: isoOf(local.plus({ minutes: query.durationMinutes })),

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { type BusyInterval, freeSlots, type ScheduleProvider, withinOfficeHours } from "../../domain/availability";
+import { type BusyInterval, busyFrom, freeSlots, inPartOfDay, type ScheduleProvider, takenBy, withinOfficeHours } from "../../domain/availability";
 import type { PracticeSettings } from "../../domain/practice";
 import type { BookedRange } from "../../domain/schedule";
 import type { Slot, SlotQuery } from "../../domain/slot";
@@ -100,10 +100,8 @@ export class SikkaSchedule {
       this.bookedRanges(fromDate, toDate),
       this.holds.active(this.practice.accountId, fromMs, toMs),
     ]);
-    const busy: BusyInterval[] = booked
-      .filter((b) => b.id !== excludeAppointmentId)
-      .map((b) => ({ providerId: b.providerId, operatoryId: b.operatoryId, start: b.startMs, end: b.endMs }));
-    for (const hold of held) busy.push({ providerId: hold.providerId, operatoryId: hold.operatoryId, start: hold.startMs, end: hold.endMs });
+    // The gateway's own bookings Sikka's copy may not show yet are busy too.
+    const busy = [...booked.filter((b) => b.id !== excludeAppointmentId), ...held].map(busyFrom);
     return { schedule, busy };
   }
 
@@ -138,14 +136,11 @@ export class SikkaSchedule {
         ? DateTime.fromISO(`${date}T${endText.padStart(5, "0")}`, { zone: zoneOf(this.zone) })
         : start.plus({ minutes: query.durationMinutes });
       if (end.diff(start, "minutes").minutes < query.durationMinutes) continue;
-      const hour = start.hour;
-      if (query.partOfDay === "morning" && hour >= 12) continue;
-      if (query.partOfDay === "afternoon" && (hour < 12 || hour >= 17)) continue;
-      if (query.partOfDay === "evening" && hour < 17) continue;
+      if (!inPartOfDay(start.hour, query.partOfDay)) continue;
       const providerId = text(row, "provider_id");
       const chair = text(row, "operatory") || null;
-      const [s0, e0] = [start.toMillis(), start.toMillis() + query.durationMinutes * 60_000];
-      if (held.some((h) => h.startMs < e0 && s0 < h.endMs && (h.providerId === providerId || (chair !== null && h.operatoryId === chair)))) continue;
+      const s0 = start.toMillis();
+      if (takenBy(held, { providerId, operatoryId: chair, start: s0, end: s0 + query.durationMinutes * 60_000 })) continue;
       slots.push({
         start: isoOf(start),
         end: isoOf(start.plus({ minutes: query.durationMinutes })),
