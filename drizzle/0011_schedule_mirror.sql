@@ -21,9 +21,7 @@ CREATE TABLE `schedule_mirrors` (
 	`full_synced_at` integer,
 	`frame_synced_at` integer,
 	`last_error` text,
-	`last_attempt_at` integer,
 	`next_refresh_at` integer DEFAULT 0 NOT NULL,
-	`full_resync_requested` integer DEFAULT false NOT NULL,
 	`lease_owner` text,
 	`lease_until` integer DEFAULT 0 NOT NULL
 );

@@ -57,7 +57,6 @@ export class MirrorRefresher {
   private async refresh(row: MirrorRow, forceFull: boolean): Promise<RefreshOutcome> {
     const { store, clock, settings } = this.deps;
     const started = clock.now().getTime();
-    const retryAt = started + settings.refreshIntervalMs;
     let feed: ScheduleFeed | undefined;
     let today: string;
     try {
@@ -71,12 +70,10 @@ export class MirrorRefresher {
       feed = (await this.deps.integrations.liveConnectorFor(practice)).scheduleFeed?.();
     } catch (e) {
       // No readable credentials (or none any more): nothing to mirror until they are set again.
-      await store.failed(row.accountId, "unavailable", started, retryAt);
-      this.deps.logger.warn({ accountId: row.accountId, errorName: (e as Error)?.name }, "schedule mirror: no connector");
-      return "failed";
+      return this.failed(row, "unavailable", started, e);
     }
     if (!feed) {
-      await store.failed(row.accountId, "unsupported", started, started + settings.fullResyncMs);
+      await store.failed(row.accountId, "unsupported", started + settings.fullResyncMs);
       return "skipped";
     }
     const windowTo = DateTime.fromISO(today).plus({ days: settings.windowDays }).toISODate() ?? today;
@@ -84,7 +81,6 @@ export class MirrorRefresher {
     const horizon = DateTime.fromISO(today).plus({ days: MAX_RANGE_DAYS }).toISODate() ?? today;
     const full =
       forceFull ||
-      row.fullResyncRequested ||
       row.syncedAt === null ||
       row.fullSyncedAt === null ||
       !row.frame ||
@@ -98,9 +94,7 @@ export class MirrorRefresher {
       }
       return await this.reload(row, feed, started, today, windowTo);
     } catch (e) {
-      await store.failed(row.accountId, "internal", started, retryAt);
-      this.deps.logger.error({ accountId: row.accountId, errorName: (e as Error)?.name }, "schedule mirror refresh failed");
-      return "failed";
+      return this.failed(row, "internal", started, e);
     }
   }
 
@@ -140,11 +134,15 @@ export class MirrorRefresher {
     return "changes";
   }
 
-  private async failed(row: MirrorRow, code: string, started: number): Promise<RefreshOutcome> {
+  /** `error`: what was thrown, when the failure was ours rather than the vendor's answer (logged by name). */
+  private async failed(row: MirrorRow, code: string, started: number, error?: unknown): Promise<RefreshOutcome> {
     // The mirror keeps answering from what it has, marked with its age; the feed is tried again at the
     // usual pace, so an outage costs the vendor no more requests than a quiet day.
-    await this.deps.store.failed(row.accountId, code, started, started + this.deps.settings.refreshIntervalMs);
-    this.deps.logger.warn({ accountId: row.accountId, code }, "schedule mirror refresh failed");
+    await this.deps.store.failed(row.accountId, code, started + this.deps.settings.refreshIntervalMs);
+    const fields = { accountId: row.accountId, code, ...(error ? { errorName: (error as Error)?.name } : {}) };
+    // A failure of our own code is a bug to fix, not a vendor having a bad day.
+    if (code === "internal") this.deps.logger.error(fields, "schedule mirror refresh failed");
+    else this.deps.logger.warn(fields, "schedule mirror refresh failed");
     return "failed";
   }
 }

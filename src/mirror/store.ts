@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../db/client";
 import { scheduleMirrorBookings, scheduleMirrors } from "../db/schema";
@@ -39,17 +39,17 @@ export class MirrorStore {
    * lease is never taken, and a dead instance's lapses.
    */
   async leaseDue(owner: string, nowMs: number, limit: number): Promise<MirrorRow[]> {
-    return this.db.all<MirrorRow>(sql`
-      update schedule_mirrors set lease_owner = ${owner}, lease_until = ${nowMs + MIRROR_LEASE_MS}
-       where account_id in (
-         select account_id from schedule_mirrors
-          where next_refresh_at <= ${nowMs} and lease_until <= ${nowMs}
-          order by next_refresh_at limit ${limit})
-      returning account_id as accountId, provider, practice_key as practiceKey, frame, window_from as windowFrom,
-                window_to as windowTo, synced_at as syncedAt, full_synced_at as fullSyncedAt,
-                frame_synced_at as frameSyncedAt, last_error as lastError, last_attempt_at as lastAttemptAt,
-                next_refresh_at as nextRefreshAt, full_resync_requested as fullResyncRequested,
-                lease_owner as leaseOwner, lease_until as leaseUntil`);
+    const due = this.db
+      .select({ accountId: scheduleMirrors.accountId })
+      .from(scheduleMirrors)
+      .where(and(lte(scheduleMirrors.nextRefreshAt, nowMs), lte(scheduleMirrors.leaseUntil, nowMs)))
+      .orderBy(scheduleMirrors.nextRefreshAt)
+      .limit(limit);
+    return this.db
+      .update(scheduleMirrors)
+      .set({ leaseOwner: owner, leaseUntil: nowMs + MIRROR_LEASE_MS })
+      .where(inArray(scheduleMirrors.accountId, due))
+      .returning();
   }
 
   /** Takes one practice's refresh now, due or not (an operator's resync); null while another holds it. */
@@ -153,9 +153,7 @@ export class MirrorStore {
           fullSyncedAt: input.syncedAt,
           frameSyncedAt: input.syncedAt,
           lastError: null,
-          lastAttemptAt: input.syncedAt,
           nextRefreshAt: input.nextRefreshAt,
-          fullResyncRequested: false,
           leaseUntil: 0,
           leaseOwner: null,
         })
@@ -181,7 +179,6 @@ export class MirrorStore {
           practiceKey: input.practiceKey,
           syncedAt: input.syncedAt,
           lastError: null,
-          lastAttemptAt: input.syncedAt,
           nextRefreshAt: input.nextRefreshAt,
           leaseUntil: 0,
           leaseOwner: null,
@@ -200,19 +197,16 @@ export class MirrorStore {
   }
 
   /** A refresh failed: what stays is marked with the failure's code, and tried again later. */
-  async failed(accountId: string, code: string, attemptAt: number, nextRefreshAt: number): Promise<void> {
+  async failed(accountId: string, code: string, nextRefreshAt: number): Promise<void> {
     await this.db
       .update(scheduleMirrors)
-      .set({ lastError: code, lastAttemptAt: attemptAt, nextRefreshAt, leaseUntil: 0, leaseOwner: null })
+      .set({ lastError: code, nextRefreshAt, leaseUntil: 0, leaseOwner: null })
       .where(eq(scheduleMirrors.accountId, accountId));
   }
 
-  /** Brings a practice's next refresh forward (a vendor event, a booking conflict), optionally a full one. */
-  async requestRefresh(accountId: string, full = false): Promise<void> {
-    await this.db
-      .update(scheduleMirrors)
-      .set({ nextRefreshAt: 0, ...(full ? { fullResyncRequested: true } : {}) })
-      .where(eq(scheduleMirrors.accountId, accountId));
+  /** Brings a practice's next refresh forward (a booking conflict found it behind). */
+  async requestRefresh(accountId: string): Promise<void> {
+    await this.db.update(scheduleMirrors).set({ nextRefreshAt: 0 }).where(eq(scheduleMirrors.accountId, accountId));
   }
 
   /** A vendor event names practices by the vendor's key: their refresh is due now. */

@@ -21,11 +21,8 @@ export const scheduleMirrors = sqliteTable("schedule_mirrors", {
   frameSyncedAt: integer("frame_synced_at"),
   /** The last refresh's failure, as a connector error code (never a vendor message); null when it worked. */
   lastError: text("last_error"),
-  lastAttemptAt: integer("last_attempt_at"),
   /** Epoch ms when the next refresh is due; a vendor event or a booking conflict brings it forward. */
   nextRefreshAt: integer("next_refresh_at").notNull().default(0),
-  /** Set to force the next refresh to reload everything (e.g. `mirror:resync`). */
-  fullResyncRequested: integer("full_resync_requested", { mode: "boolean" }).notNull().default(false),
   leaseOwner: text("lease_owner"),
   leaseUntil: integer("lease_until").notNull().default(0),
 });
