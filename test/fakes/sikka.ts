@@ -444,13 +444,15 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               return sikkaError(400, "API1026", "Invalid Parameter", "interval must be between 1 and 1440");
             if (interval === null && from === null) return sikkaError(400, "API1020", "Missing Parameter", "interval or loaded_startdate is required");
             if (q("events") !== "appointments") return noContent();
+            // The loaded range's zone is undocumented: read as UTC here (the connector uses `interval`).
             const since = interval !== null ? now() - Number(interval) * 60_000 : Date.parse(`${from}Z`);
+            const until = interval === null && q("loaded_enddate") ? Date.parse(`${q("loaded_enddate")}Z`) : Number.POSITIVE_INFINITY;
             const fields = (q("fields") ?? "").split(",");
             const all = fields.includes("get_all");
             // Harsher reading: an event carries the record's default field set; the chair and the
             // cancelled flag only when asked for with `fields`.
             const rows = p.events
-              .filter((e) => e.at >= since)
+              .filter((e) => e.at >= since && e.at <= until)
               .map((e) => ({
                 ...withoutFields(
                   e.row,
