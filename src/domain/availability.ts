@@ -207,14 +207,13 @@ export function freeSlots(input: {
 
 /** True when [start, start+duration) lies inside one office-hours interval of its local day. */
 export function withinOfficeHours(practice: PracticeSettings, start: Date, durationMinutes: number): boolean {
-  const local = DateTime.fromJSDate(start, { zone: practice.timezone });
-  const hours = practice.officeHours[LUXON_WEEKDAYS[local.weekday - 1]!] ?? [];
-  const date = local.toISODate();
+  const zone = zoneOf(practice.timezone);
+  const local = DateTime.fromJSDate(start, { zone });
+  const date = local.toISODate() ?? "";
   const s = start.getTime();
   const e = s + durationMinutes * MINUTE;
-  return hours.some(([open, close]) => {
-    const o = DateTime.fromISO(`${date}T${open}`, { zone: practice.timezone }).toMillis();
-    const c = DateTime.fromISO(`${date}T${close}`, { zone: practice.timezone }).toMillis();
-    return s >= o && e <= c;
-  });
+  // Office hours resolved exactly as availability resolves them, so a time offered is a time accepted.
+  return (practice.officeHours[LUXON_WEEKDAYS[local.weekday - 1]!] ?? []).some(
+    ([open, close]) => s >= localTimeToMs(date, open, zone) && e <= localTimeToMs(date, close, zone),
+  );
 }
