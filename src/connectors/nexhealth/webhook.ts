@@ -46,8 +46,9 @@ const SCHEDULE_EVENTS = new Set(["appointment_created", "appointment_updated", "
 
 /**
  * The pending writes a verified delivery settles, and the locations whose schedule it says changed.
- * Only insertion results settle anything; other events are acknowledged and otherwise ignored. The write ids are bound to the payload's institution, so an event can
- * only ever settle a write the gateway made for that institution.
+ * Only insertion results settle anything; other events are acknowledged and otherwise ignored. The
+ * write ids are bound to the payload's institution, so an event can only ever settle a write the
+ * gateway made for that institution.
  */
 export function readDelivery(payload: unknown): WebhookDelivery {
   const body = obj(payload);
