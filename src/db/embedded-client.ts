@@ -21,6 +21,21 @@ const VALUES = Symbol("values");
 type Prepared = { statement: ReturnType<InstanceType<typeof Database>["prepare"]>; returnsData: boolean; columns: string[]; rowType: RowType };
 type RowType = new (values: Value[]) => Row;
 
+type QueuedWrite = { work: () => unknown; resolve: (value: unknown) => void; reject: (e: unknown) => void };
+
+/**
+ * How a statement shares the connection: a read runs at once; a write waits for the turn's shared
+ * transaction; anything else (PRAGMA, DDL, transaction control) runs on its own once the queued writes
+ * have committed. Only a plain SELECT counts as a read; anything unrecognised runs on its own.
+ */
+type StatementKind = "read" | "write" | "alone";
+function statementKind(sql: string): StatementKind {
+  const verb = /^\s*\(*\s*([a-z]+)/i.exec(sql)?.[1]?.toLowerCase();
+  if (verb === "select") return "read";
+  if (verb === "insert" || verb === "update" || verb === "delete" || verb === "replace" || verb === "with") return "write";
+  return "alone";
+}
+
 const BEGIN: Record<TransactionMode, string> = { write: "BEGIN IMMEDIATE", read: "BEGIN TRANSACTION READONLY", deferred: "BEGIN DEFERRED" };
 
 /**
@@ -110,12 +125,20 @@ class Result implements ResultSet {
  * of what a query costs here; the SQL texts the service issues are few and fixed (placeholders for
  * values), so each is prepared once. One connection, as before: SQLite runs these synchronously, and
  * an interactive transaction holds the connection until it ends (other work waits its turn).
+ *
+ * Writes share a transaction per event-loop turn (group commit): a commit writes the changed pages to
+ * the log, which is most of what a small write costs, so the concurrent requests of one turn pay it
+ * once. The writes run together at the end of the turn, synchronously, so the file's write lock is
+ * never held across an await (another connection to the file, in this process or another, only ever
+ * waits for one such run), and each settles only after the commit.
  */
 export class EmbeddedClient implements Client {
   private readonly db: InstanceType<typeof Database>;
   private readonly cache = new Map<string, Prepared>();
   /** Set while an interactive transaction holds the connection: everything else waits for it. */
   private held: Promise<void> | null = null;
+  /** The writes of this event-loop turn, committed together at its end. */
+  private pending: QueuedWrite[] | null = null;
   closed = false;
   readonly protocol = "file";
 
@@ -158,14 +181,19 @@ export class EmbeddedClient implements Client {
     }
   }
 
-  private async turn(): Promise<void> {
+  /** Waits while an interactive transaction holds the connection; with `alone`, commits the queued writes first. */
+  private async turn(alone = false): Promise<void> {
     if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
     while (this.held) await this.held;
+    if (alone) this.flush();
   }
 
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
-    await this.turn();
-    return this.run(stmtOrSql, args);
+    const sql = typeof stmtOrSql === "string" ? stmtOrSql : stmtOrSql.sql;
+    const kind = statementKind(sql);
+    await this.turn(kind === "alone");
+    if (kind !== "write") return this.run(stmtOrSql, args);
+    return this.queued(() => this.run(stmtOrSql, args));
   }
 
   private inTransaction<T>(begin: string, work: () => T): T {
@@ -180,13 +208,89 @@ export class EmbeddedClient implements Client {
     }
   }
 
+  /**
+   * Queues a write for this event-loop turn's transaction and settles with its outcome once that
+   * transaction has committed: nobody learns a result that could still be undone. Reads meanwhile run
+   * at once and see only what is committed, as if they came before the queued writes.
+   */
+  private queued<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.pending) {
+        const writes: QueuedWrite[] = [];
+        this.pending = writes;
+        setImmediate(() => {
+          if (this.pending === writes) this.flush();
+        });
+      }
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Runs the queued writes in one transaction, in the order they came, and settles them once it commits. */
+  private flush(): void {
+    const writes = this.pending;
+    this.pending = null;
+    if (writes) this.commitTogether(writes);
+  }
+
+  private commitTogether(writes: QueuedWrite[]): void {
+    try {
+      this.run(BEGIN.write);
+    } catch (e) {
+      for (const w of writes) w.reject(e);
+      return;
+    }
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    for (const [i, write] of writes.entries()) {
+      try {
+        outcomes.push({ ok: true, value: write.work() });
+      } catch (e) {
+        if (!this.db.inTransaction) {
+          // SQLite undid the whole transaction (a full disk, an I/O error): the writes before this one went
+          // with it and fail with its error; the ones after it get a transaction of their own.
+          for (const undone of writes.slice(0, i + 1)) undone.reject(e);
+          this.commitTogether(writes.slice(i + 1));
+          return;
+        }
+        // A statement's error undoes that statement only; the others stand.
+        outcomes.push({ ok: false, error: e });
+      }
+    }
+    try {
+      this.run("COMMIT");
+    } catch (e) {
+      if (this.db.inTransaction) this.run("ROLLBACK");
+      for (const w of writes) w.reject(e);
+      return;
+    }
+    outcomes.forEach((outcome, i) => (outcome.ok ? writes[i]?.resolve(outcome.value) : writes[i]?.reject(outcome.error)));
+  }
+
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
-    await this.turn();
-    return this.inTransaction(BEGIN[mode], () => stmts.map((s) => this.run(s)));
+    const sqlOf = (s: InStatement | [string, InArgs?]) => (typeof s === "string" ? s : Array.isArray(s) ? s[0] : s.sql);
+    const kinds = stmts.map((s) => statementKind(sqlOf(s)));
+    const alone = kinds.includes("alone");
+    await this.turn(alone);
+    if (alone || kinds.every((k) => k === "read")) return this.inTransaction(BEGIN[mode], () => stmts.map((s) => this.run(s)));
+    // Atomic inside the shared transaction: a savepoint undoes this batch alone if one of its statements fails.
+    return this.queued(() => {
+      this.run("SAVEPOINT batch");
+      try {
+        const results = stmts.map((s) => this.run(s));
+        this.run("RELEASE batch");
+        return results;
+      } catch (e) {
+        if (this.db.inTransaction) {
+          this.run("ROLLBACK TO batch");
+          this.run("RELEASE batch");
+        }
+        throw e;
+      }
+    });
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    await this.turn();
+    await this.turn(true);
     this.run("PRAGMA foreign_keys=off");
     try {
       return this.inTransaction(BEGIN.deferred, () => stmts.map((s) => this.run(s)));
@@ -196,7 +300,7 @@ export class EmbeddedClient implements Client {
   }
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    await this.turn();
+    await this.turn(true);
     // Begun before the connection is marked held: a BEGIN that fails leaves nothing waiting on it.
     this.run(BEGIN[mode]);
     let release: () => void = () => {};
@@ -243,7 +347,7 @@ export class EmbeddedClient implements Client {
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    await this.turn();
+    await this.turn(true);
     try {
       this.db.exec(sql);
     } catch (e) {
@@ -261,6 +365,7 @@ export class EmbeddedClient implements Client {
 
   close(): void {
     if (this.closed) return;
+    this.flush();
     this.closed = true;
     this.cache.clear();
     this.db.close();
