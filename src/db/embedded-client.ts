@@ -263,7 +263,10 @@ export class EmbeddedClient implements Client {
       for (const w of writes) w.reject(e);
       return;
     }
-    outcomes.forEach((outcome, i) => (outcome.ok ? writes[i]?.resolve(outcome.value) : writes[i]?.reject(outcome.error)));
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.ok) writes[i]?.resolve(outcome.value);
+      else writes[i]?.reject(outcome.error);
+    }
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
