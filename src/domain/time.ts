@@ -10,13 +10,54 @@ const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 export function parseInstant(input: string, timezone: string): Date | null {
   // Models often write "2026-12-03 10:00"; read the space as ISO's "T".
   const iso = input.trim().replace(/^(\d{4}-\d{2}-\d{2})[ ](\d)/, "$1T$2");
+  const common = commonInstant(iso, timezone);
+  if (common !== undefined) return common;
   const dt = HAS_OFFSET.test(iso) ? DateTime.fromISO(iso, { setZone: true }) : DateTime.fromISO(iso, { zone: zoneOf(timezone) });
   return dt.isValid ? dt.toJSDate() : null;
 }
 
+/** `YYYY-MM-DDTHH:MM[:SS[.fff]]` with an optional `Z` or `±HH[:]MM`: what nearly every caller sends. */
+const COMMON_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))?$/;
+
+/**
+ * The common shape read without luxon (a booking reads its start several times); undefined for any
+ * other shape or an edge (hour 24, a leap second), which luxon reads. A local time uses the same rule as
+ * office hours (`localTimeToMs`), so the instant a caller names is the one availability offered.
+ */
+function commonInstant(iso: string, timezone: string): Date | null | undefined {
+  const m = COMMON_INSTANT.exec(iso);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec = "00", frac = "", z, sign, oh, om] = m;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return undefined;
+  const date = `${y}-${mo}-${d}`;
+  const day = calendarDay(date);
+  if (day === null) return null;
+  const extraMs = Number(sec) * 1000 + Number(frac.padEnd(3, "0"));
+  if (z) return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) + extraMs);
+  if (sign) {
+    if (Number(oh) > 23 || Number(om) > 59) return undefined;
+    const offsetMin = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
+    return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - offsetMin * 60_000 + extraMs);
+  }
+  const zone = zoneOf(timezone);
+  if (!zone.isValid) return undefined;
+  return new Date(localTimeToMs(date, `${h}:${mi}`, zone) + extraMs);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
 /** ISO 8601 with the clinic's UTC offset, e.g. `2026-12-01T09:00:00-05:00` (what callers hear). */
 export function formatInClinicZone(instant: Date, timezone: string): string {
-  return DateTime.fromJSDate(instant, { zone: zoneOf(timezone) }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
+  const ms = instant.getTime();
+  const zone = zoneOf(timezone);
+  if (!Number.isFinite(ms) || !zone.isValid) return instant.toISOString();
+  const offset = zone.offset(ms);
+  const local = new Date(ms + offset * 60_000).toISOString();
+  // Four-digit years only (the ISO text of other years has another shape); luxon writes the rest.
+  if (local.length !== 24) return DateTime.fromJSDate(instant, { zone }).toISO({ suppressMilliseconds: true }) ?? instant.toISOString();
+  const abs = Math.abs(offset);
+  const withoutZ = local.endsWith(".000Z") ? local.slice(0, 19) : local.slice(0, 23);
+  return `${withoutZ}${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
 /** Today's calendar date in the clinic's time zone. */

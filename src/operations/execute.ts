@@ -60,11 +60,11 @@ export class OperationExecutor {
     let patientId = typeof req.args.patientId === "string" ? req.args.patientId : null;
 
     const keys: Array<{ key: string; hash: string }> = [];
-    if (operation.write && req.idempotencyKey) keys.push({ key: req.idempotencyKey, hash: await requestHash(operation.name, req.args) });
-    if (operation.write && req.intentKey) keys.push({ key: req.intentKey, hash: await requestHash(operation.name, req.intentKey) });
+    if (operation.write && req.idempotencyKey) keys.push({ key: req.idempotencyKey, hash: requestHash(operation.name, req.args) });
+    if (operation.write && req.intentKey) keys.push({ key: req.intentKey, hash: requestHash(operation.name, req.intentKey) });
     // A write's intent is durable before it is sent, even without a client key: this record is what the
     // audit row follows from if the audit store fails after the write.
-    if (operation.write && keys.length === 0) keys.push({ key: `intent:${req.requestId}`, hash: await requestHash(operation.name, req.args) });
+    if (operation.write && keys.length === 0) keys.push({ key: `intent:${req.requestId}`, hash: requestHash(operation.name, req.args) });
     let claims: Awaited<ReturnType<IdempotencyStore["claimAll"]>>;
     try {
       claims = await this.deps.idempotency.claimAll(account.id, keys, operation.name);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
@@ -13,9 +14,8 @@ export type Refusal = Exclude<Claim, { kind: "claimed" }>;
 const ABANDONED_AFTER_MS = 60_000;
 const WAIT_STEP_MS = 25;
 
-export async function requestHash(action: string, args: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(`${action}\n${stableJson(args)}`);
-  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes)).toString("hex");
+export function requestHash(action: string, args: unknown): string {
+  return createHash("sha256").update(`${action}\n${stableJson(args)}`).digest("hex");
 }
 
 /** JSON with sorted keys, so the same arguments in another key order hash the same. */
@@ -37,6 +37,9 @@ function stableJson(value: unknown): string {
 export class IdempotencyStore {
   /** One key's claim, when `claimAll` found it taken and asks again (waiting for its owner): built once. */
   private readonly claimQuery;
+  /** Claims and completions of n keys at once (a request holds one to three), each statement built once per n. */
+  private readonly claimsOf = new Map<number, ReturnType<IdempotencyStore["buildClaims"]>>();
+  private readonly completionsOf = new Map<number, ReturnType<IdempotencyStore["buildCompletion"]>>();
 
   constructor(
     private readonly db: Database,
@@ -86,12 +89,12 @@ export class IdempotencyStore {
    */
   async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<{ claimed: string[]; refusal: Refusal | null }> {
     if (keys.length === 0) return { claimed: [], refusal: null };
-    const createdAt = toSqlTimestamp(this.clock.now());
-    const inserted = await this.db
-      .insert(idempotencyKeys)
-      .values(keys.map((k) => ({ accountId, key: k.key, action, requestHash: k.hash, state: "in_progress" as const, createdAt })))
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
+    const values: Record<string, string> = { accountId, action, createdAt: toSqlTimestamp(this.clock.now()) };
+    keys.forEach((k, i) => {
+      values[`key${i}`] = k.key;
+      values[`hash${i}`] = k.hash;
+    });
+    const inserted = await this.statement(this.claimsOf, keys.length, (n) => this.buildClaims(n)).all(values);
     const won = new Set(inserted.map((r) => r.key));
     const claimed: string[] = [];
     let refusal: Refusal | null = null;
@@ -115,10 +118,41 @@ export class IdempotencyStore {
   /** Records the outcome under each key in one statement. */
   async complete(accountId: string, keys: string[], outcome: StoredOutcome): Promise<void> {
     if (keys.length === 0) return;
-    await this.db
+    const values: Record<string, string | number> = { accountId, status: outcome.status, body: JSON.stringify(outcome.body) };
+    keys.forEach((key, i) => {
+      values[`key${i}`] = key;
+    });
+    await this.statement(this.completionsOf, keys.length, (n) => this.buildCompletion(n)).run(values);
+  }
+
+  private statement<S>(cache: Map<number, S>, n: number, build: (n: number) => S): S {
+    let statement = cache.get(n);
+    if (!statement) {
+      statement = build(n);
+      cache.set(n, statement);
+    }
+    return statement;
+  }
+
+  private buildClaims(n: number) {
+    const rows = Array.from({ length: n }, (_, i) => ({
+      accountId: sql.placeholder("accountId"),
+      key: sql.placeholder(`key${i}`),
+      action: sql.placeholder("action"),
+      requestHash: sql.placeholder(`hash${i}`),
+      state: "in_progress" as const,
+      createdAt: sql.placeholder("createdAt"),
+    }));
+    return this.db.insert(idempotencyKeys).values(rows).onConflictDoNothing().returning({ key: idempotencyKeys.key }).prepare();
+  }
+
+  private buildCompletion(n: number) {
+    const keys = Array.from({ length: n }, (_, i) => sql.placeholder(`key${i}`));
+    return this.db
       .update(idempotencyKeys)
-      .set({ state: "completed", responseStatus: outcome.status, responseBody: JSON.stringify(outcome.body) })
-      .where(and(eq(idempotencyKeys.accountId, accountId), inArray(idempotencyKeys.key, keys)));
+      .set({ state: "completed", responseStatus: sql`${sql.placeholder("status")}`, responseBody: sql`${sql.placeholder("body")}` })
+      .where(and(eq(idempotencyKeys.accountId, sql.placeholder("accountId")), inArray(idempotencyKeys.key, keys)))
+      .prepare();
   }
 
   /** Forgets a claim whose operation failed transiently, so a retry may try the PMS again. */
