@@ -15,7 +15,9 @@ const ABANDONED_AFTER_MS = 60_000;
 const WAIT_STEP_MS = 25;
 
 export function requestHash(action: string, args: unknown): string {
-  return createHash("sha256").update(`${action}\n${stableJson(args)}`).digest("hex");
+  return createHash("sha256")
+    .update(`${action}\n${stableJson(args)}`)
+    .digest("hex");
 }
 
 /** JSON with sorted keys, so the same arguments in another key order hash the same. */
