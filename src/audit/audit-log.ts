@@ -12,6 +12,7 @@ export type AuditRow = typeof pmsAuditLogs.$inferSelect;
 export type AuditFilter = { accountId?: string; from?: string; to?: string; action?: string; limit: number };
 
 const ID_MAX = 128;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Exactly the text that will be stored, so the chain hashes the bytes the database keeps: well-formed
@@ -20,6 +21,9 @@ const ID_MAX = 128;
  */
 export function storableText(value: string | null): string | null {
   if (value === null) return null;
+  // Nearly every value is an id of printable ASCII: already well-formed, no control characters, one
+  // character per code unit; only the card-data check applies.
+  if (value.length <= ID_MAX && PRINTABLE_ASCII.test(value)) return textHasCardData(value) ? "[card data removed]" : value;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
   const clean = value.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
   const bounded = [...clean].slice(0, ID_MAX).join("");

@@ -29,7 +29,17 @@ type QueuedWrite = { work: () => unknown; resolve: (value: unknown) => void; rej
  * have committed. Only a plain SELECT counts as a read; anything unrecognised runs on its own.
  */
 type StatementKind = "read" | "write" | "alone";
+const kinds = new Map<string, StatementKind>();
 function statementKind(sql: string): StatementKind {
+  let kind = kinds.get(sql);
+  if (kind === undefined) {
+    kind = kindOf(sql);
+    // The service sends a few dozen texts; anything beyond is not worth remembering.
+    if (kinds.size < STATEMENT_CACHE_SIZE) kinds.set(sql, kind);
+  }
+  return kind;
+}
+function kindOf(sql: string): StatementKind {
   const verb = /^\s*\(*\s*([a-z]+)/i.exec(sql)?.[1]?.toLowerCase();
   if (verb === "select") return "read";
   if (verb === "insert" || verb === "update" || verb === "delete" || verb === "replace" || verb === "with") return "write";

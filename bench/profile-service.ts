@@ -1,0 +1,86 @@
+// bun bench/profile-service.ts avail|book [seconds]: the service process under wrk, profiled with
+// `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile). For finding where a call's time goes at
+// the HTTP layer; not a benchmark figure (`npm run bench`).
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sign } from "../src/http/auth/hmac";
+import { mintToken } from "../src/http/auth/jwt";
+import { type LoadRequest, runLoad } from "./load";
+import { startProcess } from "./service";
+
+const kind = process.argv[2] ?? "avail";
+const seconds = Number(process.argv[3] ?? 8);
+const out = "/tmp/pms-gw-service-profile";
+const dir = mkdtempSync(join(tmpdir(), "pms-gw-prof-"));
+const secrets = {
+  VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef",
+  ENCRYPTION_KEY: "42".repeat(32),
+  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
+};
+const env = {
+  ...secrets,
+  NODE_ENV: "production",
+  DATABASE_URL: `file:${join(dir, "bench.db")}`,
+  PUBLIC_URL: "https://bench.example.com",
+  LOG_LEVEL: "info",
+  RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
+};
+const encoder = new TextEncoder();
+const signedPost = (payload: unknown): LoadRequest => {
+  const body = JSON.stringify(payload);
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = sign(secrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`));
+  return {
+    method: "POST",
+    path: "/api/vapi/webhook",
+    headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": signature },
+    body,
+  };
+};
+const toolCall = (id: string, name: string, args: Record<string, unknown>, accountId: string) => ({
+  message: {
+    type: "tool-calls",
+    toolCallList: [{ id, type: "function", function: { name, arguments: args } }],
+    call: { id: "bench-call", metadata: { accountId } },
+    customer: { number: "+12025550101" },
+  },
+});
+
+const svc = await startProcess([process.execPath, ...(process.env.NOPROF ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${out}`]), "src/index.ts"], 3997, env);
+const admin = {
+  authorization: `Bearer ${await mintToken(secrets.ADMIN_JWT_SECRET, { role: "admin" }, { ttlSeconds: 3600 })}`,
+  "content-type": "application/json",
+};
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${svc.url}${path}`, { method, headers: admin, ...(body ? { body: JSON.stringify(body) } : {}) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.json() as Promise<{ account: { id: string } }>;
+};
+const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:45"]]]));
+const clinic = (await api("POST", "/api/admin/accounts", { name: "Profile", timezone: "UTC", officeHours: allDay, slotStepMinutes: 15 })).account.id;
+await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sandbox", credentials: {} });
+const verify = signedPost(toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic));
+await fetch(`${svc.url}${verify.path}`, { method: "POST", headers: verify.headers, body: verify.body ?? "" });
+const requests =
+  kind === "avail"
+    ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
+    : Array.from({ length: 60_000 }, (_, i) =>
+        signedPost(
+          toolCall(
+            `book-${i}`,
+            "book_appointment",
+            {
+              patientId: "1",
+              start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
+              durationMinutes: 15,
+              providerId: String((i % 2) + 1),
+              appointmentType: "exam",
+            },
+            clinic,
+          ),
+        ),
+      );
+const result = await runLoad(svc.url, requests, { connections: 32, seconds });
+console.log(`${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}; profile in ${out}`);
+await svc.stop();
