@@ -1,7 +1,7 @@
 // bun bench/profile-service.ts avail|book [seconds]: the service process under wrk, profiled with
 // `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile). For finding where a call's time goes at
 // the HTTP layer; not a benchmark figure (`npm run bench`).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "../src/http/auth/hmac";
@@ -81,6 +81,12 @@ const requests =
           ),
         ),
       );
+const cpuOf = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+const cpuBefore = cpuOf(svc.proc.pid);
 const result = await runLoad(svc.url, requests, { connections: 32, seconds });
+console.log(`service CPU: ${(((cpuOf(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
 console.log(`${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}; profile in ${out}`);
 await svc.stop();
