@@ -108,7 +108,7 @@ if (process.argv[4] === "count") {
   for (const [k, v] of counts) console.log(v / N, ((times.get(k) ?? 0) / N).toFixed(4), "ms", k);
   process.exit(0);
 }
-const CONC = 32;
+const CONC = Number(process.env.CONC ?? 32);
 const t0 = performance.now();
 let next = 200;
 let errors = 0;

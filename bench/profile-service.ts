@@ -63,24 +63,26 @@ await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sandbox", cre
 const verify = signedPost(toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic));
 await fetch(`${svc.url}${verify.path}`, { method: "POST", headers: verify.headers, body: verify.body ?? "" });
 const requests =
-  kind === "avail"
-    ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
-    : Array.from({ length: 60_000 }, (_, i) =>
-        signedPost(
-          toolCall(
-            `book-${i}`,
-            "book_appointment",
-            {
-              patientId: "1",
-              start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
-              durationMinutes: 15,
-              providerId: String((i % 2) + 1),
-              appointmentType: "exam",
-            },
-            clinic,
+  kind === "health"
+    ? [{ method: "GET", path: "/health", headers: {} }]
+    : kind === "avail"
+      ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
+      : Array.from({ length: 60_000 }, (_, i) =>
+          signedPost(
+            toolCall(
+              `book-${i}`,
+              "book_appointment",
+              {
+                patientId: "1",
+                start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
+                durationMinutes: 15,
+                providerId: String((i % 2) + 1),
+                appointmentType: "exam",
+              },
+              clinic,
+            ),
           ),
-        ),
-      );
+        );
 const cpuOf = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { ChainKeys } from "../src/audit/chain";
@@ -224,6 +224,8 @@ async function main() {
     `${fmt(rssAvail, 0)} / ${fmt(rssBook, 0)} / ${fmt(rssSikka, 0)} MB; now ${memoryBreakdown(svc.proc.pid)}`,
     "",
   );
+  const wal = statSync(`${join(dir, "bench.db")}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  record("write-ahead log after the load (checkpointed on its own thread)", `${fmt(wal / 2 ** 20, 1)} MB`, "bounded");
   await svc.stop();
   await ref.stop();
   sikka.stop();

@@ -21,7 +21,9 @@ if (!result.ok) {
 }
 const config = result.config;
 const logger = createLogger({ level: config.logLevel });
-const database = await openDatabase(config.database);
+const database = await openDatabase(config.database, {
+  checkpoints: { everyMs: 250, onFailure: (message) => logger.warn({ message }, "background checkpoint failed; the connection's own threshold applies") },
+});
 await applyMigrations(database.db);
 const missingGuards = await missingAuditGuards(database.db);
 if (missingGuards.length > 0) {

@@ -2,15 +2,22 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { BackgroundCheckpointer } from "./checkpointer";
 import { EmbeddedClient } from "./embedded-client";
 import { databaseMode } from "./mode";
 import * as schema from "./schema";
 
 /** Drizzle over the libSQL client; `$client` for the few statements the service sends as fixed SQL text. */
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
-export type DatabaseHandle = { db: Database; client: Client; close(): void };
+export type DatabaseHandle = { db: Database; client: Client; checkpointer?: BackgroundCheckpointer | null; close(): void };
 
 export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: string };
+
+/** The service's own connection to an embedded file: its write-ahead log is checkpointed on a thread of its own. */
+export type BackgroundCheckpoints = { everyMs: number; onFailure: (message: string) => void };
+
+/** Without a background checkpointer SQLite's default (1,000 pages); with one, the fallback if it stops (~40 MB). */
+const FALLBACK_CHECKPOINT_PAGES = 10_000;
 
 /**
  * One libSQL client for every mode: `file:` (embedded SQLite), `:memory:`, `libsql://`/`http(s)://`
@@ -19,7 +26,7 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
 /** The file a `file:` URL names: `file:data/x.db`, `file:/abs/x.db` or `file:///abs/x.db`. */
 const filePath = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice("file:".length).replace(/\?.*$/, ""));
 
-export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+export async function openDatabase(options: DatabaseOptions, background?: { checkpoints?: BackgroundCheckpoints }): Promise<DatabaseHandle> {
   const isFile = options.url.startsWith("file:");
   if (isFile) mkdirSync(dirname(filePath(options.url)), { recursive: true });
   const mode = databaseMode(options.url, options.syncUrl);
@@ -34,8 +41,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
   }
+  let checkpointer: BackgroundCheckpointer | null = null;
+  if (mode === "embedded" && background?.checkpoints) {
+    checkpointer = await BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...background.checkpoints });
+    await client.execute(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+  }
   const db = drizzle(client, { schema });
-  return { db, client, close: () => client.close() };
+  return {
+    db,
+    client,
+    checkpointer,
+    close: () => {
+      checkpointer?.stop();
+      client.close();
+    },
+  };
 }
 
 function openStockClient(options: DatabaseOptions, isFile: boolean): Client {

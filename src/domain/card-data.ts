@@ -113,7 +113,7 @@ function cardNumberSpans(text: string): Span[] {
       if (digits.length === 0 || gap > 0) groupStarts.push(digits.length);
       digits.push(i);
       gap = 0;
-    } else if (/[\p{L}#]/u.test(masked[i]!)) {
+    } else if (c < 128 ? c === 35 || ((c | 32) >= 97 && (c | 32) <= 122) : /\p{L}/u.test(masked[i]!)) {
       flush();
       gap = 0;
     } else if (digits.length > 0) {
@@ -144,13 +144,30 @@ function securityCodeSpans(text: string): Span[] {
  * "hour zero"-style symbols), so it counts four. Below 13 the text cannot hold a card number, below 3 not
  * a security code either; counting is far cheaper than normalizing, and most texts stop here.
  */
-const possibleDigits = (text: string) => (text.match(/[0-9]/g)?.length ?? 0) + 4 * (text.match(/[^0-9](?<=[\p{N}\p{So}])/gu)?.length ?? 0);
+function possibleDigits(text: string): number {
+  let digits = 0;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c >= 128) ascii = false;
+  }
+  // ASCII has no other number or So-symbol characters; only other text needs the Unicode scan.
+  return ascii ? digits : digits + 4 * (text.match(OTHER_NUMBER_OR_SYMBOL)?.length ?? 0);
+}
+const OTHER_NUMBER_OR_SYMBOL = /[^0-9](?<=[\p{N}\p{So}])/gu;
+
+/** ASCII text is its own normal form (NFKC leaves it as it is, and its only digits are 0–9). */
+const isAscii = (text: string) => {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
+  return true;
+};
 
 /** True when the text holds a card number or a security code. */
 export function textHasCardData(text: string): boolean {
   const count = possibleDigits(text);
   if (count < 3) return false;
-  const { value } = normalize(text);
+  const value = isAscii(text) ? text : normalize(text).value;
   return (count >= 13 && cardNumberSpans(value).length > 0) || securityCodeSpans(value).length > 0;
 }
 

@@ -1,0 +1,88 @@
+/** What one checkpoint did: whether a reader or writer kept it from finishing, the log's frames, and how many are now in the file. */
+export type CheckpointResult = { busy: number; logFrames: number; checkpointed: number };
+
+type WorkerMessage = { kind: "started" | "stopped" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
+
+/**
+ * Copies an embedded database's write-ahead log into the file from a thread of its own. Otherwise the
+ * commit that crosses the log's threshold does it, on the event loop: under load that is every fraction
+ * of a second, several milliseconds each (it syncs the file), and every request waits. The service's
+ * connection keeps a far higher threshold of its own as a fallback, so the log stays bounded even if
+ * this thread stops.
+ */
+export class BackgroundCheckpointer {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private stopped = false;
+  /** The last failure the thread reported (the fallback threshold then keeps the log bounded). */
+  lastFailure: string | null = null;
+
+  private constructor(
+    worker: Worker,
+    private readonly onFailure: (message: string) => void,
+  ) {
+    this.worker = worker;
+    worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
+    worker.onerror = (event) => this.fail(event.message ?? "checkpoint thread error");
+  }
+
+  /** Starts the thread on `file` and resolves once its connection is open. */
+  static start(file: string, options: { everyMs: number; timeoutMs: number; onFailure: (message: string) => void }): Promise<BackgroundCheckpointer> {
+    const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
+    const checkpointer = new BackgroundCheckpointer(worker, options.onFailure);
+    return new Promise((resolve, reject) => {
+      worker.addEventListener("message", function started(event: MessageEvent<WorkerMessage>) {
+        if (event.data.kind === "started") {
+          worker.removeEventListener("message", started);
+          worker.unref();
+          resolve(checkpointer);
+        } else if (event.data.kind === "failed" && event.data.id === undefined) {
+          worker.removeEventListener("message", started);
+          void worker.terminate();
+          reject(new Error(event.data.message));
+        }
+      });
+      worker.postMessage({ kind: "start", file, everyMs: options.everyMs, timeoutMs: options.timeoutMs });
+    });
+  }
+
+  /** One checkpoint now, on the thread (for shutdown and tests). */
+  now(): Promise<CheckpointResult> {
+    if (this.stopped) return Promise.reject(new Error("checkpointer stopped"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ kind: "now", id });
+    });
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const { reject } of this.waiting.values()) reject(new Error("checkpointer stopped"));
+    this.waiting.clear();
+    void this.worker.terminate();
+  }
+
+  private receive(message: WorkerMessage) {
+    if (message.kind === "result") {
+      const { id, kind: _, ...result } = message;
+      this.waiting.get(id)?.resolve(result);
+      this.waiting.delete(id);
+    } else if (message.kind === "failed") {
+      if (message.id !== undefined) {
+        this.waiting.get(message.id)?.reject(new Error(message.message));
+        this.waiting.delete(message.id);
+      }
+      this.fail(message.message);
+    }
+  }
+
+  /** Reported once per distinct failure: a thread that keeps failing every interval is one problem, not a log flood. */
+  private fail(message: string) {
+    if (message === this.lastFailure) return;
+    this.lastFailure = message;
+    this.onFailure(message);
+  }
+}
