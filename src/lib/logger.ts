@@ -3,8 +3,8 @@ import pino, { type DestinationStream, type Logger } from "pino";
 export type { Logger };
 
 /**
- * Second net only: call sites log an allowlist of fields (never bodies), and these paths catch
- * credentials if a header object is ever logged by mistake.
+ * Second net only: call sites log an allowlist of fields (never bodies), and these catch credentials if
+ * a header object or a settings object is ever logged by mistake.
  */
 export const redactPaths = [
   "req.headers.authorization",
@@ -15,12 +15,36 @@ export const redactPaths = [
   'headers["x-vapi-secret"]',
   'headers["x-vapi-signature"]',
   'headers["x-signature"]',
-  "*.secretKey",
-  "*.secret",
-  "*.password",
-  "*.token",
-  "*.credentials",
 ];
+
+/** Fields censored one level down in any logged object (`{ credentials: { secretKey } }` and the like). */
+export const SECRET_FIELDS: ReadonlySet<string> = new Set(["secretKey", "secret", "password", "token", "credentials"]);
+const CENSOR = "[Redacted]";
+
+/**
+ * Censors `SECRET_FIELDS` in the logged object's nested objects, copying only what it changes. pino's own
+ * redaction with a leading wildcard would run its path matcher on every field of every line (the
+ * request line has only plain values, and is written thousands of times a second).
+ */
+export function censorSecrets(object: Record<string, unknown>): Record<string, unknown> {
+  let out = object;
+  for (const key in object) {
+    const value = object[key];
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    let censored: Record<string, unknown> | null = null;
+    for (const field in value) {
+      if (SECRET_FIELDS.has(field)) {
+        censored ??= { ...(value as Record<string, unknown>) };
+        censored[field] = CENSOR;
+      }
+    }
+    if (censored) {
+      if (out === object) out = { ...object };
+      out[key] = censored;
+    }
+  }
+  return out;
+}
 
 /**
  * The lines logged during one turn of the event loop, handed to `out` as one write at the end of the
@@ -55,7 +79,8 @@ export function createLogger(options: { level: string; destination?: Destination
     {
       level: options.level,
       base: { service: "pms-gateway" },
-      redact: { paths: redactPaths, censor: "[Redacted]" },
+      redact: { paths: redactPaths, censor: CENSOR },
+      formatters: { log: censorSecrets },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     // Standard output, written synchronously (a crash loses at most the current turn's lines).

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import pino from "pino";
-import { turnBuffered } from "../../src/lib/logger";
+import { createLogger, SECRET_FIELDS, turnBuffered } from "../../src/lib/logger";
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -31,4 +31,22 @@ test("flush writes what is pending at once (as on exit); nothing is written twic
   expect(writes).toEqual(["a\n"]);
   await nextTurn();
   expect(writes).toEqual(["a\n"]);
+});
+
+test("secrets one level down in any logged object are censored; the caller's object is left as it was", async () => {
+  const lines: string[] = [];
+  const logger = createLogger({ level: "info", destination: { write: (line: string) => lines.push(line) } });
+  const settings = { officeId: "D1", secretKey: "s3cret-key-value", credentials: { token: "t0ken" } };
+  logger.info({ settings, status: 200, headers: { authorization: "Bearer abc.def" } }, "oops");
+  const line = JSON.parse(lines[0] ?? "{}");
+  expect(line.settings).toEqual({ officeId: "D1", secretKey: "[Redacted]", credentials: "[Redacted]" });
+  expect(line.headers.authorization).toBe("[Redacted]");
+  expect(line.status).toBe(200);
+  expect(lines[0]).not.toContain("s3cret-key-value");
+  expect(lines[0]).not.toContain("t0ken");
+  expect(settings.secretKey).toBe("s3cret-key-value");
+  for (const field of SECRET_FIELDS) {
+    logger.info({ nested: { [field]: `value-of-${field}` } }, "x");
+    expect(lines.at(-1)).not.toContain(`value-of-${field}`);
+  }
 });
