@@ -1,4 +1,4 @@
-// bun bench/profile-service.ts avail|book [seconds]: the service process under wrk, profiled with
+// bun bench/profile-service.ts avail|book|sikka|health [seconds]: the service process under wrk, profiled with
 // `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile). For finding where a call's time goes at
 // the HTTP layer; not a benchmark figure (`npm run bench`).
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -6,8 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "../src/http/auth/hmac";
 import { mintToken } from "../src/http/auth/jwt";
+import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
 import { type LoadRequest, runLoad } from "./load";
-import { startProcess } from "./service";
+import { rssMb, startProcess } from "./service";
 
 const kind = process.argv[2] ?? "avail";
 const seconds = Number(process.argv[3] ?? 8);
@@ -47,6 +48,9 @@ const toolCall = (id: string, name: string, args: Record<string, unknown>, accou
   },
 });
 
+const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key" });
+seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
+Object.assign(env, { SIKKA_CLIENT_ID: "bench-app", SIKKA_CLIENT_SECRET: "bench-key", SIKKA_API_URL: sikka.url });
 const svc = await startProcess([process.execPath, ...(process.env.NOPROF ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${out}`]), "src/index.ts"], 3997, env);
 const admin = {
   authorization: `Bearer ${await mintToken(secrets.ADMIN_JWT_SECRET, { role: "admin" }, { ttlSeconds: 3600 })}`,
@@ -62,33 +66,49 @@ const clinic = (await api("POST", "/api/admin/accounts", { name: "Profile", time
 await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sandbox", credentials: {} });
 const verify = signedPost(toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic));
 await fetch(`${svc.url}${verify.path}`, { method: "POST", headers: verify.headers, body: verify.body ?? "" });
+const sikkaClinic = kind === "sikka" ? (await api("POST", "/api/admin/accounts", { name: "Profile Sikka", timezone: "America/New_York" })).account.id : "";
+if (kind === "sikka")
+  await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
+    provider: "sikka",
+    credentials: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" },
+  });
 const requests =
-  kind === "health"
-    ? [{ method: "GET", path: "/health", headers: {} }]
-    : kind === "avail"
-      ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
-      : Array.from({ length: 60_000 }, (_, i) =>
-          signedPost(
-            toolCall(
-              `book-${i}`,
-              "book_appointment",
-              {
-                patientId: "1",
-                start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
-                durationMinutes: 15,
-                providerId: String((i % 2) + 1),
-                appointmentType: "exam",
-              },
-              clinic,
+  kind === "sikka"
+    ? [{ method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } }]
+    : kind === "health"
+      ? [{ method: "GET", path: "/health", headers: {} }]
+      : kind === "avail"
+        ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
+        : Array.from({ length: 60_000 }, (_, i) =>
+            signedPost(
+              toolCall(
+                `book-${i}`,
+                "book_appointment",
+                {
+                  patientId: "1",
+                  start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
+                  durationMinutes: 15,
+                  providerId: String((i % 2) + 1),
+                  appointmentType: "exam",
+                },
+                clinic,
+              ),
             ),
-          ),
-        );
+          );
 const cpuOf = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
 const cpuBefore = cpuOf(svc.proc.pid);
+const rssSamples: number[] = [];
+const rssTimer = setInterval(() => {
+  rssSamples.push(Math.round(rssMb(svc.proc.pid)));
+  if (process.env.XP_HEAP && rssSamples.length % 5 === 0) process.kill(svc.proc.pid, "SIGUSR2");
+}, 1000);
 const result = await runLoad(svc.url, requests, { connections: 32, seconds });
+clearInterval(rssTimer);
+console.log(`RSS each second (MB): ${rssSamples.join(" ")}`);
 console.log(`service CPU: ${(((cpuOf(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
 console.log(`${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}; profile in ${out}`);
 await svc.stop();
+sikka.stop();

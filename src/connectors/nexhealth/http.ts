@@ -1,3 +1,4 @@
+import { deadline } from "../../lib/deadline";
 import { readCapped } from "../../lib/read-capped";
 
 /** NexHealth's stable API version (v3.0.0 = v20240412); a request without it can get a confusing 404. */
@@ -47,42 +48,55 @@ export async function nexhealthRequest(
   fetchImpl: typeof fetch,
   input: { url: string; method: string; authorization: string; body?: unknown; timeoutMs: number },
 ): Promise<Envelope> {
-  let res: Response;
+  // The deadline covers the answer's body too; its timer goes once the exchange is over.
+  const timeout = deadline(input.timeoutMs);
   try {
-    res = await fetchImpl(input.url, {
-      method: input.method,
-      headers: {
-        authorization: input.authorization,
-        "nex-api-version": API_VERSION,
-        accept: "application/json",
-        ...(input.body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-      signal: AbortSignal.timeout(input.timeoutMs),
-      redirect: "manual",
-    });
-  } catch (e) {
-    if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new NexHealthTimeoutError("NexHealth did not answer in time");
-    throw new NexHealthNetworkError("NexHealth could not be reached");
+    let res: Response;
+    try {
+      res = await fetchImpl(input.url, {
+        method: input.method,
+        headers: {
+          authorization: input.authorization,
+          "nex-api-version": API_VERSION,
+          accept: "application/json",
+          ...(input.body !== undefined ? { "content-type": "application/json" } : {}),
+        },
+        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+        signal: timeout.signal,
+        redirect: "manual",
+      });
+    } catch (e) {
+      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new NexHealthTimeoutError("NexHealth did not answer in time");
+      throw new NexHealthNetworkError("NexHealth could not be reached");
+    }
+    if (res.status === 204) return { data: null, pageInfo: null, status: 204 };
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new NexHealthError(res.status, ["redirect refused"]);
+    }
+    let raw: string;
+    try {
+      raw = new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, () => new NexHealthError(res.status, ["oversized answer"])));
+    } catch (e) {
+      // Cut off while the answer was arriving: the request reached NexHealth, so a write may have happened.
+      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new NexHealthTimeoutError("NexHealth did not answer in time");
+      throw e;
+    }
+    let body: { code?: unknown; data?: unknown; error?: unknown; page_info?: { has_next_page?: unknown; end_cursor?: unknown } } | null = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      throw new NexHealthError(res.status, ["unreadable answer"]);
+    }
+    const errors = Array.isArray(body?.error) ? body.error.map(String) : [];
+    if (!res.ok || body?.code === false) throw new NexHealthError(res.ok ? 400 : res.status, errors, res.headers.get("retry-after"));
+    const page = body?.page_info;
+    return {
+      data: body?.data ?? null,
+      pageInfo: page ? { hasNextPage: page.has_next_page === true, endCursor: typeof page.end_cursor === "string" ? page.end_cursor : null } : null,
+      status: res.status,
+    };
+  } finally {
+    timeout.clear();
   }
-  if (res.status === 204) return { data: null, pageInfo: null, status: 204 };
-  if (res.status >= 300 && res.status < 400) {
-    await res.body?.cancel();
-    throw new NexHealthError(res.status, ["redirect refused"]);
-  }
-  const raw = new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, () => new NexHealthError(res.status, ["oversized answer"])));
-  let body: { code?: unknown; data?: unknown; error?: unknown; page_info?: { has_next_page?: unknown; end_cursor?: unknown } } | null = null;
-  try {
-    body = raw ? JSON.parse(raw) : null;
-  } catch {
-    throw new NexHealthError(res.status, ["unreadable answer"]);
-  }
-  const errors = Array.isArray(body?.error) ? body.error.map(String) : [];
-  if (!res.ok || body?.code === false) throw new NexHealthError(res.ok ? 400 : res.status, errors, res.headers.get("retry-after"));
-  const page = body?.page_info;
-  return {
-    data: body?.data ?? null,
-    pageInfo: page ? { hasNextPage: page.has_next_page === true, endCursor: typeof page.end_cursor === "string" ? page.end_cursor : null } : null,
-    status: res.status,
-  };
 }

@@ -1,3 +1,4 @@
+import { deadline } from "../../lib/deadline";
 import { readCapped } from "../../lib/read-capped";
 import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import type { SikkaRow } from "./values";
@@ -65,44 +66,57 @@ export async function sikkaRequest(
     headers["App-Key"] = input.auth.appKey;
   }
   if (input.body !== undefined) headers["content-type"] = "application/json";
-  let res: Response;
+  // The deadline covers the answer's body too; its timer goes once the exchange is over.
+  const timeout = deadline(input.timeoutMs);
   try {
-    res = await fetchImpl(input.url, {
-      method: input.method,
-      headers,
-      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-      signal: AbortSignal.timeout(input.timeoutMs),
-      // A redirect could point anywhere (cloud metadata, internal hosts): never follow one.
-      redirect: "manual",
-    });
-  } catch (e) {
-    if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
-    throw new SikkaNetworkError("Sikka could not be reached");
+    let res: Response;
+    try {
+      res = await fetchImpl(input.url, {
+        method: input.method,
+        headers,
+        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+        signal: timeout.signal,
+        // A redirect could point anywhere (cloud metadata, internal hosts): never follow one.
+        redirect: "manual",
+      });
+    } catch (e) {
+      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
+      throw new SikkaNetworkError("Sikka could not be reached");
+    }
+    const meta = metaOf(res.headers);
+    if (res.status === 204) return { status: 204, body: null, meta };
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new SikkaProtocolError("Sikka answered with a redirect");
+    }
+    let raw: string;
+    try {
+      raw = await readBody(res);
+    } catch (e) {
+      // Cut off while the answer was arriving: the request reached Sikka, so a write may have happened.
+      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
+      throw e;
+    }
+    let body: unknown = null;
+    try {
+      body = raw ? JSON.parse(raw) : null;
+    } catch {
+      // An unreadable success must not pass for "no data": that would turn an outage into "not found".
+      if (res.ok) throw new SikkaProtocolError("Sikka answered with unreadable JSON");
+      body = null;
+    }
+    if (!res.ok) {
+      const env = (Array.isArray(body) ? body[0] : body) as { error_code?: unknown } | null;
+      const retryAfter = Number(res.headers.get("retry-after"));
+      throw new SikkaHttpError(
+        res.status,
+        typeof env?.error_code === "string" ? env.error_code : null,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+        meta.rateLimit?.resetSeconds ?? null,
+      );
+    }
+    return { status: res.status, body, meta };
+  } finally {
+    timeout.clear();
   }
-  const meta = metaOf(res.headers);
-  if (res.status === 204) return { status: 204, body: null, meta };
-  if (res.status >= 300 && res.status < 400) {
-    await res.body?.cancel();
-    throw new SikkaProtocolError("Sikka answered with a redirect");
-  }
-  const raw = await readBody(res);
-  let body: unknown = null;
-  try {
-    body = raw ? JSON.parse(raw) : null;
-  } catch {
-    // An unreadable success must not pass for "no data": that would turn an outage into "not found".
-    if (res.ok) throw new SikkaProtocolError("Sikka answered with unreadable JSON");
-    body = null;
-  }
-  if (!res.ok) {
-    const env = (Array.isArray(body) ? body[0] : body) as { error_code?: unknown } | null;
-    const retryAfter = Number(res.headers.get("retry-after"));
-    throw new SikkaHttpError(
-      res.status,
-      typeof env?.error_code === "string" ? env.error_code : null,
-      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
-      meta.rateLimit?.resetSeconds ?? null,
-    );
-  }
-  return { status: res.status, body, meta };
 }

@@ -1,3 +1,5 @@
+import { deadline } from "../../lib/deadline";
+
 /** The slice of Vapi's REST API that pms-gateway uses (Bearer API key; base URL from VAPI_API_URL). */
 export type VapiTool = { id: string; type: string; function?: { name?: string }; [key: string]: unknown };
 export type VapiAssistant = { id: string; model?: { toolIds?: string[]; [key: string]: unknown }; [key: string]: unknown };
@@ -58,18 +60,23 @@ export class VapiApi {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-      redirect: "error",
-    });
-    if (!res.ok) {
-      // Vapi's error text names fields, not secrets; keep it short for the operator.
-      const detail = (await res.text()).slice(0, 300);
-      throw new VapiApiError(res.status, `Vapi API ${method} ${path.split("/")[1]} failed with ${res.status}: ${detail}`);
+    const timeout = deadline(TIMEOUT_MS);
+    try {
+      const res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: timeout.signal,
+        redirect: "error",
+      });
+      if (!res.ok) {
+        // Vapi's error text names fields, not secrets; keep it short for the operator.
+        const detail = (await res.text()).slice(0, 300);
+        throw new VapiApiError(res.status, `Vapi API ${method} ${path.split("/")[1]} failed with ${res.status}: ${detail}`);
+      }
+      return (await res.json()) as T;
+    } finally {
+      timeout.clear();
     }
-    return (await res.json()) as T;
   }
 }
