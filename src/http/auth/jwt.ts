@@ -14,7 +14,6 @@ export async function mintToken(secret: string, claims: TokenClaims, options: { 
   return jwt.setExpirationTime(issuedAt + options.ttlSeconds).sign(encoder.encode(secret));
 }
 
-/** A principal for a valid clinic/admin token, or null for anything else (expired, wrong key, bad claims). */
 // Importing the key on every request is measurable on the hot path; there are only one or two secrets.
 const keys = new Map<string, KeyObject>();
 const keyFor = (secret: string) => {
@@ -26,16 +25,48 @@ const keyFor = (secret: string) => {
   return key;
 };
 
+/** A token already verified under a key: who it names and until when (seconds) it holds. */
+type Verified = { principal: Principal; exp: number; nbf: number | null };
+const VERIFIED_PER_KEY = 1024;
+const verifiedUnder = new WeakMap<KeyObject, Map<string, Verified>>();
+
+/**
+ * Clinic IT and the admin tools send the same token with every request; its signature is checked once
+ * per key and remembered (bounded) for as long as its own claims allow. Time is still checked on every
+ * use: a remembered token past its `exp` (or before its `nbf`) goes through full verification, which refuses it.
+ */
 export async function verifyToken(secret: string, token: string, now: Date): Promise<Principal | null> {
+  const key = keyFor(secret);
+  let verified = verifiedUnder.get(key);
+  if (!verified) {
+    verified = new Map();
+    verifiedUnder.set(key, verified);
+  }
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const known = verified.get(token);
+  if (known && known.exp > nowSeconds && (known.nbf === null || known.nbf <= nowSeconds)) return known.principal;
+  verified.delete(token);
+  const checked = await verifyFully(key, token, now);
+  if (checked) {
+    if (verified.size >= VERIFIED_PER_KEY) verified.clear();
+    verified.set(token, checked);
+  }
+  return checked?.principal ?? null;
+}
+
+/** A principal for a valid clinic/admin token, or null for anything else (expired, wrong key, bad claims). */
+async function verifyFully(key: KeyObject, token: string, now: Date): Promise<Verified | null> {
   try {
-    const { payload } = await jwtVerify(token, keyFor(secret), {
+    const { payload } = await jwtVerify(token, key, {
       algorithms: ["HS256"],
       requiredClaims: ["exp"],
       currentDate: now,
     });
-    if (payload.role === "admin") return { kind: "admin" };
+    const exp = payload.exp as number;
+    const nbf = typeof payload.nbf === "number" ? payload.nbf : null;
+    if (payload.role === "admin") return { principal: { kind: "admin" }, exp, nbf };
     if (payload.role === "clinic" && typeof payload.accountId === "string" && payload.accountId.length > 0) {
-      return { kind: "clinic", accountId: payload.accountId };
+      return { principal: { kind: "clinic", accountId: payload.accountId }, exp, nbf };
     }
     return null;
   } catch (e) {
