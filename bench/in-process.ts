@@ -26,7 +26,8 @@ const cfg = loadConfig({
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
 });
 if (!cfg.ok) throw new Error(cfg.problems.join());
-const db = await openDatabase(cfg.config.database);
+// Checkpoints on their own thread, as the service runs.
+const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: 250, onFailure: (m) => console.error("checkpoint failed", m) } });
 await applyMigrations(db.db);
 const logger = createLogger({ level: "info", destination: { write: () => {} } as never });
 const deps = createDeps({ config: cfg.config, db: db.db, logger });

@@ -1,5 +1,17 @@
 import type { TObject } from "@sinclair/typebox";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { Value } from "@sinclair/typebox/value";
+
+/** Each operation's schema compiled once (the interpreter walks the schema on every call). */
+const compiled = new WeakMap<TObject, TypeCheck<TObject>>();
+function checkerFor(schema: TObject): TypeCheck<TObject> {
+  let checker = compiled.get(schema);
+  if (!checker) {
+    checker = TypeCompiler.Compile(schema);
+    compiled.set(schema, checker);
+  }
+  return checker;
+}
 
 /**
  * Validates a tool call's arguments with the same schema as the REST route. Like the route, it drops
@@ -8,7 +20,8 @@ import { Value } from "@sinclair/typebox/value";
  */
 export function prepareArguments(schema: TObject, raw: Record<string, unknown>): { ok: true; args: Record<string, unknown> } | { ok: false; message: string } {
   const args = Value.Convert(schema, Value.Default(schema, Value.Clean(schema, Value.Clone(raw)))) as Record<string, unknown>;
-  if (Value.Check(schema, args)) return { ok: true, args };
-  const problems = [...Value.Errors(schema, args)].slice(0, 5).map((e) => `${e.path.replace(/^\//, "").replaceAll("/", ".") || "arguments"}: ${e.message}`);
+  const checker = checkerFor(schema);
+  if (checker.Check(args)) return { ok: true, args };
+  const problems = [...checker.Errors(args)].slice(0, 5).map((e) => `${e.path.replace(/^\//, "").replaceAll("/", ".") || "arguments"}: ${e.message}`);
   return { ok: false, message: [...new Set(problems)].join("; ") };
 }
