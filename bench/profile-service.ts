@@ -1,7 +1,7 @@
 // bun bench/profile-service.ts avail|book|sikka|health [seconds]: the service process under wrk, profiled with
 // `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile). For finding where a call's time goes at
 // the HTTP layer; not a benchmark figure (`npm run bench`).
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "../src/http/auth/hmac";
@@ -110,5 +110,7 @@ clearInterval(rssTimer);
 console.log(`RSS each second (MB): ${rssSamples.join(" ")}`);
 console.log(`service CPU: ${(((cpuOf(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
 console.log(`${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}; profile in ${out}`);
+const walMb = (statSync(`${join(dir, "bench.db")}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 2 ** 20;
+console.log(`write-ahead log after the run: ${walMb.toFixed(1)} MB`);
 await svc.stop();
 sikka.stop();

@@ -17,41 +17,54 @@ export type AuditMetrics = {
 
 /**
  * The three monitoring figures (per-action response times, error rate, PHI accesses and
- * distinct patients), from `pms_audit_logs` with SQLite time arithmetic. The (account_id, created_at)
- * and (created_at, action) indexes keep each a range scan.
+ * distinct patients), from `pms_audit_logs` with SQLite time arithmetic. Two range scans of the window
+ * (the (account_id, created_at) or (created_at, action) index): one grouped by action and error code,
+ * from which every count, time and error figure is summed, and one for the distinct patients.
  */
 export async function auditMetrics(db: Database, clock: Clock, window: MetricsWindow, accountId?: string): Promise<AuditMetrics> {
   const since = toSqlTimestamp(new Date(clock.now().getTime() - WINDOWS[window]));
   const scope = accountId ? sql`account_id = ${accountId} and created_at > ${since}` : sql`created_at > ${since}`;
-  const [perAction, totals, phi, errors] = await Promise.all([
-    db.all<{ action: string; n: number; avg_ms: number; max_ms: number; errors: number }>(sql`
-      select action, count(*) as n, avg(response_time) as avg_ms, max(response_time) as max_ms,
-             sum(case when success = 0 then 1 else 0 end) as errors
-        from pms_audit_logs where ${scope} group by action order by action`),
-    db.all<{ n: number; failed: number }>(sql`
-      select count(*) as n, sum(case when success = 0 then 1 else 0 end) as failed from pms_audit_logs where ${scope}`),
-    db.all<{ accesses: number; patients: number }>(sql`
-      select count(*) as accesses, count(distinct patient_id) as patients
-        from pms_audit_logs where ${scope} and phi_accessed = 1`),
-    db.all<{ code: string; n: number }>(sql`
-      select error_code as code, count(*) as n from pms_audit_logs
-       where ${scope} and error_code like 'PMS_%' group by error_code`),
+  const [groups, phi] = await Promise.all([
+    db.all<{ action: string; code: string | null; n: number; total_ms: number; max_ms: number; failed: number; phi: number }>(sql`
+      select action, error_code as code, count(*) as n, sum(response_time) as total_ms, max(response_time) as max_ms,
+             sum(case when success = 0 then 1 else 0 end) as failed, sum(phi_accessed) as phi
+        from pms_audit_logs where ${scope} group by action, error_code`),
+    db.all<{ patients: number }>(sql`
+      select count(distinct patient_id) as patients from pms_audit_logs where ${scope} and phi_accessed = 1`),
   ]);
-  const n = Number(totals[0]?.n ?? 0);
-  const failed = Number(totals[0]?.failed ?? 0);
+  const actions = new Map<string, { count: number; totalMs: number; maxMs: number; errors: number }>();
+  const pmsErrorsByCode: Record<string, number> = {};
+  let n = 0;
+  let failed = 0;
+  let accesses = 0;
+  for (const g of groups) {
+    const count = Number(g.n);
+    const a = actions.get(g.action) ?? { count: 0, totalMs: 0, maxMs: Number.NEGATIVE_INFINITY, errors: 0 };
+    a.count += count;
+    a.totalMs += Number(g.total_ms);
+    a.maxMs = Math.max(a.maxMs, Number(g.max_ms));
+    a.errors += Number(g.failed);
+    actions.set(g.action, a);
+    n += count;
+    failed += Number(g.failed);
+    accesses += Number(g.phi);
+    if (g.code?.startsWith("PMS_")) pmsErrorsByCode[g.code] = (pmsErrorsByCode[g.code] ?? 0) + count;
+  }
   return {
     window,
     since,
     requests: n,
     errorRate: n === 0 ? 0 : Math.round((10_000 * failed) / n) / 100,
-    perAction: perAction.map((r) => ({
-      action: r.action,
-      count: Number(r.n),
-      avgResponseMs: Math.round(Number(r.avg_ms) * 10) / 10,
-      maxResponseMs: Number(r.max_ms),
-      errors: Number(r.errors),
-    })),
-    phi: { accesses: Number(phi[0]?.accesses ?? 0), distinctPatients: Number(phi[0]?.patients ?? 0) },
-    pmsErrorsByCode: Object.fromEntries(errors.map((e) => [e.code, Number(e.n)])),
+    perAction: [...actions.entries()]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([action, a]) => ({
+        action,
+        count: a.count,
+        avgResponseMs: Math.round((a.totalMs / a.count) * 10) / 10,
+        maxResponseMs: a.maxMs,
+        errors: a.errors,
+      })),
+    phi: { accesses, distinctPatients: Number(phi[0]?.patients ?? 0) },
+    pmsErrorsByCode,
   };
 }
