@@ -240,7 +240,7 @@ async function main() {
     "",
   );
   const wal = statSync(`${join(dir, "bench.db")}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-  record("write-ahead log after the load (checkpointed on its own thread)", `${fmt(wal / 2 ** 20, 1)} MB`, "bounded");
+  record("write-ahead log file after the load (checkpointed on its own thread)", `${fmt(wal / 2 ** 20, 1)} MB`, "≤ 40 MB (10,000 pages)");
   await svc.stop();
   await ref.stop();
   sikka.stop();

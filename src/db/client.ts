@@ -16,7 +16,12 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
 /** The service's own connection to an embedded file: its write-ahead log is checkpointed on a thread of its own. */
 export type BackgroundCheckpoints = { everyMs: number; onFailure: (message: string) => void };
 
-/** Without a background checkpointer SQLite's default (1,000 pages); with one, the fallback if it stops (~40 MB). */
+/**
+ * With a background checkpointer, the service's connection checkpoints only past ~40 MB of log. Under
+ * steady writes that is also where the log starts over: a writer can restart it only when nothing is
+ * left to copy as its transaction begins, which the thread, copying while commits keep arriving, rarely
+ * leaves behind. The connection then copies the little that is left. It is also the bound if the thread stops.
+ */
 const FALLBACK_CHECKPOINT_PAGES = 10_000;
 
 /**
