@@ -1,5 +1,6 @@
 // bun bench/profile-service.ts avail|book|sikka|health [seconds]: the service process under wrk, profiled with
-// `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile). For finding where a call's time goes at
+// `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile; NOPROF=1 runs it unprofiled, CONNS=n sets the
+// connections). Prints the service's CPU share, its RSS each second and the log file's size. For finding where a call's time goes at
 // the HTTP layer; not a benchmark figure (`npm run bench`).
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -103,9 +104,8 @@ const cpuBefore = cpuOf(svc.proc.pid);
 const rssSamples: number[] = [];
 const rssTimer = setInterval(() => {
   rssSamples.push(Math.round(rssMb(svc.proc.pid)));
-  if (process.env.XP_HEAP && rssSamples.length % 5 === 0) process.kill(svc.proc.pid, "SIGUSR2");
 }, 1000);
-const result = await runLoad(svc.url, requests, { connections: 32, seconds });
+const result = await runLoad(svc.url, requests, { connections: Number(process.env.CONNS ?? 32), seconds });
 clearInterval(rssTimer);
 console.log(`RSS each second (MB): ${rssSamples.join(" ")}`);
 console.log(`service CPU: ${(((cpuOf(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
