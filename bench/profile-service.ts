@@ -1,7 +1,7 @@
-// bun bench/profile-service.ts avail|book|sikka|health [seconds]: the service process under wrk, profiled with
-// `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile; NOPROF=1 runs it unprofiled, CONNS=n sets the
-// connections). Prints the service's CPU share, its RSS each second and the log file's size. For finding where a call's time goes at
-// the HTTP layer; not a benchmark figure (`npm run bench`).
+// bun bench/profile-service.ts avail|book|sikka|health [seconds]: the service process under wrk, profiled
+// with `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile; NOPROF=1 runs it unprofiled, CONNS=n
+// sets the connections). Prints the service's CPU share, its RSS each second and the log file's size.
+// For finding where a call's time goes at the HTTP layer; not a benchmark figure (`npm run bench`).
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
