@@ -5,21 +5,17 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sign } from "../src/http/auth/hmac";
 import { mintToken } from "../src/http/auth/jwt";
 import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
-import { type LoadRequest, runLoad } from "./load";
+import { runLoad } from "./load";
+import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { rssMb, startProcess } from "./service";
 
 const kind = process.argv[2] ?? "avail";
 const seconds = Number(process.argv[3] ?? 8);
 const out = "/tmp/pms-gw-service-profile";
 const dir = mkdtempSync(join(tmpdir(), "pms-gw-prof-"));
-const secrets = {
-  VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef",
-  ENCRYPTION_KEY: "42".repeat(32),
-  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
-};
+const secrets = benchSecrets;
 const env = {
   ...secrets,
   NODE_ENV: "production",
@@ -28,26 +24,6 @@ const env = {
   LOG_LEVEL: "info",
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
 };
-const encoder = new TextEncoder();
-const signedPost = (payload: unknown): LoadRequest => {
-  const body = JSON.stringify(payload);
-  const ts = Math.floor(Date.now() / 1000);
-  const signature = sign(secrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`));
-  return {
-    method: "POST",
-    path: "/api/vapi/webhook",
-    headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": signature },
-    body,
-  };
-};
-const toolCall = (id: string, name: string, args: Record<string, unknown>, accountId: string) => ({
-  message: {
-    type: "tool-calls",
-    toolCallList: [{ id, type: "function", function: { name, arguments: args } }],
-    call: { id: "bench-call", metadata: { accountId } },
-    customer: { number: "+12025550101" },
-  },
-});
 
 const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key" });
 seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
@@ -65,7 +41,10 @@ const api = async (method: string, path: string, body?: unknown) => {
 const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:45"]]]));
 const clinic = (await api("POST", "/api/admin/accounts", { name: "Profile", timezone: "UTC", officeHours: allDay, slotStepMinutes: 15 })).account.id;
 await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sandbox", credentials: {} });
-const verify = signedPost(toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic));
+const verify = signedPost(
+  "/api/vapi/webhook",
+  toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic),
+);
 await fetch(`${svc.url}${verify.path}`, { method: "POST", headers: verify.headers, body: verify.body ?? "" });
 const sikkaClinic = kind === "sikka" ? (await api("POST", "/api/admin/accounts", { name: "Profile Sikka", timezone: "America/New_York" })).account.id : "";
 if (kind === "sikka")
@@ -79,23 +58,8 @@ const requests =
     : kind === "health"
       ? [{ method: "GET", path: "/health", headers: {} }]
       : kind === "avail"
-        ? [signedPost(toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
-        : Array.from({ length: 60_000 }, (_, i) =>
-            signedPost(
-              toolCall(
-                `book-${i}`,
-                "book_appointment",
-                {
-                  patientId: "1",
-                  start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 900_000).toISOString().slice(0, 19),
-                  durationMinutes: 15,
-                  providerId: String((i % 2) + 1),
-                  appointmentType: "exam",
-                },
-                clinic,
-              ),
-            ),
-          );
+        ? [signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
+        : bookingRequests(60_000, clinic);
 const cpuOf = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;

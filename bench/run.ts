@@ -5,24 +5,19 @@ import { ChainKeys } from "../src/audit/chain";
 import { verifyAuditChain } from "../src/audit/verify";
 import { parseEncryptionKeys } from "../src/crypto/keys";
 import { openDatabase } from "../src/db/client";
-import { sign } from "../src/http/auth/hmac";
 import { mintToken } from "../src/http/auth/jwt";
 import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
 import { hasWrk, type LoadRequest, type LoadResult, runLoad } from "./load";
 import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
+import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { memoryBreakdown, peakRss, startProcess } from "./service";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 32;
 const dir = mkdtempSync(join(tmpdir(), "pms-gw-bench-"));
-const secrets = {
-  VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef",
-  ENCRYPTION_KEY: "42".repeat(32),
-  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
-};
-const encoder = new TextEncoder();
+const secrets = benchSecrets;
 const rows: Array<[string, string, string]> = [];
 const fmt = (n: number, d = 1) => n.toFixed(d);
 /** Two rounds of one load as one figure: requests and errors summed, the mean rate, the worse p50 and p99. */
@@ -40,30 +35,6 @@ const record = (name: string, value: string, target: string) => {
   rows.push([name, value, target]);
   console.log(`${name.padEnd(58)} ${value}${target ? `   (target ${target})` : ""}`);
 };
-
-function signedPost(path: string, payload: unknown): LoadRequest {
-  const body = JSON.stringify(payload);
-  const ts = Math.floor(Date.now() / 1000);
-  return {
-    method: "POST",
-    path,
-    headers: {
-      "content-type": "application/json",
-      "x-vapi-timestamp": String(ts),
-      "x-vapi-signature": sign(secrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`)),
-    },
-    body,
-  };
-}
-
-const toolCall = (id: string, name: string, args: Record<string, unknown>, accountId: string) => ({
-  message: {
-    type: "tool-calls",
-    toolCallList: [{ id, type: "function", function: { name, arguments: args } }],
-    call: { id: "bench-call", metadata: { accountId } },
-    customer: { number: "+12025550101" },
-  },
-});
 
 /** The runtime settings fly.toml gives the production machine (not the service's own configuration). */
 function productionRuntimeEnv(): Record<string, string> {
@@ -178,23 +149,7 @@ async function main() {
   const rssAvail = availabilityRounds.peakMb;
 
   // 2b. A signed Vapi tool call: book_appointment, each a new tool call on a new slot (audit row durable before the reply).
-  const bookings: LoadRequest[] = [];
-  for (let i = 0; i < 60_000; i++) {
-    const day = 30 + Math.floor(i / 190);
-    const slot = Math.floor((i % 190) / 2);
-    const start = new Date(Date.UTC(2027, 0, 1) + day * 86_400_000 + slot * 15 * 60_000).toISOString().slice(0, 19);
-    bookings.push(
-      signedPost(
-        "/api/vapi/webhook",
-        toolCall(
-          `book-${i}`,
-          "book_appointment",
-          { patientId: "1", start, durationMinutes: 15, providerId: String((i % 2) + 1), appointmentType: "exam" },
-          clinic,
-        ),
-      ),
-    );
-  }
+  const bookings = bookingRequests(60_000, clinic);
   const half = bookings.length / 2;
   const bookingRounds = await abba(ref.url, svc, bookings, bookings.slice(0, half), bookings.slice(half));
   record("1. reference, the same bytes as 2b", line("ref", bookingRounds.reference), "");

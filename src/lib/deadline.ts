@@ -9,3 +9,9 @@ export function deadline(ms: number): { signal: AbortSignal; clear(): void } {
   const timer = setTimeout(() => controller.abort(new DOMException("The operation timed out.", "TimeoutError")), ms);
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
+
+/** True for the error an exchange ends with when its deadline (or any abort) cut it off. */
+export const cutOffByDeadline = (e: unknown): boolean => {
+  const name = (e as Error)?.name;
+  return name === "TimeoutError" || name === "AbortError";
+};

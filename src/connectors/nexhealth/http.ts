@@ -1,4 +1,4 @@
-import { deadline } from "../../lib/deadline";
+import { cutOffByDeadline, deadline } from "../../lib/deadline";
 import { readCapped } from "../../lib/read-capped";
 
 /** NexHealth's stable API version (v3.0.0 = v20240412); a request without it can get a confusing 404. */
@@ -66,7 +66,7 @@ export async function nexhealthRequest(
         redirect: "manual",
       });
     } catch (e) {
-      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new NexHealthTimeoutError("NexHealth did not answer in time");
+      if (cutOffByDeadline(e)) throw new NexHealthTimeoutError("NexHealth did not answer in time");
       throw new NexHealthNetworkError("NexHealth could not be reached");
     }
     if (res.status === 204) return { data: null, pageInfo: null, status: 204 };
@@ -79,7 +79,7 @@ export async function nexhealthRequest(
       raw = new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, () => new NexHealthError(res.status, ["oversized answer"])));
     } catch (e) {
       // Cut off while the answer was arriving: the request reached NexHealth, so a write may have happened.
-      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new NexHealthTimeoutError("NexHealth did not answer in time");
+      if (cutOffByDeadline(e)) throw new NexHealthTimeoutError("NexHealth did not answer in time");
       throw e;
     }
     let body: { code?: unknown; data?: unknown; error?: unknown; page_info?: { has_next_page?: unknown; end_cursor?: unknown } } | null = null;

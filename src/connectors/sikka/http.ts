@@ -1,4 +1,4 @@
-import { deadline } from "../../lib/deadline";
+import { cutOffByDeadline, deadline } from "../../lib/deadline";
 import { readCapped } from "../../lib/read-capped";
 import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import type { SikkaRow } from "./values";
@@ -80,7 +80,7 @@ export async function sikkaRequest(
         redirect: "manual",
       });
     } catch (e) {
-      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
+      if (cutOffByDeadline(e)) throw new SikkaTimeoutError("Sikka did not answer in time");
       throw new SikkaNetworkError("Sikka could not be reached");
     }
     const meta = metaOf(res.headers);
@@ -94,7 +94,7 @@ export async function sikkaRequest(
       raw = await readBody(res);
     } catch (e) {
       // Cut off while the answer was arriving: the request reached Sikka, so a write may have happened.
-      if ((e as Error)?.name === "TimeoutError" || (e as Error)?.name === "AbortError") throw new SikkaTimeoutError("Sikka did not answer in time");
+      if (cutOffByDeadline(e)) throw new SikkaTimeoutError("Sikka did not answer in time");
       throw e;
     }
     let body: unknown = null;

@@ -1,0 +1,58 @@
+import { sign } from "../src/http/auth/hmac";
+import type { LoadRequest } from "./load";
+
+/** The secrets every bench process starts the service with (production mode requires strong ones). */
+export const benchSecrets = {
+  VAPI_WEBHOOK_SECRET: "bench-webhook-secret-0123456789abcdef",
+  ENCRYPTION_KEY: "42".repeat(32),
+  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
+};
+
+const encoder = new TextEncoder();
+
+/** A request signed as Vapi signs its server messages (timestamp + HMAC over `${ts}.${body}`). */
+export function signedPost(path: string, payload: unknown): LoadRequest {
+  const body = JSON.stringify(payload);
+  const ts = Math.floor(Date.now() / 1000);
+  return {
+    method: "POST",
+    path,
+    headers: {
+      "content-type": "application/json",
+      "x-vapi-timestamp": String(ts),
+      "x-vapi-signature": sign(benchSecrets.VAPI_WEBHOOK_SECRET, encoder.encode(`${ts}.${body}`)),
+    },
+    body,
+  };
+}
+
+/** A Vapi `tool-calls` message with one call, from the bench's caller, for one clinic. */
+export const toolCall = (id: string, name: string, args: Record<string, unknown>, accountId: string) => ({
+  message: {
+    type: "tool-calls",
+    toolCallList: [{ id, type: "function", function: { name, arguments: args } }],
+    call: { id: "bench-call", metadata: { accountId } },
+    customer: { number: "+12025550101" },
+  },
+});
+
+/** The booking requests of a load run: each a new tool call on a new 15-minute slot (two providers). */
+export function bookingRequests(count: number, accountId: string, firstDay = Date.UTC(2027, 0, 31)): LoadRequest[] {
+  return Array.from({ length: count }, (_, i) =>
+    signedPost(
+      "/api/vapi/webhook",
+      toolCall(
+        `book-${i}`,
+        "book_appointment",
+        {
+          patientId: "1",
+          start: new Date(firstDay + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
+          durationMinutes: 15,
+          providerId: String((i % 2) + 1),
+          appointmentType: "exam",
+        },
+        accountId,
+      ),
+    ),
+  );
+}
