@@ -48,8 +48,13 @@ export async function openDatabase(options: DatabaseOptions, background?: { chec
   }
   let checkpointer: BackgroundCheckpointer | null = null;
   if (mode === "embedded" && background?.checkpoints) {
-    checkpointer = await BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...background.checkpoints });
-    await client.execute(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    try {
+      checkpointer = await BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...background.checkpoints });
+      await client.execute(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+    } catch (e) {
+      // A speed-up, not a condition for serving: without the thread the connection checkpoints as SQLite does by default.
+      background.checkpoints.onFailure((e as Error)?.message ?? "checkpoint thread did not start");
+    }
   }
   const db = drizzle(client, { schema });
   return {
