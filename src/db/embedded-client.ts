@@ -191,17 +191,22 @@ export class EmbeddedClient implements Client {
     }
   }
 
-  /** Waits while an interactive transaction holds the connection; with `alone`, commits the queued writes first. */
-  private async turn(alone = false): Promise<void> {
+  /**
+   * Every method waits inline (`while (this.held) await this.held`) and then goes on without another
+   * await: resuming from an awaited helper would leave a gap in which a transaction could take the
+   * connection, and the statement would run inside it. This then checks the client and, for a statement
+   * that runs on its own, commits the queued writes first.
+   */
+  private ready(alone: boolean): void {
     if (this.closed) throw new LibsqlError("The client is closed", "CLIENT_CLOSED");
-    while (this.held) await this.held;
     if (alone) this.flush();
   }
 
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
     const sql = typeof stmtOrSql === "string" ? stmtOrSql : stmtOrSql.sql;
     const kind = statementKind(sql);
-    await this.turn(kind === "alone");
+    while (this.held) await this.held;
+    this.ready(kind === "alone");
     if (kind !== "write") return this.run(stmtOrSql, args);
     return this.queued(() => this.run(stmtOrSql, args));
   }
@@ -228,9 +233,13 @@ export class EmbeddedClient implements Client {
       if (!this.pending) {
         const writes: QueuedWrite[] = [];
         this.pending = writes;
-        setImmediate(() => {
-          if (this.pending === writes) this.flush();
-        });
+        const commitAtTurnEnd = () => {
+          if (this.pending !== writes) return;
+          // Queued just before a transaction took the connection: commit once it has ended.
+          if (this.held) void this.held.then(() => setImmediate(commitAtTurnEnd));
+          else this.flush();
+        };
+        setImmediate(commitAtTurnEnd);
       }
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
     });
@@ -283,7 +292,8 @@ export class EmbeddedClient implements Client {
     const sqlOf = (s: InStatement | [string, InArgs?]) => (typeof s === "string" ? s : Array.isArray(s) ? s[0] : s.sql);
     const kinds = stmts.map((s) => statementKind(sqlOf(s)));
     const alone = kinds.includes("alone");
-    await this.turn(alone);
+    while (this.held) await this.held;
+    this.ready(alone);
     if (alone || kinds.every((k) => k === "read")) return this.inTransaction(BEGIN[mode], () => stmts.map((s) => this.run(s)));
     // Atomic inside the shared transaction: a savepoint undoes this batch alone if one of its statements fails.
     return this.queued(() => {
@@ -303,7 +313,8 @@ export class EmbeddedClient implements Client {
   }
 
   async migrate(stmts: InStatement[]): Promise<ResultSet[]> {
-    await this.turn(true);
+    while (this.held) await this.held;
+    this.ready(true);
     this.run("PRAGMA foreign_keys=off");
     try {
       return this.inTransaction(BEGIN.deferred, () => stmts.map((s) => this.run(s)));
@@ -313,7 +324,10 @@ export class EmbeddedClient implements Client {
   }
 
   async transaction(mode: TransactionMode = "write"): Promise<Transaction> {
-    await this.turn(true);
+    while (this.held) await this.held;
+    // Queued writes commit first (ready): none is left for a turn's end that would find the connection
+    // inside this transaction.
+    this.ready(true);
     // Begun before the connection is marked held: a BEGIN that fails leaves nothing waiting on it.
     this.run(BEGIN[mode]);
     let release: () => void = () => {};
@@ -360,7 +374,8 @@ export class EmbeddedClient implements Client {
   }
 
   async executeMultiple(sql: string): Promise<void> {
-    await this.turn(true);
+    while (this.held) await this.held;
+    this.ready(true);
     try {
       this.db.exec(sql);
     } catch (e) {

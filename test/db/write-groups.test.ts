@@ -108,3 +108,30 @@ describe("writes of one turn share one transaction", () => {
     expect((await client.execute("select count(*) as n from u")).rows[0]?.n).toBe(0);
   });
 });
+
+describe("interactive transactions and queued writes", () => {
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  test("writes issued around the opening of a transaction commit outside it, whatever it does", async () => {
+    const before = client.execute({ sql: "insert into t (v) values (?)", args: ["before"] });
+    const opening = client.transaction("write");
+    const during = client.execute({ sql: "insert into t (v) values (?)", args: ["while-opening"] });
+    const tx = await opening;
+    await nextTurn(); // a turn ends while the transaction holds the connection
+    await tx.execute({ sql: "insert into t (v) values (?)", args: ["in-transaction"] });
+    await nextTurn();
+    await tx.rollback();
+    await Promise.all([before, during]);
+    const values = (await client.execute("select v from t order by id")).rows.map((r) => r.v);
+    expect(values).toEqual(["before", "while-opening"]);
+  });
+
+  test("a read issued while a transaction holds the connection never sees its uncommitted writes", async () => {
+    const tx = await client.transaction("write");
+    await tx.execute({ sql: "insert into t (v) values (?)", args: ["uncommitted"] });
+    const read = client.execute("select count(*) as n from t");
+    await nextTurn();
+    await tx.rollback();
+    expect(Number((await read).rows[0]?.n)).toBe(0);
+  });
+});
