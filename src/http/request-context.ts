@@ -49,7 +49,16 @@ export const requestContext = (deps: RequestContextDeps) =>
     .onRequest(({ request, set }) => {
       const requestId = newId("request");
       set.headers["x-request-id"] = requestId;
-      deps.states.start(request, { requestId, startedAt: performance.now(), clientIp: deps.clientIp(request) });
+      // The address is only needed when authentication fails: looked up then (it asks the socket).
+      let clientIp: string | undefined;
+      deps.states.start(request, {
+        requestId,
+        startedAt: performance.now(),
+        get clientIp() {
+          clientIp ??= deps.clientIp(request);
+          return clientIp;
+        },
+      });
       checkDeclaredLength(request);
     })
     .onError({ as: "global" }, async ({ code, error, request }) => {
