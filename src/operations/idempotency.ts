@@ -37,8 +37,6 @@ function stableJson(value: unknown): string {
  * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
  */
 export class IdempotencyStore {
-  /** One key's claim, when `claimAll` found it taken and asks again (waiting for its owner): built once. */
-  private readonly claimQuery;
   /** Claims and completions of n keys at once (a request holds one to three), each statement built once per n. */
   private readonly claimsOf = new Map<number, ReturnType<IdempotencyStore["buildClaims"]>>();
   private readonly completionsOf = new Map<number, ReturnType<IdempotencyStore["buildCompletion"]>>();
@@ -46,25 +44,10 @@ export class IdempotencyStore {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {
-    this.claimQuery = db
-      .insert(idempotencyKeys)
-      .values({
-        accountId: sql.placeholder("accountId"),
-        key: sql.placeholder("key"),
-        action: sql.placeholder("action"),
-        requestHash: sql.placeholder("requestHash"),
-        state: "in_progress",
-        createdAt: sql.placeholder("createdAt"),
-      })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key })
-      .prepare();
-  }
+  ) {}
 
   async claim(accountId: string, key: string, action: string, hash: string, waitMs = 8_000): Promise<Claim> {
-    const inserted = await this.claimQuery.all({ accountId, key, action, requestHash: hash, createdAt: toSqlTimestamp(this.clock.now()) });
-    if (inserted.length > 0) return { kind: "claimed" };
+    if ((await this.insertClaims(accountId, [{ key, hash }], action)).length > 0) return { kind: "claimed" };
 
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -91,12 +74,7 @@ export class IdempotencyStore {
    */
   async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<{ claimed: string[]; refusal: Refusal | null }> {
     if (keys.length === 0) return { claimed: [], refusal: null };
-    const values: Record<string, string> = { accountId, action, createdAt: toSqlTimestamp(this.clock.now()) };
-    keys.forEach((k, i) => {
-      values[`key${i}`] = k.key;
-      values[`hash${i}`] = k.hash;
-    });
-    const inserted = await this.statement(this.claimsOf, keys.length, (n) => this.buildClaims(n)).all(values);
+    const inserted = await this.insertClaims(accountId, keys, action);
     const won = new Set(inserted.map((r) => r.key));
     const claimed: string[] = [];
     let refusal: Refusal | null = null;
@@ -125,6 +103,16 @@ export class IdempotencyStore {
       values[`key${i}`] = key;
     });
     await this.statement(this.completionsOf, keys.length, (n) => this.buildCompletion(n)).run(values);
+  }
+
+  /** One INSERT … ON CONFLICT DO NOTHING for the keys; returns the keys it inserted (the ones now held). */
+  private insertClaims(accountId: string, keys: Array<{ key: string; hash: string }>, action: string) {
+    const values: Record<string, string> = { accountId, action, createdAt: toSqlTimestamp(this.clock.now()) };
+    keys.forEach((k, i) => {
+      values[`key${i}`] = k.key;
+      values[`hash${i}`] = k.hash;
+    });
+    return this.statement(this.claimsOf, keys.length, (n) => this.buildClaims(n)).all(values);
   }
 
   private statement<S>(cache: Map<number, S>, n: number, build: (n: number) => S): S {
