@@ -142,9 +142,11 @@ function securityCodeSpans(text: string): Span[] {
  * At most how many digits the text can hold once normalized: an ASCII digit is one; any other number
  * or symbol character may become up to four under NFKC (circled or parenthesized numbers, fractions,
  * "hour zero"-style symbols), so it counts four. Below 13 the text cannot hold a card number, below 3 not
- * a security code either; counting is far cheaper than normalizing, and most texts stop here.
+ * a security code either; counting is far cheaper than normalizing, and most texts stop here. The same
+ * pass says whether the text is ASCII, which is its own normal form (NFKC leaves it as it is, and its only
+ * digits are 0–9).
  */
-function possibleDigits(text: string): number {
+function possibleDigits(text: string): { count: number; ascii: boolean } {
   let digits = 0;
   let ascii = true;
   for (let i = 0; i < text.length; i++) {
@@ -153,21 +155,15 @@ function possibleDigits(text: string): number {
     else if (c >= 128) ascii = false;
   }
   // ASCII has no other number or So-symbol characters; only other text needs the Unicode scan.
-  return ascii ? digits : digits + 4 * (text.match(OTHER_NUMBER_OR_SYMBOL)?.length ?? 0);
+  return { count: ascii ? digits : digits + 4 * (text.match(OTHER_NUMBER_OR_SYMBOL)?.length ?? 0), ascii };
 }
 const OTHER_NUMBER_OR_SYMBOL = /[^0-9](?<=[\p{N}\p{So}])/gu;
 
-/** ASCII text is its own normal form (NFKC leaves it as it is, and its only digits are 0–9). */
-const isAscii = (text: string) => {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 128) return false;
-  return true;
-};
-
 /** True when the text holds a card number or a security code. */
 export function textHasCardData(text: string): boolean {
-  const count = possibleDigits(text);
+  const { count, ascii } = possibleDigits(text);
   if (count < 3) return false;
-  const value = isAscii(text) ? text : normalize(text).value;
+  const value = ascii ? text : normalize(text).value;
   return (count >= 13 && cardNumberSpans(value).length > 0) || securityCodeSpans(value).length > 0;
 }
 
