@@ -21,13 +21,18 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  */
 export function storableText(value: string | null): string | null {
   if (value === null) return null;
-  // Nearly every value is an id of printable ASCII: already well-formed, no control characters, one
-  // character per code unit; only the card-data check applies.
-  if (value.length <= ID_MAX && PRINTABLE_ASCII.test(value)) return textHasCardData(value) ? "[card data removed]" : value;
+  const bounded = value.length <= ID_MAX && PRINTABLE_ASCII.test(value) ? value : wellFormedId(value);
+  return textHasCardData(bounded) ? "[card data removed]" : bounded;
+}
+
+/**
+ * Well-formed, without control characters, at most 128 characters. Nearly every value is an id of
+ * printable ASCII that is all of these already and never comes here.
+ */
+function wellFormedId(value: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
   const clean = value.toWellFormed().replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
-  const bounded = [...clean].slice(0, ID_MAX).join("");
-  return textHasCardData(bounded) ? "[card data removed]" : bounded;
+  return [...clean].slice(0, ID_MAX).join("");
 }
 
 type Pending = { content: ChainedContent; resolve: () => void; reject: (e: unknown) => void };
