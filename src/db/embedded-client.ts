@@ -29,6 +29,7 @@ type QueuedWrite = { work: () => unknown; resolve: (value: unknown) => void; rej
  * have committed. Only a plain SELECT counts as a read; anything unrecognised runs on its own.
  */
 type StatementKind = "read" | "write" | "alone";
+const sqlOf = (stmt: InStatement | [string, InArgs?] | string) => (typeof stmt === "string" ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql);
 const kinds = new Map<string, StatementKind>();
 function statementKind(sql: string): StatementKind {
   let kind = kinds.get(sql);
@@ -176,7 +177,8 @@ export class EmbeddedClient implements Client {
 
   /** Runs one statement now (synchronously, inside SQLite). */
   private run(stmt: InStatement | [string, InArgs?] | string, args?: InArgs): ResultSet {
-    const [sql, values] = typeof stmt === "string" ? [stmt, args] : Array.isArray(stmt) ? [stmt[0], stmt[1]] : [stmt.sql, stmt.args];
+    const sql = sqlOf(stmt);
+    const values = typeof stmt === "string" ? args : Array.isArray(stmt) ? stmt[1] : stmt.args;
     try {
       const { statement, returnsData, columns, rowType } = this.prepared(sql);
       const bound = toArgs(values);
@@ -203,8 +205,7 @@ export class EmbeddedClient implements Client {
   }
 
   async execute(stmtOrSql: InStatement | string, args?: InArgs): Promise<ResultSet> {
-    const sql = typeof stmtOrSql === "string" ? stmtOrSql : stmtOrSql.sql;
-    const kind = statementKind(sql);
+    const kind = statementKind(sqlOf(stmtOrSql));
     while (this.held) await this.held;
     this.ready(kind === "alone");
     if (kind !== "write") return this.run(stmtOrSql, args);
@@ -289,7 +290,6 @@ export class EmbeddedClient implements Client {
   }
 
   async batch(stmts: Array<InStatement | [string, InArgs?]>, mode: TransactionMode = "deferred"): Promise<ResultSet[]> {
-    const sqlOf = (s: InStatement | [string, InArgs?]) => (typeof s === "string" ? s : Array.isArray(s) ? s[0] : s.sql);
     const kinds = stmts.map((s) => statementKind(sqlOf(s)));
     const alone = kinds.includes("alone");
     while (this.held) await this.held;

@@ -33,11 +33,13 @@ function commonInstant(iso: string, timezone: string): Date | null | undefined {
   const day = calendarDay(date);
   if (day === null) return null;
   const extraMs = Number(sec) * 1000 + Number(frac.padEnd(3, "0"));
-  if (z) return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) + extraMs);
+  // The named wall-clock time as if it were UTC; an offset (or the clinic's zone) then places it.
+  const wallMs = day * 86_400_000 + Number(h) * 3_600_000 + Number(mi) * 60_000 + extraMs;
+  if (z) return new Date(wallMs);
   if (sign) {
     if (Number(oh) > 23 || Number(om) > 59) return undefined;
     const offsetMin = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om));
-    return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - offsetMin * 60_000 + extraMs);
+    return new Date(wallMs - offsetMin * 60_000);
   }
   const zone = zoneOf(timezone);
   if (!zone.isValid) return undefined;
