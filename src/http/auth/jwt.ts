@@ -14,21 +14,21 @@ export async function mintToken(secret: string, claims: TokenClaims, options: { 
   return jwt.setExpirationTime(issuedAt + options.ttlSeconds).sign(encoder.encode(secret));
 }
 
-// Importing the key on every request is measurable on the hot path; there are only one or two secrets.
-const keys = new Map<string, KeyObject>();
-const keyFor = (secret: string) => {
-  let key = keys.get(secret);
-  if (!key) {
-    key = createSecretKey(Buffer.from(encoder.encode(secret)));
-    keys.set(secret, key);
-  }
-  return key;
-};
-
 /** A token already verified under a key: who it names and until when (seconds) it holds. */
 type Verified = { principal: Principal; exp: number; nbf: number | null };
 const VERIFIED_PER_KEY = 1024;
-const verifiedUnder = new WeakMap<KeyObject, Map<string, Verified>>();
+
+// Importing the key on every request is measurable on the hot path; there are only one or two secrets.
+// Each keeps the tokens verified under it.
+const keys = new Map<string, { key: KeyObject; verified: Map<string, Verified> }>();
+const keyFor = (secret: string) => {
+  let entry = keys.get(secret);
+  if (!entry) {
+    entry = { key: createSecretKey(Buffer.from(encoder.encode(secret))), verified: new Map() };
+    keys.set(secret, entry);
+  }
+  return entry;
+};
 
 /**
  * Clinic IT and the admin tools send the same token with every request; its signature is checked once
@@ -36,12 +36,7 @@ const verifiedUnder = new WeakMap<KeyObject, Map<string, Verified>>();
  * use: a remembered token past its `exp` (or before its `nbf`) goes through full verification, which refuses it.
  */
 export async function verifyToken(secret: string, token: string, now: Date): Promise<Principal | null> {
-  const key = keyFor(secret);
-  let verified = verifiedUnder.get(key);
-  if (!verified) {
-    verified = new Map();
-    verifiedUnder.set(key, verified);
-  }
+  const { key, verified } = keyFor(secret);
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const known = verified.get(token);
   if (known && known.exp > nowSeconds && (known.nbf === null || known.nbf <= nowSeconds)) return known.principal;
