@@ -2,6 +2,7 @@ import { Value } from "@sinclair/typebox/value";
 import { eq } from "drizzle-orm";
 import type { ConnectorRegistry } from "../connectors/registry";
 import type { ConnectorDeps, PmsConnector } from "../connectors/types";
+import { sealedBinding } from "../crypto/binding";
 import type { Vault } from "../crypto/vault";
 import type { Database } from "../db/client";
 import { pmsIntegrations } from "../db/schema";
@@ -17,7 +18,7 @@ export type PmsStatus = { provider: string; configured: true; updatedAt: string 
 const CREDENTIALS_CACHE_MS = 5_000;
 
 /** Additional authenticated data: binds a ciphertext to the one account it was sealed for. */
-const aad = (accountId: string) => `pms_integrations:${accountId}`;
+const aad = (accountId: string) => sealedBinding("pms_integrations", accountId);
 
 /** Called after credentials are stored, e.g. to lay down the sandbox practice. */
 export type OnConfigured = (provider: string, practice: PracticeSettings) => Promise<void>;

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { RequestKeyStore, StoredRequestKey } from "../connectors/sikka/request-keys";
 import type { SealedValues } from "../connectors/types";
+import { sealedBinding } from "../crypto/binding";
 import type { Vault } from "../crypto/vault";
 import type { Database } from "../db/client";
 import { pmsTokens } from "../db/schema";
 import { sqlNow } from "../db/schema/columns";
 
-/** Bound to the row's key, as key rotation re-seals it (`pms_tokens:<row key>`). */
-const aad = (name: string) => `pms_tokens:${name}`;
+const aad = (name: string) => sealedBinding("pms_tokens", name);
 
 /**
  * Small secrets a connector must share across instances and restarts (a vendor token, a webhook signing

@@ -1,14 +1,15 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsIntegrations, pmsTokens } from "../db/schema";
+import { type SealedTable, sealedBinding } from "./binding";
 import type { Vault } from "./vault";
 
 type Sealed = { accountId: string; keyId: string; ciphertext: string };
 
 /** Re-seals each row not yet on the current key; every write names the old key id, so a rerun skips it. */
-async function reseal(vault: Vault, rows: Sealed[], context: string, write: (row: Sealed, next: { keyId: string; ciphertext: string }) => Promise<void>) {
+async function reseal(vault: Vault, rows: Sealed[], table: SealedTable, write: (row: Sealed, next: { keyId: string; ciphertext: string }) => Promise<void>) {
   for (const row of rows) {
-    const aad = `${context}:${row.accountId}`;
+    const aad = sealedBinding(table, row.accountId);
     await write(row, await vault.seal(await vault.open({ keyId: row.keyId, ciphertext: row.ciphertext }, aad), aad));
   }
   return rows.length;
