@@ -11,17 +11,14 @@ import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
-import { sign } from "../src/http/auth/hmac";
 import { createLogger } from "../src/lib/logger";
+import { asRequest, benchSecrets, bookingArgs, signedPost, toolCall } from "./requests";
 
 const dir = mkdtempSync(join(tmpdir(), "prof-"));
-const secret = "bench-webhook-secret-0123456789abcdef";
 const cfg = loadConfig({
+  ...benchSecrets,
   NODE_ENV: "production",
   DATABASE_URL: `file:${join(dir, "p.db")}`,
-  VAPI_WEBHOOK_SECRET: secret,
-  ENCRYPTION_KEY: "42".repeat(32),
-  ADMIN_JWT_SECRET: "bench-jwt-secret-0123456789abcdef012345",
   PUBLIC_URL: "https://x.example.com",
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
 });
@@ -35,55 +32,15 @@ const app = createApp(deps);
 const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "23:45"]]]));
 const account = await deps.accounts.create({ name: "P", timezone: "UTC", officeHours: allDay as never, slotStepMinutes: 15 } as never);
 await deps.integrations.configure(practiceOf(account), "sandbox", {});
-const enc = new TextEncoder();
 const kind = process.argv[2] ?? "avail";
 const N = Number(process.argv[3] ?? 3000);
-const req = (i: number) => {
-  const args =
-    kind === "avail"
-      ? { date: "2027-03-02", limit: 3 }
-      : {
-          patientId: "1",
-          start: new Date(Date.UTC(2027, 0, 31) + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
-          durationMinutes: 15,
-          providerId: String((i % 2) + 1),
-          appointmentType: "exam",
-        };
-  const body = JSON.stringify({
-    message: {
-      type: "tool-calls",
-      toolCallList: [{ id: `t${i}`, type: "function", function: { name: kind === "avail" ? "check_availability" : "book_appointment", arguments: args } }],
-      call: { id: "c1", metadata: { accountId: account.id } },
-      customer: { number: "+12025550101" },
-    },
-  });
-  const ts = Math.floor(Date.now() / 1000);
-  return new Request("http://localhost/api/vapi/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": sign(secret, enc.encode(`${ts}.${body}`)) },
-    body,
-  });
-};
+const call = (id: string, name: string, args: Record<string, unknown>) =>
+  asRequest("http://localhost", signedPost("/api/vapi/webhook", toolCall(id, name, args, account.id)));
+const req = (i: number) =>
+  kind === "avail" ? call(`t${i}`, "check_availability", { date: "2027-03-02", limit: 3 }) : call(`t${i}`, "book_appointment", bookingArgs(i));
 // verify caller for bookings
 {
-  const body = JSON.stringify({
-    message: {
-      type: "tool-calls",
-      toolCallList: [
-        { id: "v", type: "function", function: { name: "search_patients", arguments: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } } },
-      ],
-      call: { id: "c1", metadata: { accountId: account.id } },
-      customer: { number: "+12025550101" },
-    },
-  });
-  const ts = Math.floor(Date.now() / 1000);
-  const r = await app.handle(
-    new Request("http://localhost/api/vapi/webhook", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-vapi-timestamp": String(ts), "x-vapi-signature": sign(secret, enc.encode(`${ts}.${body}`)) },
-      body,
-    }),
-  );
+  const r = await app.handle(call("v", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }));
   const text = await r.text();
   if (!text.includes("Verified")) throw new Error(text);
 }

@@ -36,23 +36,20 @@ export const toolCall = (id: string, name: string, args: Record<string, unknown>
   },
 });
 
-/** The booking requests of a load run: each a new tool call on a new 15-minute slot (two providers). */
-export function bookingRequests(count: number, accountId: string, firstDay = Date.UTC(2027, 0, 31)): LoadRequest[] {
-  return Array.from({ length: count }, (_, i) =>
-    signedPost(
-      "/api/vapi/webhook",
-      toolCall(
-        `book-${i}`,
-        "book_appointment",
-        {
-          patientId: "1",
-          start: new Date(firstDay + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
-          durationMinutes: 15,
-          providerId: String((i % 2) + 1),
-          appointmentType: "exam",
-        },
-        accountId,
-      ),
-    ),
-  );
+/** The arguments of the i-th booking of a run: a new 15-minute slot each time, alternating two providers. */
+export const bookingArgs = (i: number, firstDay = Date.UTC(2027, 0, 31)) => ({
+  patientId: "1",
+  start: new Date(firstDay + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
+  durationMinutes: 15,
+  providerId: String((i % 2) + 1),
+  appointmentType: "exam",
+});
+
+/** The booking requests of a load run, each a new tool call on a new slot. */
+export function bookingRequests(count: number, accountId: string): LoadRequest[] {
+  return Array.from({ length: count }, (_, i) => signedPost("/api/vapi/webhook", toolCall(`book-${i}`, "book_appointment", bookingArgs(i), accountId)));
 }
+
+/** A load request as a fetch Request against `base` (for `app.handle` in process). */
+export const asRequest = (base: string, r: LoadRequest) =>
+  new Request(`${base}${r.path}`, { method: r.method, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) });
