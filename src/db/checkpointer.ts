@@ -1,7 +1,7 @@
 /** What one checkpoint did: whether a reader or writer kept it from finishing, the log's frames, and how many are now in the file. */
 export type CheckpointResult = { busy: number; logFrames: number; checkpointed: number };
 
-type WorkerMessage = { kind: "started" | "stopped" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
+type WorkerMessage = { kind: "started" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
 
 /**
  * Copies an embedded database's write-ahead log into the file from a thread of its own. Otherwise the
