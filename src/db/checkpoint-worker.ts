@@ -13,7 +13,7 @@ let passive: ReturnType<InstanceType<typeof Database>["prepare"]> | null = null;
 
 function checkpoint() {
   if (!passive) throw new Error("checkpointer not started");
-  const [row] = passive.all() as Array<[number, number, number]>;
+  const [row] = passive.all([]) as Array<[number, number, number]>;
   return { busy: Number(row?.[0] ?? 0), logFrames: Number(row?.[1] ?? 0), checkpointed: Number(row?.[2] ?? 0) };
 }
 
