@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createClient } from "@libsql/client";
-import { runCli } from "../../src/cli";
 import {
   adminToken,
   clinicToken,
@@ -11,11 +10,14 @@ import {
   TEST_WEBHOOK_SECRET,
   type TestApp,
 } from "../helpers/app";
+import { cliEnvironment, runCliCaptured } from "../helpers/cli";
 import { bearer, json, jsonRequest } from "../helpers/request";
 
 let t: TestApp;
 let headers: Record<string, string>;
 let dbUrl: string;
+/** The CLI's environment, on this test app's own database. */
+const cliEnv = () => cliEnvironment("", { DATABASE_URL: dbUrl });
 beforeEach(async () => {
   t = await makeTestApp({ fileDatabase: true });
   dbUrl = t.deps.config.database.url;
@@ -75,21 +77,9 @@ describe("the audit log is append-only and tamper-evident", () => {
 
   test("an intact chain verifies, over the API and the CLI", async () => {
     expect(await verify()).toEqual({ ok: true, rows: 5, lastId: 5 });
-    const out: string[] = [];
-    const code = await runCli(["audit:verify"], {
-      env: {
-        NODE_ENV: "test",
-        DATABASE_URL: dbUrl,
-        VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-      },
-      stdin: async () => "",
-      out: (s) => out.push(s),
-      err: () => {},
-    });
+    const { code, out } = await runCliCaptured(["audit:verify"], cliEnv());
     expect(code).toBe(0);
-    expect(JSON.parse(out[0]!)).toMatchObject({ ok: true, rows: 5 });
+    expect(JSON.parse(out.split("\n")[0]!)).toMatchObject({ ok: true, rows: 5 });
   });
 
   test("an edited row is found", async () => {
@@ -122,20 +112,8 @@ describe("the audit log is append-only and tamper-evident", () => {
   });
 
   test("audit:export writes JSON lines with the chain hashes, linkable by an archive", async () => {
-    const out: string[] = [];
-    await runCli(["audit:export", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"], {
-      env: {
-        NODE_ENV: "test",
-        DATABASE_URL: dbUrl,
-        VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-        ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-      },
-      stdin: async () => "",
-      out: (s) => out.push(s),
-      err: () => {},
-    });
-    const rows = out.map((l) => JSON.parse(l));
+    const { out } = await runCliCaptured(["audit:export", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-02T00:00:00Z"], cliEnv());
+    const rows = out.split("\n").map((l) => JSON.parse(l));
     expect(rows).toHaveLength(5);
     expect(rows[0].prevHash).toBe("genesis");
     for (let i = 1; i < rows.length; i++) expect(rows[i].prevHash).toBe(rows[i - 1].hash);
