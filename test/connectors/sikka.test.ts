@@ -7,6 +7,17 @@ import { json, jsonRequest } from "../helpers/request";
 import { makeSikkaTestApp, type SikkaTestApp } from "../helpers/sikka";
 import { CLINIC_PHONE_NUMBER_ID, splitResult, toolCallsMessage, webhook } from "../helpers/vapi";
 
+/** A patient row as the fake practice holds one the front desk entered without phone or email. */
+const patientRow = (id: string, firstname: string, lastname: string, birthdate: string) => ({
+  patient_id: id,
+  practice_id: "1",
+  firstname,
+  lastname,
+  birthdate,
+  cell: "",
+  email: "",
+});
+
 let t: SikkaTestApp;
 let north: Awaited<ReturnType<SikkaTestApp["sikkaClinic"]>>;
 beforeEach(async () => {
@@ -60,25 +71,8 @@ describe("reading Sikka's data", () => {
   });
 
   test("a scan follows pagination.next across pages", async () => {
-    for (let i = 0; i < 1200; i++)
-      t.north.patients.push({
-        patient_id: String(90000 + i),
-        practice_id: "1",
-        firstname: "Many",
-        lastname: `Rows${i}`,
-        birthdate: "1950-05-05T00:00:00",
-        cell: "",
-        email: "",
-      });
-    t.north.patients.push({
-      patient_id: "99999",
-      practice_id: "1",
-      firstname: "Last",
-      lastname: "Rowsfinal",
-      birthdate: "1950-05-06T00:00:00",
-      cell: "",
-      email: "",
-    });
+    for (let i = 0; i < 1200; i++) t.north.patients.push(patientRow(String(90000 + i), "Many", `Rows${i}`, "1950-05-05T00:00:00"));
+    t.north.patients.push(patientRow("99999", "Last", "Rowsfinal", "1950-05-06T00:00:00"));
     t.sikka.behaviour.ignorePatientFilters = true; // Sikka returns everything: the match sits on page 3
     const res = await json(await call("/api/pms/patients/search", { body: { lastName: "Rowsfinal" } }));
     expect(res.data.patients.map((p: { id: string }) => p.id)).toEqual(["99999"]);
@@ -101,25 +95,8 @@ describe("reading Sikka's data", () => {
       },
     });
     try {
-      for (let i = 0; i < 600; i++)
-        t.north.patients.push({
-          patient_id: String(80000 + i),
-          practice_id: "1",
-          firstname: "Other",
-          lastname: `Person${i}`,
-          birthdate: "1960-01-01T00:00:00",
-          cell: "",
-          email: "",
-        });
-      t.north.patients.push({
-        patient_id: "88888",
-        practice_id: "1",
-        firstname: "Far",
-        lastname: "Away",
-        birthdate: "1961-01-01T00:00:00",
-        cell: "",
-        email: "",
-      });
+      for (let i = 0; i < 600; i++) t.north.patients.push(patientRow(String(80000 + i), "Other", `Person${i}`, "1960-01-01T00:00:00"));
+      t.north.patients.push(patientRow("88888", "Far", "Away", "1961-01-01T00:00:00"));
       t.sikka.behaviour.ignorePatientFilters = true;
       t.sikka.behaviour.nextLinkOrigin = `http://127.0.0.1:${elsewhere.port}`;
       const res = await json(await call("/api/pms/patients/search", { body: { lastName: "Away" } }));
