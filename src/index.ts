@@ -43,7 +43,6 @@ const demo = config.nodeEnv === "production" ? undefined : await ensureDemoClini
 
 const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: SERVER_BODY_CEILING });
 server = app.server ?? undefined;
-logger.info({ port: config.port, env: config.nodeEnv }, "pms-gateway listening");
 
 // Finishes PMS writes that were still pending when their call ended (Sikka writebacks); each check is
 // leased, so several instances share the work and a dead instance's writes are picked up by another.
@@ -82,6 +81,9 @@ async function shutdown(signal: string) {
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+// Said once a stop signal is handled gracefully, so whoever waits for this line may stop the process.
+// PORT=0 lets the system choose a free port; the line names the one actually bound.
+logger.info({ port: server?.port ?? config.port, env: config.nodeEnv }, "pms-gateway listening");
 
 if (demo) {
   const adminToken = await mintToken(config.adminJwtSecret, { role: "admin" }, { ttlSeconds: 12 * 3600, subject: "local-dev" });

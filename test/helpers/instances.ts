@@ -12,8 +12,6 @@ export type Instance = {
   waitForLog(test: (line: string) => boolean): Promise<void>;
 };
 
-let nextPort = 21000 + Math.floor(Math.random() * 20000);
-
 /** Environment for instances sharing one SQLite file: production rules, loopback only. */
 export const instanceEnv = (dbFile: string, extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env.PATH ?? "",
@@ -31,14 +29,15 @@ export const instanceEnv = (dbFile: string, extra: Record<string, string> = {}):
 
 /**
  * Starts one instance and resolves when it logs that it listens: its own event, not a timer. Every log
- * line is kept, so a test can wait for a line (`waitForLog`) instead of sleeping.
+ * line is kept, so a test can wait for a line (`waitForLog`) instead of sleeping. The instance binds a
+ * port the system chooses (PORT=0) and names it in that line: a port picked here could already be in
+ * use, for instance as the local end of one of this process's own outgoing connections.
  */
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const port = nextPort++;
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: String(port) }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: "0" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: string[] = [];
   const waiters: Array<{ test: (line: string) => boolean; resolve: () => void }> = [];
-  const listening = new Promise<void>((resolve, reject) => {
+  const listening = new Promise<number>((resolve, reject) => {
     void (async () => {
       const decoder = new TextDecoder();
       let buffer = "";
@@ -48,7 +47,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
         buffer = lines.pop() ?? "";
         for (const line of lines) {
           logs.push(line);
-          if (line.includes("pms-gateway listening")) resolve();
+          if (line.includes("pms-gateway listening")) resolve((JSON.parse(line) as { port: number }).port);
           for (const w of [...waiters]) {
             if (w.test(line)) {
               waiters.splice(waiters.indexOf(w), 1);
@@ -57,10 +56,10 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
           }
         }
       }
-      reject(new Error(`instance on ${port} exited before listening: ${await new Response(proc.stderr).text()}`));
+      reject(new Error(`instance exited before listening: ${await new Response(proc.stderr).text()}`));
     })();
   });
-  await listening;
+  const port = await listening;
   const instance: Instance = {
     proc,
     port,

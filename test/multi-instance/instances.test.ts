@@ -147,6 +147,8 @@ describe("three instances on one database file", () => {
       // The first background check is due 15 s after the booking: bring it forward rather than wait.
       const { Database } = await import("bun:sqlite");
       const db = new Database(dbFile);
+      // The instances still running write to this file too: wait out their write lock as they do.
+      db.run("pragma busy_timeout = 5000");
       db.run("update pms_writebacks set next_check_at = 0 where reference = ?", [booked.data.appointment.reference]);
       await b.waitForLog((line) => line.includes(booked.data.appointment.reference) && line.includes("writeback settled"));
       const row = db.query("select status from pms_writebacks where reference = ?").get(booked.data.appointment.reference) as { status: string };

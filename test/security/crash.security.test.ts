@@ -9,6 +9,7 @@ import { parseEncryptionKeys } from "../../src/crypto/keys";
 import { openDatabase } from "../../src/db/client";
 import { mintToken } from "../../src/http/auth/jwt";
 import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/app";
+import { startInstance } from "../helpers/instances";
 
 const dir = mkdtempSync(join(tmpdir(), "pms-gw-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,31 +22,14 @@ const env = {
   VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
   ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
   ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: "info",
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000",
 };
 
-/** Starts the real service and resolves when it logs that it listens (its own event, not a timer). */
-async function startService(port: number) {
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: String(port) }, stdout: "pipe", stderr: "pipe" });
-  const decoder = new TextDecoder();
-  let seen = "";
-  for await (const chunk of proc.stdout) {
-    seen += decoder.decode(chunk);
-    if (seen.includes("pms-gateway is running")) {
-      void proc.stdout.pipeTo(new WritableStream()).catch(() => undefined); // keep draining
-      return proc;
-    }
-  }
-  proc.kill("SIGKILL");
-  throw new Error("service did not start");
-}
-
 test("SIGKILL under concurrent writes: every acknowledged write has its audit row and idempotency record, and the chain verifies (T34)", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = await startService(port);
+  const service = await startInstance(env);
   const admin = `Bearer ${await mintToken(TEST_JWT_SECRET, { role: "admin" }, { ttlSeconds: 600 })}`;
-  const accounts = (await (await fetch(`http://127.0.0.1:${port}/api/admin/accounts`, { headers: { authorization: admin } })).json()) as {
+  const accounts = (await (await fetch(`${service.url}/api/admin/accounts`, { headers: { authorization: admin } })).json()) as {
     accounts: Array<{ id: string }>;
   };
   const accountId = accounts.accounts[0]!.id;
@@ -61,7 +45,7 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
     for (let i = 0; !stop && i < 400; i++) {
       const key = `crash-${w}-${i}`;
       try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/pms/patients/1/notes`, {
+        const res = await fetch(`${service.url}/api/pms/patients/1/notes`, {
           method: "POST",
           headers: { authorization: admin, "x-account-id": accountId, "content-type": "application/json", "idempotency-key": key },
           body: JSON.stringify({ text: `note ${key}` }),
@@ -75,10 +59,10 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
   };
   const workers = Array.from({ length: 16 }, (_, w) => worker(w));
   await Promise.race([enough, Promise.all(workers)]);
-  proc.kill("SIGKILL");
+  service.proc.kill("SIGKILL");
   stop = true;
   await Promise.all(workers);
-  await proc.exited;
+  await service.proc.exited;
   expect(acked.length).toBeGreaterThan(20);
 
   const raw = createClient({ url: `file:${dbFile}` });
@@ -101,8 +85,7 @@ test("SIGKILL under concurrent writes: every acknowledged write has its audit ro
 }, 30_000);
 
 test("SIGTERM: stops accepting, finishes, closes the database and exits 0", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const proc = await startService(port);
-  proc.kill("SIGTERM");
-  expect(await proc.exited).toBe(0);
+  const service = await startInstance(env);
+  service.proc.kill("SIGTERM");
+  expect(await service.proc.exited).toBe(0);
 }, 15_000);
