@@ -8,23 +8,15 @@ import { verifyAuditChain } from "../../src/audit/verify";
 import { parseEncryptionKeys } from "../../src/crypto/keys";
 import { openDatabase } from "../../src/db/client";
 import { mintToken } from "../../src/http/auth/jwt";
-import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, TEST_WEBHOOK_SECRET } from "../helpers/app";
-import { startInstance } from "../helpers/instances";
+import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET } from "../helpers/app";
+import { instanceEnv, startInstance } from "../helpers/instances";
 
 const dir = mkdtempSync(join(tmpdir(), "pms-gw-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const dbFile = join(dir, "crash.db");
-const env = {
-  PATH: process.env.PATH ?? "",
-  NODE_ENV: "development",
-  DATABASE_URL: `file:${dbFile}`,
-  VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-  ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-  ADMIN_JWT_SECRET: TEST_JWT_SECRET,
-  LOG_LEVEL: "info",
-  RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000",
-};
+// Development mode, so the demo clinic exists to write notes for.
+const env = instanceEnv(dbFile, { NODE_ENV: "development" });
 
 test("SIGKILL under concurrent writes: every acknowledged write has its audit row and idempotency record, and the chain verifies (T34)", async () => {
   const service = await startInstance(env);
