@@ -1,3 +1,4 @@
+import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +31,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A count read straight from the shared file, on a read-only connection of its own. */
+function countOnFile(sql: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return (db.query(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 /** A signed tool-calls message sent to one instance (the same bytes any instance would get from Vapi). */
 async function toolCall(instance: Instance, calls: Array<{ id: string; name: string; arguments: unknown }>, callId: string) {
   const message = toolCallsMessage(calls, { callId });
@@ -45,11 +56,7 @@ describe("three instances on one database file", () => {
     instances = await Promise.all([0, 1, 2].map(() => startInstance(instanceEnv(dbFile))));
     for (const i of instances) expect((await fetch(`${i.url}/ready`)).status).toBe(200);
     const journal = JSON.parse(readFileSync(join(import.meta.dir, "../../drizzle/meta/_journal.json"), "utf8")) as { entries: unknown[] };
-    const { Database } = await import("bun:sqlite");
-    const db = new Database(dbFile, { readonly: true });
-    const applied = db.query("select count(*) as n from __drizzle_migrations").get() as { n: number };
-    db.close();
-    expect(applied.n).toBe(journal.entries.length);
+    expect(countOnFile("select count(*) as n from __drizzle_migrations")).toBe(journal.entries.length);
 
     const created = await fetch(`${instances[0]!.url}/api/admin/accounts`, {
       method: "POST",
@@ -85,11 +92,7 @@ describe("three instances on one database file", () => {
     console.log(`three instances, 450 calls: ${elapsed.toFixed(0)} ms total, p50 ${latencies[225]!.toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
     const verify = (await (await fetch(`${instances[2]!.url}/api/admin/audit-logs/verify`, { headers: { authorization: admin } })).json()) as { ok: boolean };
     expect(verify.ok).toBe(true);
-    const { Database } = await import("bun:sqlite");
-    const db = new Database(dbFile, { readonly: true });
-    const rows = db.query("select count(*) as n from pms_audit_logs where tool_call_id like 'load-%'").get() as { n: number };
-    db.close();
-    expect(rows.n).toBe(450);
+    expect(countOnFile("select count(*) as n from pms_audit_logs where tool_call_id like 'load-%'")).toBe(450);
   }, 60_000);
 
   test("exactly once across instances: the same tool call delivered to two instances at the same moment books once, and both answers are the first outcome", async () => {
@@ -99,11 +102,7 @@ describe("three instances on one database file", () => {
     const [a, b] = await Promise.all([toolCall(instances[1]!, book, "eo-call"), toolCall(instances[2]!, book, "eo-call")]);
     expect(a.body.results[0]).toEqual(b.body.results[0]!);
     expect(a.body.results[0]?.result).toContain("booked");
-    const { Database } = await import("bun:sqlite");
-    const db = new Database(dbFile, { readonly: true });
-    const booked = db.query("select count(*) as n from sandbox_appointments where start_utc = '2026-12-08T16:00:00.000Z'").get() as { n: number };
-    db.close();
-    expect(booked.n).toBe(1);
+    expect(countOnFile("select count(*) as n from sandbox_appointments where start_utc = '2026-12-08T16:00:00.000Z'")).toBe(1);
   }, 30_000);
 
   test("a Sikka writeback left pending by an instance that is then killed (SIGKILL) is finished by another", async () => {
@@ -145,7 +144,6 @@ describe("three instances on one database file", () => {
       await a.stop("SIGKILL");
       for (const wb of sikka.writebacks.values()) wb.pollsLeft = 0;
       // The first background check is due 15 s after the booking: bring it forward rather than wait.
-      const { Database } = await import("bun:sqlite");
       const db = new Database(dbFile);
       // The instances still running write to this file too: wait out their write lock as they do.
       db.run("pragma busy_timeout = 5000");
