@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import { textHasCardData } from "../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
+import { whenQuiet } from "../lib/quiet-turn";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 import { type AuditEntry, type AuditEvent, auditEntryOf } from "./events";
 
@@ -48,6 +49,8 @@ const isChainConflict = (e: unknown): boolean => {
 
 /** Rows committed together at most; a larger backlog commits over several transactions. */
 const MAX_BATCH = 512;
+/** A batch waits for more rows at most this long (a reply waits on its row). */
+const BATCH_GATHERING = { maxMs: 2, maxSize: MAX_BATCH };
 
 /**
  * Insert-only access to `pms_audit_logs`: this module exports no way to change or remove a row.
@@ -100,15 +103,22 @@ export class AuditLog {
       this.queue.push({ content, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
-        // Let the requests handled in this turn of the event loop join the batch: under load one
-        // transaction then carries many rows instead of one each (no timer: the next turn, at once).
-        setImmediate(() => void this.flush());
+        void this.flush();
       }
     });
   }
 
+  /**
+   * Rows recorded while the turns of the event loop keep bringing more join one batch: under load one
+   * transaction then carries the rows of every request in flight instead of a turn's share each.
+   */
+  private gathered(): Promise<void> {
+    return new Promise((resolve) => whenQuiet(() => this.queue.length, BATCH_GATHERING, resolve));
+  }
+
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
+      await this.gathered();
       const batch = this.queue.splice(0, MAX_BATCH);
       try {
         await this.commitWithRetries(batch);
