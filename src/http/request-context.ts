@@ -2,7 +2,7 @@ import { Elysia, ValidationError } from "elysia";
 import type { AuditLog } from "../audit/audit-log";
 import { AppError, type ErrorCode, errorStatus } from "../lib/errors";
 import { newId } from "../lib/ids";
-import type { Logger } from "../lib/logger";
+import { type Logger, requestLineWriter } from "../lib/logger";
 import type { Metrics } from "../lib/metrics";
 import { checkDeclaredLength } from "./body";
 import type { ClientIpResolver } from "./client-ip";
@@ -44,8 +44,9 @@ function classify(code: string | number, error: unknown): { code: ErrorCode; mes
  * Request id, access log and the one error envelope for the whole app. The access log holds the
  * method, route, status, time and ids only: never a body, a query string or a credential.
  */
-export const requestContext = (deps: RequestContextDeps) =>
-  new Elysia({ name: "http/request-context" })
+export const requestContext = (deps: RequestContextDeps) => {
+  const requestLine = requestLineWriter(deps.logger);
+  return new Elysia({ name: "http/request-context" })
     .onRequest(({ request, set }) => {
       const requestId = newId("request");
       set.headers["x-request-id"] = requestId;
@@ -98,15 +99,13 @@ export const requestContext = (deps: RequestContextDeps) =>
       const state = deps.states.get(request);
       const status = state?.errorStatus ?? (responseValue instanceof Response ? responseValue.status : typeof set.status === "number" ? set.status : 200);
       if (state) deps.metrics.observeRequest(request.method, route || "unmatched", status, (performance.now() - state.startedAt) / 1000);
-      deps.logger.info(
-        {
-          method: request.method,
-          route: route || "unmatched",
-          status,
-          ms: state ? Math.round((performance.now() - state.startedAt) * 10) / 10 : undefined,
-          requestId: state?.requestId,
-          accountId: state?.account?.id,
-        },
-        "request",
-      );
+      requestLine({
+        method: request.method,
+        route: route || "unmatched",
+        status,
+        ms: state ? Math.round((performance.now() - state.startedAt) * 10) / 10 : undefined,
+        requestId: state?.requestId,
+        accountId: state?.account?.id,
+      });
     });
+};

@@ -87,3 +87,32 @@ export function createLogger(options: { level: string; destination?: Destination
     options.destination ?? turnBuffered(pino.destination({ dest: 1, sync: true })),
   );
 }
+
+/** The fields of the access log's one line per request (never a body, a query string or a credential). */
+export type RequestLine = {
+  method: string;
+  route: string;
+  status: number;
+  ms: number | undefined;
+  requestId: string | undefined;
+  accountId: string | undefined;
+};
+
+/**
+ * Writes the access log's line exactly as `logger.info(line, "request")` would (the same fields in the
+ * same order, at the same level, to the same destination), without pino's general serialization and
+ * redaction passes: the line is written for every request, and its fields are plain values with no
+ * place for a secret.
+ */
+export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
+  const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  if (!destination) return (line) => logger.info(line, "request");
+  return (line) => {
+    if (!logger.isLevelEnabled("info")) return;
+    let text = `{"level":30,"time":"${new Date().toISOString()}","service":"pms-gateway","method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status}`;
+    if (line.ms !== undefined) text += `,"ms":${line.ms}`;
+    if (line.requestId !== undefined) text += `,"requestId":${JSON.stringify(line.requestId)}`;
+    if (line.accountId !== undefined) text += `,"accountId":${JSON.stringify(line.accountId)}`;
+    destination.write(`${text},"msg":"request"}\n`);
+  };
+}

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
+import fc from "fast-check";
 import pino from "pino";
-import { createLogger, SECRET_FIELDS, turnBuffered } from "../../src/lib/logger";
+import { createLogger, requestLineWriter, SECRET_FIELDS, turnBuffered } from "../../src/lib/logger";
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -49,4 +50,46 @@ test("secrets one level down in any logged object are censored; the caller's obj
     logger.info({ nested: { [field]: `value-of-${field}` } }, "x");
     expect(lines.at(-1)).not.toContain(`value-of-${field}`);
   }
+});
+
+test("the access log's request line is byte for byte the line pino writes for the same fields (apart from the time)", () => {
+  const viaPino: string[] = [];
+  const direct: string[] = [];
+  const pinoLogger = createLogger({ level: "info", destination: { write: (line: string) => viaPino.push(line) } });
+  const writeLine = requestLineWriter(createLogger({ level: "info", destination: { write: (line: string) => direct.push(line) } }));
+  const withoutTime = (line: string) => line.replace(/"time":"[^"]*"/, '"time":""');
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "grapheme" }),
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("POST", "/api/vapi/webhook", 'quo"te', "back\\slash", "new\nline"),
+  );
+  fc.assert(
+    fc.property(
+      fc.record({
+        method: text,
+        route: text,
+        status: fc.integer({ min: 100, max: 599 }),
+        ms: fc.option(
+          fc.double({ min: 0, max: 1e6, noNaN: true }).map((v) => Math.round(v * 10) / 10),
+          { nil: undefined },
+        ),
+        requestId: fc.option(text, { nil: undefined }),
+        accountId: fc.option(text, { nil: undefined }),
+      }),
+      (line) => {
+        pinoLogger.info(line, "request");
+        writeLine(line);
+        expect(withoutTime(direct.at(-1) ?? "")).toBe(withoutTime(viaPino.at(-1) ?? ""));
+        expect(direct.at(-1)).toMatch(/"time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"/);
+      },
+    ),
+  );
+});
+
+test("the request line respects the log level", () => {
+  const lines: string[] = [];
+  const writeLine = requestLineWriter(createLogger({ level: "warn", destination: { write: (line: string) => lines.push(line) } }));
+  writeLine({ method: "GET", route: "/health", status: 200, ms: 0.1, requestId: "req_1", accountId: undefined });
+  expect(lines).toEqual([]);
 });
