@@ -1,17 +1,22 @@
 import { IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from "luxon";
 
 const QUARTER_HOUR_MS = 15 * 60_000;
+const SIX_HOURS_MS = 6 * 3_600_000;
+const DAY_MS = 24 * 3_600_000;
 
 /**
- * An IANA zone whose UTC offsets are computed once per quarter hour and remembered. Asking `Intl` for an
- * offset is the costliest step of building a local time; a clinic's zone is asked thousands of times a
- * second for the same few days. Offsets change only at transitions, on quarter-hour boundaries in every
- * zone in use today; a quarter hour whose two ends disagree is never cached, so a transition inside one
- * would still be exact.
+ * An IANA zone whose UTC offsets are computed once and remembered. Asking `Intl` for an offset is the
+ * costliest step of building a local time; a clinic's zone is asked thousands of times a second for the
+ * same few days. Offsets change only at transitions. A UTC day whose offset is the same at every six
+ * hours is remembered whole (no zone in use changes and changes back within six hours); any other day
+ * is remembered per quarter hour (transitions fall on quarter hours in every zone in use today), and a
+ * quarter hour whose two ends disagree is never remembered, so a transition inside one stays exact.
  */
 export class CachedZone extends Zone {
   private readonly zone: IANAZone;
   private readonly offsets = new Map<number, number>();
+  /** Per UTC day: its one offset, or null when it changes that day (then asked per quarter hour). */
+  private readonly days = new Map<number, number | null>();
 
   constructor(name: string) {
     super();
@@ -41,13 +46,31 @@ export class CachedZone extends Zone {
   }
 
   override offset(ts: number): number {
+    const day = Math.floor(ts / DAY_MS);
+    let whole = this.days.get(day);
+    if (whole === undefined) {
+      whole = this.wholeDayOffset(day);
+      // Bounded, so a long-running process stays small.
+      if (this.days.size > 10_000) this.days.clear();
+      this.days.set(day, whole);
+    }
+    return whole ?? this.quarterHourOffset(ts);
+  }
+
+  /** The day's one offset when it is the same at every six hours of the day, else null. */
+  private wholeDayOffset(day: number): number | null {
+    const start = this.zone.offset(day * DAY_MS);
+    for (let at = SIX_HOURS_MS; at < DAY_MS; at += SIX_HOURS_MS) if (this.zone.offset(day * DAY_MS + at) !== start) return null;
+    return this.zone.offset((day + 1) * DAY_MS - 1) === start ? start : null;
+  }
+
+  private quarterHourOffset(ts: number): number {
     const bucket = Math.floor(ts / QUARTER_HOUR_MS);
     const known = this.offsets.get(bucket);
     if (known !== undefined) return known;
     const start = this.zone.offset(bucket * QUARTER_HOUR_MS);
     const exact = this.zone.offset(ts);
     if (start === exact && start === this.zone.offset((bucket + 1) * QUARTER_HOUR_MS - 1)) {
-      // Days of a clinic's schedule: a few hundred buckets; bounded so a long-running process stays small.
       if (this.offsets.size > 50_000) this.offsets.clear();
       this.offsets.set(bucket, exact);
     }

@@ -21,6 +21,34 @@ describe("a zone with remembered offsets gives exactly the offsets Intl gives", 
     }
   });
 
+  test("in every zone Intl knows, at instants from 1970 to 2050, asked in any order", () => {
+    const from = Date.UTC(1970, 0, 1);
+    const span = Date.UTC(2050, 0, 1) - from;
+    for (const name of Intl.supportedValuesOf("timeZone")) {
+      const cached = new CachedZone(name);
+      const reference = IANAZone.create(name);
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: 0, max: span }), { minLength: 1, maxLength: 20 }), (instants) => {
+          for (const at of instants) expect(cached.offset(from + at)).toBe(reference.offset(from + at));
+        }),
+        { numRuns: 5 },
+      );
+    }
+  });
+
+  test("every transition day of a zone, at every quarter hour and either side of each change", () => {
+    for (const name of ["America/New_York", "Australia/Lord_Howe", "Europe/London"]) {
+      const cached = new CachedZone(name);
+      const reference = IANAZone.create(name);
+      for (let day = Date.UTC(2026, 0, 1); day < Date.UTC(2027, 0, 1); day += 86_400_000) {
+        if (reference.offset(day) === reference.offset(day + 86_400_000 - 1)) continue;
+        for (let at = day; at < day + 86_400_000; at += 15 * 60_000) {
+          for (const ms of [at - 1, at, at + 1]) expect(cached.offset(ms)).toBe(reference.offset(ms));
+        }
+      }
+    }
+  });
+
   test("on each side of a transition, to the millisecond", () => {
     const cached = new CachedZone("America/New_York");
     const change = Date.UTC(2026, 2, 8, 7, 0); // 02:00 EST becomes 03:00 EDT
