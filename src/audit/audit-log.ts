@@ -1,10 +1,10 @@
-import type { InValue } from "@libsql/client";
-import { and, desc, eq, gte, isNotNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import { textHasCardData } from "../domain/card-data";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 import { whenQuiet } from "../lib/quiet-turn";
+import { AppendStatement } from "./append-statement";
 import { type ChainedContent, type ChainKeys, GENESIS } from "./chain";
 import { type AuditEntry, type AuditEvent, auditEntryOf } from "./events";
 
@@ -65,15 +65,13 @@ export class AuditLog {
   private flushing = false;
   private lastHash: string | null = null;
 
-  private readonly insert: InsertStatement;
+  private readonly append = new AppendStatement();
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly chain: ChainKeys,
-  ) {
-    this.insert = insertStatement(db);
-  }
+  ) {}
 
   /** The one way onto the record: every kind of event becomes its row here. */
   write(event: AuditEvent): Promise<void> {
@@ -155,27 +153,18 @@ export class AuditLog {
   conflicts = 0;
 
   private async commit(batch: Pending[]): Promise<void> {
-    let prev = this.lastHash ?? (await this.readLastHash());
-    const keyId = this.chain.currentId;
+    const firstPrevHash = this.lastHash ?? (await this.readLastHash());
+    const chainKeyId = this.chain.currentId;
+    let prev = firstPrevHash;
     const rows = batch.map(({ content }) => {
-      const hash = this.chain.hash(keyId, prev, content);
+      const hash = this.chain.hash(chainKeyId, prev, content);
       if (hash === null) throw new Error("the current chain key is missing");
-      const row: ChainedRow = { ...content, prevHash: prev, hash, chainKeyId: keyId };
       prev = hash;
-      return this.insert.values(row);
+      return { content, hash };
     });
     if (rows.length === 0) return;
-    // One transaction for the batch; its rows go in as few statements as its size in powers of two
-    // (a handful of statement texts, each prepared once), in order, so each row's chain check sees the
-    // row before it.
-    const statements: Array<{ sql: string; args: InValue[] }> = [];
-    for (let at = 0; at < rows.length; ) {
-      let size = 1;
-      while (size * 2 <= Math.min(rows.length - at, MAX_ROWS_PER_STATEMENT)) size *= 2;
-      statements.push({ sql: this.insert.sql(size), args: rows.slice(at, at + size).flat() });
-      at += size;
-    }
-    await this.db.$client.batch(statements);
+    // One transaction for the batch, its rows in order.
+    await this.db.$client.batch(this.append.statements({ chainKeyId, firstPrevHash, rows }));
     this.lastHash = prev;
   }
 
@@ -265,60 +254,4 @@ export class AuditLog {
       .orderBy(desc(pmsAuditLogs.id))
       .limit(filter.limit);
   }
-}
-
-type ChainedRow = ChainedContent & { prevHash: string; hash: string; chainKeyId: string };
-const CHAINED_COLUMNS: Array<keyof ChainedRow> = [
-  "accountId",
-  "callId",
-  "toolCallId",
-  "action",
-  "patientId",
-  "phiAccessed",
-  "success",
-  "statusCode",
-  "errorCode",
-  "responseTime",
-  "requestId",
-  "actor",
-  "createdAt",
-  "prevHash",
-  "hash",
-  "chainKeyId",
-];
-
-/** Rows per INSERT at most: 16 values each, well under SQLite's bound-parameter limit. */
-const MAX_ROWS_PER_STATEMENT = 64;
-
-type InsertStatement = { sql: (rows: number) => string; values: (row: ChainedRow) => InValue[] };
-
-/**
- * The audit insert, written by Drizzle from the table once (placeholders for the values, each with its
- * column's encoding): every call appends a row, and building the statement's text anew each time cost
- * more than running it.
- */
-function insertStatement(db: Database): InsertStatement {
-  const placeholders = Object.fromEntries(CHAINED_COLUMNS.map((c) => [c, sql.placeholder(c)]));
-  const built = db
-    .insert(pmsAuditLogs)
-    .values(placeholders as unknown as typeof pmsAuditLogs.$inferInsert)
-    .toSQL();
-  const params = built.params as Array<{ value: { name: keyof ChainedRow }; encoder?: { mapToDriverValue(v: unknown): unknown } }>;
-  const names = params.map((p) => p.value.name);
-  if (names.length !== CHAINED_COLUMNS.length || CHAINED_COLUMNS.some((c) => !names.includes(c))) throw new Error("audit insert: the table's columns changed");
-  // The single-row text ends in its one VALUES tuple; n rows repeat it.
-  const tuple = /values (\([^)]*\))$/i.exec(built.sql)?.[1];
-  if (!tuple) throw new Error("audit insert: unexpected statement shape");
-  const texts = new Map<number, string>();
-  return {
-    sql: (rows) => {
-      let text = texts.get(rows);
-      if (!text) {
-        text = `${built.sql.slice(0, built.sql.length - tuple.length)}${Array.from({ length: rows }, () => tuple).join(", ")}`;
-        texts.set(rows, text);
-      }
-      return text;
-    },
-    values: (row) => params.map((p) => (p.encoder ? p.encoder.mapToDriverValue(row[p.value.name]) : row[p.value.name]) as InValue),
-  };
 }
