@@ -62,7 +62,7 @@ export class SandboxConnector implements PmsConnector {
 
   async bookAppointment(request: Parameters<PmsConnector["bookAppointment"]>[0]) {
     const patientId = parseId(request.patientId);
-    if (patientId === null || !(await this.store.patient(this.accountId, patientId))) return patientNotFound();
+    if (patientId === null) return patientNotFound();
     const checked = this.checkPlacement(request.start, request.durationMinutes);
     if (!checked.ok) return checked;
     const candidates = await this.candidateProviders(request.providerId, request.appointmentType);
@@ -80,6 +80,8 @@ export class SandboxConnector implements PmsConnector {
       });
       if (row) return ok(toAppointment(row, this.practice.timezone));
     }
+    // Nothing booked: the insert also requires the patient, so say which it was.
+    if (!(await this.store.patient(this.accountId, patientId))) return patientNotFound();
     return err(connectorError("slot_unavailable", "That time is no longer free."));
   }
 

@@ -71,7 +71,10 @@ export interface SandboxStorage {
     limit: number,
   ): Promise<SandboxPatientRow[]>;
   insertPatient(row: Omit<SandboxPatientRow, "id" | "createdAt" | "patientBalanceCents" | "insuranceBalanceCents">): Promise<SandboxPatientRow>;
-  /** Books only if neither the provider nor the operatory is taken then (atomically). */
+  /**
+   * Books only if the patient exists and neither the provider nor the operatory is taken then (one
+   * atomic statement); undefined when it did not book, for either reason.
+   */
   insertAppointmentIfFree(
     row: Omit<SandboxAppointmentRow, "id" | "status" | "notes" | "cancelReason" | "createdAt" | "updatedAt"> & { notes?: string | null },
   ): Promise<SandboxAppointmentRow | undefined>;

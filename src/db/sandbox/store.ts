@@ -9,19 +9,35 @@ type SandboxPatientRow = typeof sandboxPatients.$inferSelect;
 type SandboxAppointmentRow = typeof sandboxAppointments.$inferSelect;
 type SandboxProviderRow = typeof sandboxProviders.$inferSelect;
 
+/** Practices whose rosters are remembered at most (each is a couple of rows). */
+const MAX_ROSTERS = 10_000;
+
 /**
  * Persistence of the sandbox practice. Every query is scoped by the account id, so one clinic's
  * sandbox can never read another's rows even though ids are global integers.
  */
 export class SandboxStore implements SandboxStorage {
   private readonly hot;
+  private readonly rosters = new Map<string, SandboxProviderRow[]>();
 
   constructor(private readonly db: Database) {
     this.hot = hotQueries(db);
   }
 
-  providers(accountId: string): Promise<SandboxProviderRow[]> {
-    return this.hot.providers.all({ accountId });
+  /**
+   * A practice's providers. The roster is laid down once, when the practice is seeded, and never changed
+   * afterwards, so it is read once and remembered (a booking asks for it every time); an empty roster
+   * (a practice still being seeded) is never remembered.
+   */
+  async providers(accountId: string): Promise<SandboxProviderRow[]> {
+    const known = this.rosters.get(accountId);
+    if (known) return known;
+    const roster = await this.hot.providers.all({ accountId });
+    if (roster.length > 0) {
+      if (this.rosters.size >= MAX_ROSTERS) this.rosters.clear();
+      this.rosters.set(accountId, roster);
+    }
+    return roster;
   }
 
   scheduledBetween(accountId: string, fromUtc: string, toUtc: string): Promise<SandboxAppointmentRow[]> {
@@ -71,23 +87,25 @@ export class SandboxStore implements SandboxStorage {
   }
 
   /**
-   * Books only if neither the provider nor the operatory has an overlapping scheduled appointment.
-   * One INSERT … SELECT … WHERE NOT EXISTS statement, so two concurrent bookings of the same slot
-   * cannot both succeed (SQLite runs a statement atomically).
+   * Books only if the patient exists and neither the provider nor the operatory has an overlapping
+   * scheduled appointment. One INSERT … SELECT … WHERE EXISTS … AND NOT EXISTS statement, so two
+   * concurrent bookings of the same slot cannot both succeed (SQLite runs a statement atomically); the
+   * new row's id is the statement's own, with nothing read back.
    */
   async insertAppointmentIfFree(row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">): Promise<SandboxAppointmentRow | undefined> {
     const now = sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
-    const [id] = await this.db.all<{ id: number }>(sql`
+    const result = await this.db.run(sql`
       insert into sandbox_appointments
         (account_id, patient_id, provider_id, operatory_id, start_utc, end_utc, type, status, notes, created_at, updated_at)
       select ${row.accountId}, ${row.patientId}, ${row.providerId}, ${row.operatoryId}, ${row.startUtc}, ${row.endUtc},
              ${row.type}, 'scheduled', ${row.notes ?? null}, ${now}, ${now}
-      where not exists (${this.conflicts(row.accountId, row, null)})
-      returning id`);
-    if (!id) return undefined;
-    // The row as inserted (RETURNING the id only saves reading it back; timestamps are not part of an Appointment).
+      where exists (select 1 from sandbox_patients where account_id = ${row.accountId} and id = ${row.patientId})
+        and not exists (${this.conflicts(row.accountId, row, null)})`);
+    const id = result.rowsAffected === 1 ? result.lastInsertRowid : undefined;
+    if (id === undefined) return undefined;
+    // The row as inserted (timestamps are not part of an Appointment).
     return {
-      id: Number(id.id),
+      id: Number(id),
       accountId: row.accountId,
       patientId: row.patientId,
       providerId: row.providerId,
