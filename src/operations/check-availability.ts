@@ -1,7 +1,9 @@
 import { t } from "elysia";
+import type { SlotSearch } from "../connectors/types";
 import { spread } from "../domain/availability";
-import { MAX_RANGE_DAYS, SlotSchema } from "../domain/slot";
+import { MAX_RANGE_DAYS, type Slot, SlotSchema } from "../domain/slot";
 import { calendarDay, clinicToday } from "../domain/time";
+import { deepFreeze } from "../lib/deep-freeze";
 import { resolveAppointmentType } from "./appointment-settings";
 import { defineOperation, fromConnector, invalid } from "./operation";
 import { AppointmentType, DurationMinutes, IsoDate, ProviderId } from "./schema-parts";
@@ -66,18 +68,47 @@ export const checkAvailability = defineOperation({
             ...(args.partOfDay ? { partOfDay: args.partOfDay } : {}),
           });
     if (!found.ok) return fromConnector(found.error);
-    const slots = spread(found.value.slots, limit);
-    const notice = found.value.mayBeIncomplete;
-    const range = startDate === endDate ? `on ${spokenDay(startDate)}` : `between ${spokenDay(startDate)} and ${spokenDay(endDate)}`;
-    const summary =
-      slots.length === 0
-        ? `There are no openings ${range}.`
-        : `I found ${slots.length} opening${slots.length === 1 ? "" : "s"} ${range}, including ${listOf(
-            slots.slice(0, 3).map((s) => spokenSlot(s.start, s.providerName)),
-          )}.`;
-    return {
-      ok: true,
-      value: { data: notice ? { slots, notice } : { slots }, summary: notice ? `${summary} ${notice}` : summary, patientId: null },
-    };
+    const { data, summary } = spokenAnswer(found.value, startDate, endDate, limit);
+    return { ok: true, value: { data, summary, patientId: null } };
   },
 });
+
+type SpokenAnswer = { data: { slots: Slot[]; notice?: string }; summary: string };
+
+/**
+ * The answer as told to the caller, composed once per schedule answer and question: a schedule answer
+ * is reused for seconds by every caller asking the same thing (recent availability, the schedule
+ * mirror), and saying it is the same work each time. Frozen, since it is shared.
+ */
+const spokenAnswers = new WeakMap<SlotSearch, Map<string, SpokenAnswer>>();
+
+function spokenAnswer(found: SlotSearch, startDate: string, endDate: string, limit: number): SpokenAnswer {
+  let asked = spokenAnswers.get(found);
+  if (!asked) {
+    asked = new Map();
+    spokenAnswers.set(found, asked);
+  }
+  const key = `${startDate}|${endDate}|${limit}`;
+  let answer = asked.get(key);
+  if (!answer) {
+    answer = deepFreeze(composeAnswer(found, startDate, endDate, limit));
+    asked.set(key, answer);
+  }
+  return answer;
+}
+
+function composeAnswer(found: SlotSearch, startDate: string, endDate: string, limit: number): SpokenAnswer {
+  const slots = spread(found.slots, limit);
+  const notice = found.mayBeIncomplete;
+  const range = startDate === endDate ? `on ${spokenDay(startDate)}` : `between ${spokenDay(startDate)} and ${spokenDay(endDate)}`;
+  const summary =
+    slots.length === 0
+      ? `There are no openings ${range}.`
+      : `I found ${slots.length} opening${slots.length === 1 ? "" : "s"} ${range}, including ${listOf(
+          slots.slice(0, 3).map((s) => spokenSlot(s.start, s.providerName)),
+        )}.`;
+  // Copies of the chosen slots: freezing the answer leaves the connector's own objects as they were.
+  const chosen = slots.map((slot) => ({ ...slot }));
+  const data = notice ? { slots: chosen, notice } : { slots: chosen };
+  return { data, summary: notice ? `${summary} ${notice}` : summary };
+}
