@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { Elysia } from "elysia";
+import "./formats";
 import { refineDocument } from "./refine";
 
 const asset = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
