@@ -93,14 +93,23 @@ export class SandboxStore implements SandboxStorage {
    * new row's id is the statement's own, with nothing read back.
    */
   async insertAppointmentIfFree(row: Omit<typeof sandboxAppointments.$inferInsert, "id" | "status">): Promise<SandboxAppointmentRow | undefined> {
-    const now = sql`(strftime('%Y-%m-%d %H:%M:%f', 'now'))`;
-    const result = await this.db.run(sql`
-      insert into sandbox_appointments
-        (account_id, patient_id, provider_id, operatory_id, start_utc, end_utc, type, status, notes, created_at, updated_at)
-      select ${row.accountId}, ${row.patientId}, ${row.providerId}, ${row.operatoryId}, ${row.startUtc}, ${row.endUtc},
-             ${row.type}, 'scheduled', ${row.notes ?? null}, ${now}, ${now}
-      where exists (select 1 from sandbox_patients where account_id = ${row.accountId} and id = ${row.patientId})
-        and not exists (${this.conflicts(row.accountId, row, null)})`);
+    const { accountId, patientId, providerId, operatoryId, startUtc, endUtc } = row;
+    const result = await this.db.$client.execute({
+      sql: INSERT_APPOINTMENT_IF_FREE,
+      args: [
+        accountId,
+        patientId,
+        providerId,
+        operatoryId,
+        startUtc,
+        endUtc,
+        row.type,
+        row.notes ?? null,
+        accountId,
+        patientId,
+        ...overlapArgs(accountId, row),
+      ],
+    });
     const id = result.rowsAffected === 1 ? result.lastInsertRowid : undefined;
     if (id === undefined) return undefined;
     // The row as inserted (timestamps are not part of an Appointment).
@@ -123,12 +132,10 @@ export class SandboxStore implements SandboxStorage {
 
   /** Moves a scheduled appointment only if the new placement is free (excluding itself); atomic like booking. */
   async moveAppointmentIfFree(accountId: string, id: number, to: Placement): Promise<boolean> {
-    const result = await this.db.run(sql`
-      update sandbox_appointments
-         set start_utc = ${to.startUtc}, end_utc = ${to.endUtc}, provider_id = ${to.providerId},
-             operatory_id = ${to.operatoryId}, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
-       where account_id = ${accountId} and id = ${id} and status = 'scheduled'
-         and not exists (${this.conflicts(accountId, to, id)})`);
+    const result = await this.db.$client.execute({
+      sql: MOVE_APPOINTMENT_IF_FREE,
+      args: [to.startUtc, to.endUtc, to.providerId, to.operatoryId, accountId, id, ...overlapArgs(accountId, to), id],
+    });
     return result.rowsAffected > 0;
   }
 
@@ -168,15 +175,6 @@ export class SandboxStore implements SandboxStorage {
     const rows = await this.db.select({ id: sandboxOperatories.id }).from(sandboxOperatories).where(eq(sandboxOperatories.accountId, accountId)).limit(1);
     return rows.length > 0;
   }
-
-  private conflicts(accountId: string, at: Placement, exceptId: number | null) {
-    return sql`select 1 from sandbox_appointments
-      where account_id = ${accountId} and status = 'scheduled'
-        and (provider_id = ${at.providerId} or operatory_id = ${at.operatoryId})
-        and start_utc < ${at.endUtc} and end_utc > ${at.startUtc}
-        and start_utc > ${earliestOverlappingStart(at.startUtc)}
-        ${exceptId === null ? sql`` : sql`and id <> ${exceptId}`}`;
-  }
 }
 
 /**
@@ -185,6 +183,38 @@ export class SandboxStore implements SandboxStorage {
  * earlier appointment of the practice: the cost of a booking no longer grows with the practice's history.
  */
 const earliestOverlappingStart = (isoUtc: string) => new Date(Date.parse(isoUtc) - (MAX_APPOINTMENT_MINUTES + 1) * 60_000).toISOString();
+
+/**
+ * A scheduled appointment of the provider or the operatory that overlaps a placement. Its parameters are
+ * `overlapArgs`. The statements that use it are written once: a booking sends one every time, and
+ * building the text cost more than running it.
+ */
+const OVERLAPPING = `select 1 from sandbox_appointments
+  where account_id = ? and status = 'scheduled'
+    and (provider_id = ? or operatory_id = ?)
+    and start_utc < ? and end_utc > ?
+    and start_utc > ?`;
+const overlapArgs = (accountId: string, at: Placement) => [
+  accountId,
+  at.providerId,
+  at.operatoryId,
+  at.endUtc,
+  at.startUtc,
+  earliestOverlappingStart(at.startUtc),
+];
+
+/** The new row's values, the patient it requires (account, id), then `OVERLAPPING`'s. */
+const INSERT_APPOINTMENT_IF_FREE = `insert into sandbox_appointments
+    (account_id, patient_id, provider_id, operatory_id, start_utc, end_utc, type, status, notes, created_at, updated_at)
+  select ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, strftime('%Y-%m-%d %H:%M:%f', 'now'), strftime('%Y-%m-%d %H:%M:%f', 'now')
+  where exists (select 1 from sandbox_patients where account_id = ? and id = ?)
+    and not exists (${OVERLAPPING})`;
+
+/** The new placement, the appointment (account, id), then `OVERLAPPING`'s and the appointment's own id, left out. */
+const MOVE_APPOINTMENT_IF_FREE = `update sandbox_appointments
+     set start_utc = ?, end_utc = ?, provider_id = ?, operatory_id = ?, updated_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
+   where account_id = ? and id = ? and status = 'scheduled'
+     and not exists (${OVERLAPPING} and id <> ?)`;
 
 const escapeLike = (s: string) => s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 
