@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { whenQuiet } from "../../src/lib/quiet-turn";
+import { type GroupLimits, whenQuiet } from "../../src/lib/quiet-turn";
 
 /** One turn of the event loop. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -10,6 +10,20 @@ async function growFor(group: number[], turns: number) {
     group.push(i);
     await turn();
   }
+}
+
+/** A group of one, watched: how big it was when released (-1 while it is not). */
+function watch(limits: GroupLimits) {
+  const group = [0];
+  let releasedWith = -1;
+  whenQuiet(
+    () => group.length,
+    limits,
+    () => {
+      releasedWith = group.length;
+    },
+  );
+  return { group, releasedWith: () => releasedWith };
 }
 
 describe("whenQuiet: a group is released after the first turn that adds nothing", () => {
@@ -28,47 +42,23 @@ describe("whenQuiet: a group is released after the first turn that adds nothing"
   });
 
   test("a group that grows turn after turn waits for all of it", async () => {
-    const group = [0];
-    let releasedWith = -1;
-    whenQuiet(
-      () => group.length,
-      { maxMs: 1_000, maxSize: 100 },
-      () => {
-        releasedWith = group.length;
-      },
-    );
-    await growFor(group, 5);
-    expect(releasedWith).toBe(-1);
+    const watched = watch({ maxMs: 1_000, maxSize: 100 });
+    await growFor(watched.group, 5);
+    expect(watched.releasedWith()).toBe(-1);
     await turn();
-    expect(releasedWith).toBe(6);
+    expect(watched.releasedWith()).toBe(6);
   });
 
   test("a group that never stops growing is released at its size bound", async () => {
-    const group = [0];
-    let releasedWith = -1;
-    whenQuiet(
-      () => group.length,
-      { maxMs: 1_000, maxSize: 4 },
-      () => {
-        releasedWith = group.length;
-      },
-    );
-    await growFor(group, 10);
-    expect(releasedWith).toBe(4);
+    const watched = watch({ maxMs: 1_000, maxSize: 4 });
+    await growFor(watched.group, 10);
+    expect(watched.releasedWith()).toBe(4);
   });
 
   test("a group that never stops growing is released at its age bound", async () => {
-    const group = [0];
-    let releasedWith = -1;
     // No age is allowed: the first look releases it, however much it grew.
-    whenQuiet(
-      () => group.length,
-      { maxMs: 0, maxSize: 100 },
-      () => {
-        releasedWith = group.length;
-      },
-    );
-    await growFor(group, 10);
-    expect(releasedWith).toBe(2);
+    const watched = watch({ maxMs: 0, maxSize: 100 });
+    await growFor(watched.group, 10);
+    expect(watched.releasedWith()).toBe(2);
   });
 });
