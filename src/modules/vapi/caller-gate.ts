@@ -41,7 +41,9 @@ export class CallerGate {
     const needsCall = operation.gate !== "none" || operation.name === "search_patients";
     if (!needsCall) return { ok: true, args: input, verified: new Set(), verification: null };
     if (!callId) return refuse("VERIFICATION_REQUIRED", `This needs a call id, so the caller can be verified for that call. ${VERIFY_FIRST}`);
-    const verified = await this.deps.verifications.verifiedPatients(account.id, callId);
+    // A patient-gated operation needs one patient proved; the others need the whole set read.
+    const needed = operation.gate === "patient" && operation.name !== "search_patients" ? String(input.patientId) : null;
+    const verified = await this.deps.verifications.verifiedPatients(account.id, callId, needed);
 
     if (operation.name === "search_patients") return this.admitSearch(input, scope, verified);
     if (operation.gate === "patient" && !verified.has(String(input.patientId))) return refuse("VERIFICATION_REQUIRED", VERIFY_FIRST);
