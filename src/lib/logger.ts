@@ -74,11 +74,14 @@ export function turnBuffered(out: { write(text: string): unknown }): Destination
   };
 }
 
+/** The fields every line carries after its level and time. */
+const BASE = { service: "pms-gateway" };
+
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: "pms-gateway" },
+      base: BASE,
       redact: { paths: redactPaths, censor: CENSOR },
       formatters: { log: censorSecrets },
       timestamp: pino.stdTimeFunctions.isoTime,
@@ -107,9 +110,12 @@ export type RequestLine = {
 export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
   const destination = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
   if (!destination) return (line) => logger.info(line, "request");
+  // What pino writes around the time for an info line of this logger: the level, then the base fields.
+  const level = `{"level":${logger.levels.values.info},"time":"`;
+  const base = `",${JSON.stringify(BASE).slice(1, -1)}`;
   return (line) => {
     if (!logger.isLevelEnabled("info")) return;
-    let text = `{"level":30,"time":"${new Date().toISOString()}","service":"pms-gateway","method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status}`;
+    let text = `${level}${new Date().toISOString()}${base},"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status}`;
     if (line.ms !== undefined) text += `,"ms":${line.ms}`;
     if (line.requestId !== undefined) text += `,"requestId":${JSON.stringify(line.requestId)}`;
     if (line.accountId !== undefined) text += `,"accountId":${JSON.stringify(line.accountId)}`;
