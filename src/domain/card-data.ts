@@ -76,8 +76,35 @@ export function passesLuhn(digits: string): boolean {
 
 type Span = { start: number; end: number };
 
+/** True for the characters that end a digit run in `cardNumberSpans`: letters and the date mask `#`. */
+const endsRun = (text: string, i: number, c: number): boolean => (c < 128 ? c === 35 || ((c | 32) >= 97 && (c | 32) <= 122) : /\p{L}/u.test(text[i]!));
+
+/**
+ * The most digits any one run of `cardNumberSpans` can gather: the same scan, counting only. Masking dates
+ * only turns digits into run ends, so a text whose runs stay under 13 digits here holds no card number,
+ * and the masking and windows are skipped (an ISO date-time is two runs of 8 and 6, split by its `T`).
+ */
+function longestDigitRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  let gap = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      run++;
+      gap = 0;
+      if (run > longest) longest = run;
+    } else if (endsRun(text, i, c) || (run > 0 && ++gap > MAX_SEPARATOR)) {
+      run = 0;
+      gap = 0;
+    }
+  }
+  return longest;
+}
+
 /** Spans (in normalized text) of Luhn-valid 13–19-digit numbers, separators allowed between digits. */
 function cardNumberSpans(text: string): Span[] {
+  if (longestDigitRun(text) < 13) return [];
   const masked = text.replace(DATE_TIME, (m) => "#".repeat(m.length));
   const spans: Span[] = [];
   // Digit positions of the current run, and where each group (digits between separators) starts.
@@ -113,7 +140,7 @@ function cardNumberSpans(text: string): Span[] {
       if (digits.length === 0 || gap > 0) groupStarts.push(digits.length);
       digits.push(i);
       gap = 0;
-    } else if (c < 128 ? c === 35 || ((c | 32) >= 97 && (c | 32) <= 122) : /\p{L}/u.test(masked[i]!)) {
+    } else if (endsRun(masked, i, c)) {
       flush();
       gap = 0;
     } else if (digits.length > 0) {
