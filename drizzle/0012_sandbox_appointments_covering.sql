@@ -1,0 +1,2 @@
+DROP INDEX `sandbox_appointments_account_start`;--> statement-breakpoint
+CREATE INDEX `sandbox_appointments_account_start` ON `sandbox_appointments` (`account_id`,`start_utc`,`end_utc`,`provider_id`,`operatory_id`,`status`);
