@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
@@ -37,9 +37,9 @@ function stableJson(value: unknown): string {
  * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
  */
 export class IdempotencyStore {
-  /** Claims and completions of n keys at once (a request holds one to three), each statement built once per n. */
-  private readonly claimsOf = new Map<number, ReturnType<IdempotencyStore["buildClaims"]>>();
-  private readonly completionsOf = new Map<number, ReturnType<IdempotencyStore["buildCompletion"]>>();
+  /** Statement texts by how many keys they claim or complete (a request holds one to three). */
+  private readonly claimTexts = new Map<number, string>();
+  private readonly completionTexts = new Map<number, string>();
 
   constructor(
     private readonly db: Database,
@@ -47,7 +47,7 @@ export class IdempotencyStore {
   ) {}
 
   async claim(accountId: string, key: string, action: string, hash: string, waitMs = 8_000): Promise<Claim> {
-    if ((await this.insertClaims(accountId, [{ key, hash }], action)).length > 0) return { kind: "claimed" };
+    if (await this.insertIfAllFree(accountId, [{ key, hash }], action)) return { kind: "claimed" };
 
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -67,82 +67,58 @@ export class IdempotencyStore {
   }
 
   /**
-   * Claims the keys of one request at once (its own key and its intent) with one INSERT. A key already
-   * taken is then waited for, replayed or refused exactly as `claim` does; the first such refusal
-   * decides, and later keys are not waited for. `claimed` lists every key this call holds (the caller
-   * frees them when there is a refusal).
+   * Claims the keys of one request (its own key and its intent). Nearly always every key is new, and one
+   * INSERT takes them all. Otherwise the keys are claimed one by one, in order, exactly as `claim` does
+   * (waited for, replayed or refused); the first refusal decides, and later keys are not claimed.
+   * `claimed` lists every key this call holds (the caller frees them when there is a refusal).
    */
   async claimAll(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<{ claimed: string[]; refusal: Refusal | null }> {
-    if (keys.length === 0) return { claimed: [], refusal: null };
-    const inserted = await this.insertClaims(accountId, keys, action);
-    const won = new Set(inserted.map((r) => r.key));
+    const distinct = keys.filter((k, i) => keys.findIndex((other) => other.key === k.key) === i);
+    if (distinct.length === 0) return { claimed: [], refusal: null };
+    if (await this.insertIfAllFree(accountId, distinct, action)) return { claimed: distinct.map((k) => k.key), refusal: null };
     const claimed: string[] = [];
-    let refusal: Refusal | null = null;
     try {
-      for (const k of keys) {
-        if (won.has(k.key)) claimed.push(k.key);
-        else if (refusal === null) {
-          const claim = await this.claim(accountId, k.key, action, k.hash);
-          if (claim.kind === "claimed") claimed.push(k.key);
-          else refusal = claim;
-        }
+      for (const k of distinct) {
+        const claim = await this.claim(accountId, k.key, action, k.hash);
+        if (claim.kind !== "claimed") return { claimed, refusal: claim };
+        claimed.push(k.key);
       }
     } catch (e) {
       // Nothing is claimed when the answer is an error: what this call took is freed again.
       for (const key of claimed) await this.release(accountId, key).catch(() => undefined);
       throw e;
     }
-    return { claimed, refusal };
+    return { claimed, refusal: null };
   }
 
   /** Records the outcome under each key in one statement. */
   async complete(accountId: string, keys: string[], outcome: StoredOutcome): Promise<void> {
     if (keys.length === 0) return;
-    const values: Record<string, string | number> = { accountId, status: outcome.status, body: JSON.stringify(outcome.body) };
-    keys.forEach((key, i) => {
-      values[`key${i}`] = key;
+    await this.db.$client.execute({
+      sql: this.text(this.completionTexts, keys.length, completionText),
+      args: [accountId, outcome.status, JSON.stringify(outcome.body), ...keys],
     });
-    await this.statement(this.completionsOf, keys.length, (n) => this.buildCompletion(n)).run(values);
   }
 
-  /** One INSERT … ON CONFLICT DO NOTHING for the keys; returns the keys it inserted (the ones now held). */
-  private insertClaims(accountId: string, keys: Array<{ key: string; hash: string }>, action: string) {
-    const values: Record<string, string> = { accountId, action, createdAt: toSqlTimestamp(this.clock.now()) };
-    keys.forEach((k, i) => {
-      values[`key${i}`] = k.key;
-      values[`hash${i}`] = k.hash;
-    });
-    return this.statement(this.claimsOf, keys.length, (n) => this.buildClaims(n)).all(values);
+  /**
+   * Inserts every key in one statement when none of them is taken yet, and nothing otherwise; true when
+   * it inserted them. The check and the insert are one statement, so two requests never both win a key.
+   * Keys must be distinct.
+   */
+  private async insertIfAllFree(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<boolean> {
+    const args: Array<string> = [accountId, action, toSqlTimestamp(this.clock.now())];
+    for (const k of keys) args.push(k.key, k.hash);
+    const result = await this.db.$client.execute({ sql: this.text(this.claimTexts, keys.length, claimText), args });
+    return result.rowsAffected === keys.length;
   }
 
-  private statement<S>(cache: Map<number, S>, n: number, build: (n: number) => S): S {
-    let statement = cache.get(n);
-    if (!statement) {
-      statement = build(n);
-      cache.set(n, statement);
+  private text(cache: Map<number, string>, n: number, build: (n: number) => string): string {
+    let text = cache.get(n);
+    if (text === undefined) {
+      text = build(n);
+      cache.set(n, text);
     }
-    return statement;
-  }
-
-  private buildClaims(n: number) {
-    const rows = Array.from({ length: n }, (_, i) => ({
-      accountId: sql.placeholder("accountId"),
-      key: sql.placeholder(`key${i}`),
-      action: sql.placeholder("action"),
-      requestHash: sql.placeholder(`hash${i}`),
-      state: "in_progress" as const,
-      createdAt: sql.placeholder("createdAt"),
-    }));
-    return this.db.insert(idempotencyKeys).values(rows).onConflictDoNothing().returning({ key: idempotencyKeys.key }).prepare();
-  }
-
-  private buildCompletion(n: number) {
-    const keys = Array.from({ length: n }, (_, i) => sql.placeholder(`key${i}`));
-    return this.db
-      .update(idempotencyKeys)
-      .set({ state: "completed", responseStatus: sql`${sql.placeholder("status")}`, responseBody: sql`${sql.placeholder("body")}` })
-      .where(and(eq(idempotencyKeys.accountId, sql.placeholder("accountId")), inArray(idempotencyKeys.key, keys)))
-      .prepare();
+    return text;
   }
 
   /** Forgets a claim whose operation failed transiently, so a retry may try the PMS again. */
@@ -169,4 +145,21 @@ export class IdempotencyStore {
       .returning({ key: idempotencyKeys.key });
     return updated.length > 0;
   }
+}
+
+/** Key i at ?(4 + 2i) and its hash after it; the account ?1, the action ?2, the time ?3. */
+function claimText(n: number): string {
+  const keyParam = (i: number) => `?${4 + 2 * i}`;
+  const rows = Array.from({ length: n }, (_, i) => `(${keyParam(i)}, ?${5 + 2 * i})`).join(", ");
+  const keys = Array.from({ length: n }, (_, i) => keyParam(i)).join(", ");
+  return `insert into idempotency_keys (account_id, key, action, request_hash, state, created_at)
+  select ?1, column1, ?2, column2, 'in_progress', ?3 from (values ${rows})
+  where not exists (select 1 from idempotency_keys where account_id = ?1 and key in (${keys}))`;
+}
+
+/** The account ?1, the status ?2, the body ?3, the keys after them. */
+function completionText(n: number): string {
+  const keys = Array.from({ length: n }, (_, i) => `?${4 + i}`).join(", ");
+  return `update idempotency_keys set state = 'completed', response_status = ?2, response_body = ?3
+  where account_id = ?1 and key in (${keys})`;
 }
