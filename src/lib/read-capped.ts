@@ -25,3 +25,19 @@ export async function readCapped(stream: ReadableStream<Uint8Array> | null, maxB
   }
   return out;
 }
+
+/**
+ * A vendor's answer as text, refused (`tooLarge()`) past `maxBytes`. A declared length over the cap is
+ * refused before reading; one within it bounds what is read (a plain body ends there), so the body is read
+ * whole, without the stream and its chunk copies. Only a body without one (chunked) is counted as it arrives.
+ */
+export async function readTextCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  const length = res.headers.get("content-length");
+  const declared = length === null ? Number.NaN : Number(length);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (Number.isInteger(declared) && declared >= 0 && !res.headers.has("transfer-encoding")) return res.text();
+  return new TextDecoder().decode(await readCapped(res.body, maxBytes, tooLarge));
+}

@@ -130,6 +130,21 @@ describe("reading Sikka's data", () => {
       t.sikka.behaviour.rawResponse = () => new Response(`{"items":[],"pad":"${"x".repeat(9 * 1024 * 1024)}"}`, { status: 200 });
       const huge = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
       expect(huge.status).toBe(502);
+      // The same without a declared length (chunked, valid JSON once whole): counted as it arrives and cut off past the cap.
+      const chunks = ['{"items":[],"pad":"', ...Array.from({ length: 12 }, () => "x".repeat(1024 * 1024)), '"}'];
+      t.sikka.behaviour.rawResponse = () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              const next = chunks.shift();
+              if (next === undefined) controller.close();
+              else controller.enqueue(new TextEncoder().encode(next));
+            },
+          }),
+          { status: 200 },
+        );
+      const streamed = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
+      expect(streamed.status).toBe(502);
     } finally {
       t.sikka.behaviour.rawResponse = null;
       metadata.stop(true);

@@ -1,5 +1,5 @@
 import { cutOffByDeadline, deadline } from "../../lib/deadline";
-import { readCapped } from "../../lib/read-capped";
+import { readTextCapped } from "../../lib/read-capped";
 
 /** NexHealth's stable API version (v3.0.0 = v20240412); a request without it can get a confusing 404. */
 export const API_VERSION = "v3.0.0";
@@ -76,7 +76,7 @@ export async function nexhealthRequest(
     }
     let raw: string;
     try {
-      raw = new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, () => new NexHealthError(res.status, ["oversized answer"])));
+      raw = await readTextCapped(res, MAX_RESPONSE_BYTES, () => new NexHealthError(res.status, ["oversized answer"]));
     } catch (e) {
       // Cut off while the answer was arriving: the request reached NexHealth, so a write may have happened.
       if (cutOffByDeadline(e)) throw new NexHealthTimeoutError("NexHealth did not answer in time");

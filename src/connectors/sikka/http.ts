@@ -1,5 +1,5 @@
 import { cutOffByDeadline, deadline } from "../../lib/deadline";
-import { readCapped } from "../../lib/read-capped";
+import { readTextCapped } from "../../lib/read-capped";
 import { SikkaHttpError, SikkaNetworkError, SikkaProtocolError, SikkaTimeoutError } from "./errors";
 import type { SikkaRow } from "./values";
 
@@ -28,15 +28,8 @@ function metaOf(headers: Headers): SikkaResponseMeta {
 /** No Sikka answer a receptionist needs is anywhere near this; a larger one is refused, not buffered. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
-async function readBody(res: Response): Promise<string> {
-  const tooLarge = () => new SikkaProtocolError("Sikka answered with an oversized body");
-  const declared = Number(res.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
-    await res.body?.cancel();
-    throw tooLarge();
-  }
-  return new TextDecoder().decode(await readCapped(res.body, MAX_RESPONSE_BYTES, tooLarge));
-}
+const readBody = (res: Response): Promise<string> =>
+  readTextCapped(res, MAX_RESPONSE_BYTES, () => new SikkaProtocolError("Sikka answered with an oversized body"));
 
 /** The list envelope: `{offset, limit, total_count, pagination: {next}, items}`, sometimes wrapped in an array. */
 export type SikkaList = { items: SikkaRow[]; next: string | null; totalCount: number | null };
