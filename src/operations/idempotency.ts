@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
@@ -15,21 +14,25 @@ const ABANDONED_AFTER_MS = 60_000;
 const WAIT_STEP_MS = 25;
 
 export function requestHash(action: string, args: unknown): string {
-  return createHash("sha256")
-    .update(`${action}\n${stableJson(args)}`)
-    .digest("hex");
+  return Bun.SHA256.hash(`${action}\n${stableJson(args)}`, "hex");
 }
 
 /** JSON with sorted keys, so the same arguments in another key order hash the same. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? "," : ""}${stableJson(value[i])}`;
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? "null";
+  const object = value as Record<string, unknown>;
+  let out = "{";
+  for (const key of Object.keys(object).sort()) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? "," : ""}${JSON.stringify(key)}:${stableJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 /**

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { parseInstant } from "../domain/time";
 import type { AnyOperation } from "./index";
 
@@ -12,5 +11,5 @@ export function intentKeyOf(operation: AnyOperation, args: Record<string, unknow
   const at = (v: unknown) => (typeof v === "string" ? (parseInstant(v, timezone)?.toISOString() ?? v) : "");
   const low = (v: unknown) => (typeof v === "string" ? v.trim().toLowerCase() : "");
   const intent = (operation.intent as (a: Record<string, unknown>, at: (v: unknown) => string, low: (v: unknown) => string) => string)(args, at, low);
-  return `vapi-intent:${createHash("sha256").update(`${callId}:${intent}`).digest("hex")}`;
+  return `vapi-intent:${Bun.SHA256.hash(`${callId}:${intent}`, "hex")}`;
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { type DatabaseHandle, openDatabase } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
-import { IdempotencyStore } from "../../src/operations/idempotency";
+import { IdempotencyStore, requestHash } from "../../src/operations/idempotency";
 import { TestClock } from "../helpers/app";
 
 let handle: DatabaseHandle;
@@ -61,5 +63,42 @@ describe("claiming a request's keys together", () => {
   test("keys are per clinic: another clinic's same keys are new", async () => {
     const claims = await store.claimAll("acc_b", [{ key: "k1", hash: "h1" }], "book");
     expect(claims).toEqual({ claimed: ["k1"], refusal: null });
+  });
+});
+
+/** The stored form of a request hash as first released: sorted keys, undefined members left out. */
+function releasedForm(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(releasedForm).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${releasedForm(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+describe("request hashes", () => {
+  // Hashes are stored with their keys: a retry after a deploy must hash its arguments exactly as before,
+  // or it would be refused as a reused key.
+  test("property: the same hash as the released form for any JSON arguments, in any key order (1,000 runs)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "binary" }),
+        fc.jsonValue(),
+        fc.dictionary(fc.string({ unit: "binary" }), fc.oneof(fc.jsonValue(), fc.constant(undefined))),
+        (action, value, flat) => {
+          for (const args of [value, flat]) {
+            const expected = createHash("sha256")
+              .update(`${action}\n${releasedForm(args)}`)
+              .digest("hex");
+            expect(requestHash(action, args)).toBe(expected);
+          }
+          const reversed = Object.fromEntries(Object.entries(flat).reverse());
+          expect(requestHash(action, reversed)).toBe(requestHash(action, flat));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
