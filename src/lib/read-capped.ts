@@ -28,8 +28,10 @@ export async function readCapped(stream: ReadableStream<Uint8Array> | null, maxB
 
 /**
  * A vendor's answer as text, refused (`tooLarge()`) past `maxBytes`. A declared length over the cap is
- * refused before reading; one within it bounds what is read (a plain body ends there), so the body is read
- * whole, without the stream and its chunk copies. Only a body without one (chunked) is counted as it arrives.
+ * refused before reading. A plain body within it ends there, so it is read whole, without the stream and
+ * its chunk copies. Any other body is counted as it arrives: a chunked one declares no length, and a
+ * compressed one's declared length counts the compressed bytes (fetch decompresses it, so a small
+ * declared length can unpack to any size).
  */
 export async function readTextCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<string> {
   const length = res.headers.get("content-length");
@@ -38,6 +40,7 @@ export async function readTextCapped(res: Response, maxBytes: number, tooLarge: 
     await res.body?.cancel();
     throw tooLarge();
   }
-  if (Number.isInteger(declared) && declared >= 0 && !res.headers.has("transfer-encoding")) return res.text();
+  const plain = !res.headers.has("transfer-encoding") && (res.headers.get("content-encoding") ?? "identity").toLowerCase() === "identity";
+  if (plain && Number.isInteger(declared) && declared >= 0) return res.text();
   return new TextDecoder().decode(await readCapped(res.body, maxBytes, tooLarge));
 }

@@ -145,6 +145,11 @@ describe("reading Sikka's data", () => {
         );
       const streamed = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
       expect(streamed.status).toBe(502);
+      // A compressed answer declares its compressed length (a few kilobytes here) and unpacks past the cap.
+      const packed = Bun.gzipSync(new TextEncoder().encode(`{"items":[],"pad":"${"x".repeat(9 * 1024 * 1024)}"}`));
+      t.sikka.behaviour.rawResponse = () => new Response(packed, { status: 200, headers: { "content-encoding": "gzip", "content-type": "application/json" } });
+      const unpacked = await call("/api/pms/patients/search", { body: { lastName: "Victoria" } });
+      expect(unpacked.status).toBe(502);
     } finally {
       t.sikka.behaviour.rawResponse = null;
       metadata.stop(true);
