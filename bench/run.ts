@@ -80,15 +80,27 @@ async function main() {
   record("start to ready (restart)", `${fmt(svc.readyMs, 0)} ms`, "≤ 300 ms");
 
   // Every answered request has its audit row (durable before the reply): rows added by a run must cover
-  // its 2xx answers; at most the requests still in flight when the load stopped may add more.
+  // its 2xx answers; at most the requests still in flight when the load stopped may add more. Those finish
+  // after the load generator has gone (a booking's slowest take tens of milliseconds), so the count is
+  // read once it has stopped changing: their rows then fall in the run they belong to, not the next.
   const auditDb = await openDatabase({ url: env.DATABASE_URL });
   const auditCount = async () => Number((await auditDb.client.execute("select count(*) as n from pms_audit_logs")).rows[0]?.n ?? 0);
+  const settledAuditCount = async () => {
+    let last = await auditCount();
+    for (let i = 0; i < 40; i++) {
+      await Bun.sleep(50);
+      const now = await auditCount();
+      if (now === last) return now;
+      last = now;
+    }
+    return last;
+  };
   let auditBefore = 0;
   const markAudit = async () => {
-    auditBefore = await auditCount();
+    auditBefore = await settledAuditCount();
   };
   const auditedShare = async (run: LoadResult) => {
-    const after = await auditCount();
+    const after = await settledAuditCount();
     const added = after - auditBefore;
     auditBefore = after;
     const answered = run.requests - run.errors;
