@@ -4,9 +4,17 @@ export type Running = { proc: ReturnType<typeof Bun.spawn>; url: string; readyMs
 
 /** Starts a process and waits for its `/ready`; the time until then is the start-to-ready figure. */
 export async function startProcess(cmd: string[], port: number, env: Record<string, string>): Promise<Running> {
+  const url = `http://127.0.0.1:${port}`;
+  // Something already answering there (a process left by an interrupted run) would be measured instead.
+  const occupied = await fetch(`${url}/ready`).then(
+    () => true,
+    () => false,
+  );
+  if (occupied) throw new Error(`port ${port} is already in use: stop the process listening there first`);
   const started = performance.now();
   const proc = Bun.spawn(cmd, { env: { ...process.env, ...env, PORT: String(port) } as Record<string, string>, stdout: "ignore", stderr: "inherit" });
-  const url = `http://127.0.0.1:${port}`;
+  // The process goes with the bench, also when a run fails part way.
+  process.on("exit", () => proc.kill());
   for (;;) {
     try {
       if ((await fetch(`${url}/ready`)).ok) break;
