@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { TObject } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import fc from "fast-check";
-import { prepareArguments, preparedByValuePasses } from "../../src/modules/vapi/arguments";
+import { numbersFromText, prepareArguments, preparedByValuePasses } from "../../src/modules/vapi/arguments";
 import { operations } from "../../src/operations";
 
 /**
@@ -53,7 +53,7 @@ describe("tool arguments: the flat path gives what TypeBox's value passes give",
     test(name, () => {
       fc.assert(
         fc.property(values(Object.keys(schema.properties)), (raw) => {
-          const reference = preparedByValuePasses(schema, checker, structuredClone(raw));
+          const reference = numbersFromText(schema, preparedByValuePasses(schema, checker, structuredClone(raw)));
           expect(prepareArguments(schema, raw)).toEqual(reference);
         }),
         { numRuns: 1000 },
@@ -67,12 +67,41 @@ describe("tool arguments: the flat path gives what TypeBox's value passes give",
   });
 
   test("a value of the wrong type still goes through the value passes (text to a number, a number to text)", () => {
-    expect(prepareArguments(operations.book_appointment.input as TObject, { patientId: 1, start: "2027-03-02T09:00:00", durationMinutes: "15" })).toEqual(
-      preparedByValuePasses(operations.book_appointment.input as TObject, TypeCompiler.Compile(operations.book_appointment.input as TObject), {
-        patientId: 1,
-        start: "2027-03-02T09:00:00",
-        durationMinutes: "15",
-      }),
-    );
+    const book = operations.book_appointment.input as TObject;
+    const raw = { patientId: 1, start: "2027-03-02T09:00:00", durationMinutes: "15" };
+    expect(prepareArguments(book, raw)).toEqual(numbersFromText(book, preparedByValuePasses(book, TypeCompiler.Compile(book), { ...raw })));
+    expect(prepareArguments(book, raw)).toEqual({ ok: true, args: { patientId: "1", start: "2027-03-02T09:00:00", durationMinutes: 15 } });
+  });
+});
+
+describe("numbers sent as text reach the operation as numbers, within their bounds", () => {
+  const availability = operations.check_availability.input as TObject;
+  test("a count or a duration written as text is the number", () => {
+    expect(prepareArguments(availability, { date: "2027-03-02", limit: "3", durationMinutes: "30" })).toEqual({
+      ok: true,
+      args: { date: "2027-03-02", limit: 3, durationMinutes: 30 },
+    });
+  });
+  test("text for a number outside its bounds is refused by field, like the number itself", () => {
+    for (const limit of ["25", "0", 25]) {
+      const prepared = prepareArguments(availability, { date: "2027-03-02", limit });
+      expect(prepared.ok).toBe(false);
+      if (!prepared.ok) expect(prepared.message).toStartWith("limit");
+    }
+  });
+  test("property: every numeric argument prepared is a number (1,000 runs per operation)", () => {
+    for (const operation of Object.values(operations)) {
+      const schema = operation.input as TObject;
+      const numeric = Object.entries(schema.properties)
+        .filter(([, s]) => JSON.stringify(s).includes('"type":"integer"') || JSON.stringify(s).includes('"type":"number"'))
+        .map(([key]) => key);
+      fc.assert(
+        fc.property(values(Object.keys(schema.properties)), (raw) => {
+          const prepared = prepareArguments(schema, raw);
+          if (prepared.ok) for (const key of numeric) if (key in prepared.args) expect(typeof prepared.args[key]).toBe("number");
+        }),
+        { numRuns: 1000 },
+      );
+    }
   });
 });

@@ -8,7 +8,20 @@ type Prepared = { ok: true; args: Record<string, unknown> } | { ok: false; messa
  * What flat arguments need to be prepared without TypeBox's value passes: the schema's property names
  * and top-level defaults.
  */
-type Plan = { checker: TypeCheck<TObject>; keys: ReadonlySet<string>; defaults: Array<[string, unknown]> };
+type Plan = { checker: TypeCheck<TObject>; keys: ReadonlySet<string>; defaults: Array<[string, unknown]>; numeric: string[] };
+
+/**
+ * A property that takes a number or its text (Elysia's integer and numeric types: a union of the number
+ * and a string in the `integer` or `numeric` format). The REST route decodes the text into the number.
+ */
+const takesNumericText = (schema: unknown): boolean => {
+  const members = (schema as { anyOf?: Array<{ type?: string; format?: string }> }).anyOf;
+  return (
+    Array.isArray(members) &&
+    members.some((m) => m.type === "string" && (m.format === "integer" || m.format === "numeric")) &&
+    members.some((m) => m.type === "integer" || m.type === "number")
+  );
+};
 
 /** Each operation's schema compiled once (the interpreter walks the schema on every call). */
 const plans = new WeakMap<TObject, Plan>();
@@ -20,6 +33,7 @@ function planFor(schema: TObject): Plan {
       checker: TypeCompiler.Compile(schema),
       keys: new Set(properties.map(([key]) => key)),
       defaults: properties.filter(([, s]) => "default" in s).map(([key, s]) => [key, s.default] as [string, unknown]),
+      numeric: properties.filter(([, s]) => takesNumericText(s)).map(([key]) => key),
     };
     plans.set(schema, plan);
   }
@@ -44,8 +58,9 @@ function preparedFlat(plan: Plan, raw: Record<string, unknown>): Record<string, 
 
 /**
  * Validates a tool call's arguments with the same schema as the REST route. Like the route, it drops
- * keys the schema does not know (e.g. the static parameters), fills defaults, and coerces what a
- * model often sends as strings ("5" for 5). Errors name fields, never values.
+ * keys the schema does not know (e.g. the static parameters), fills defaults, and reads a number a
+ * model sent as text ("5") as the number, which must then meet the number's bounds. Errors name fields,
+ * never values.
  *
  * Nearly every call is flat and already well typed; those skip TypeBox's interpreted passes (clone,
  * clean, default, convert), which give the same arguments for them at several times the cost.
@@ -53,14 +68,32 @@ function preparedFlat(plan: Plan, raw: Record<string, unknown>): Record<string, 
 export function prepareArguments(schema: TObject, raw: Record<string, unknown>): Prepared {
   const plan = planFor(schema);
   const flat = preparedFlat(plan, raw);
-  if (flat) return { ok: true, args: flat };
-  return preparedByValuePasses(schema, plan.checker, raw);
+  return numbersFromText(schema, flat ? { ok: true, args: flat } : preparedByValuePasses(schema, plan.checker, raw));
+}
+
+/**
+ * Prepared arguments with each number sent as text read as the number. The schema's union accepts the
+ * text as it is (so the checks above pass it through), but an operation is typed to get the number, as
+ * the REST route gives it; the number is checked again, so "25" for a count of at most 20 is refused.
+ */
+export function numbersFromText(schema: TObject, prepared: Prepared): Prepared {
+  if (!prepared.ok) return prepared;
+  const plan = planFor(schema);
+  const text = plan.numeric.filter((key) => typeof prepared.args[key] === "string");
+  if (text.length === 0) return prepared;
+  const args = { ...prepared.args };
+  for (const key of text) args[key] = Number(args[key]);
+  return plan.checker.Check(args) ? { ok: true, args } : refusal(plan.checker, args);
 }
 
 /** TypeBox's value passes: the reference behaviour for every argument shape. */
 export function preparedByValuePasses(schema: TObject, checker: TypeCheck<TObject>, raw: Record<string, unknown>): Prepared {
   const args = Value.Convert(schema, Value.Default(schema, Value.Clean(schema, Value.Clone(raw)))) as Record<string, unknown>;
-  if (checker.Check(args)) return { ok: true, args };
+  return checker.Check(args) ? { ok: true, args } : refusal(checker, args);
+}
+
+/** The first problems with the arguments, by field (never a value). */
+function refusal(checker: TypeCheck<TObject>, args: Record<string, unknown>): Prepared {
   const problems = [...checker.Errors(args)].slice(0, 5).map((e) => `${e.path.replace(/^\//, "").replaceAll("/", ".") || "arguments"}: ${e.message}`);
   return { ok: false, message: [...new Set(problems)].join("; ") };
 }
