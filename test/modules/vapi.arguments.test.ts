@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { TObject } from "@sinclair/typebox";
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import fc from "fast-check";
-import { numbersFromText, prepareArguments, preparedByValuePasses } from "../../src/modules/vapi/arguments";
+import { numbersAsSent, prepareArguments, preparedByValuePasses } from "../../src/modules/vapi/arguments";
 import { operations } from "../../src/operations";
 
 /**
@@ -53,7 +53,7 @@ describe("tool arguments: the flat path gives what TypeBox's value passes give",
     test(name, () => {
       fc.assert(
         fc.property(values(Object.keys(schema.properties)), (raw) => {
-          const reference = numbersFromText(schema, preparedByValuePasses(schema, checker, structuredClone(raw)));
+          const reference = numbersAsSent(schema, raw, preparedByValuePasses(schema, checker, structuredClone(raw)));
           expect(prepareArguments(schema, raw)).toEqual(reference);
         }),
         { numRuns: 1000 },
@@ -69,7 +69,7 @@ describe("tool arguments: the flat path gives what TypeBox's value passes give",
   test("a value of the wrong type still goes through the value passes (text to a number, a number to text)", () => {
     const book = operations.book_appointment.input as TObject;
     const raw = { patientId: 1, start: "2027-03-02T09:00:00", durationMinutes: "15" };
-    expect(prepareArguments(book, raw)).toEqual(numbersFromText(book, preparedByValuePasses(book, TypeCompiler.Compile(book), { ...raw })));
+    expect(prepareArguments(book, raw)).toEqual(numbersAsSent(book, raw, preparedByValuePasses(book, TypeCompiler.Compile(book), { ...raw })));
     expect(prepareArguments(book, raw)).toEqual({ ok: true, args: { patientId: "1", start: "2027-03-02T09:00:00", durationMinutes: 15 } });
   });
 });
@@ -82,8 +82,8 @@ describe("numbers sent as text reach the operation as numbers, within their boun
       args: { date: "2027-03-02", limit: 3, durationMinutes: 30 },
     });
   });
-  test("text for a number outside its bounds is refused by field, like the number itself", () => {
-    for (const limit of ["25", "0", 25]) {
+  test("a number outside its bounds or a fraction for a count, as text or not, is refused by field (as the REST route does)", () => {
+    for (const limit of ["25", "0", 25, "3.5", 3.5, "three"]) {
       const prepared = prepareArguments(availability, { date: "2027-03-02", limit });
       expect(prepared.ok).toBe(false);
       if (!prepared.ok) expect(prepared.message).toStartWith("limit");

@@ -68,21 +68,28 @@ function preparedFlat(plan: Plan, raw: Record<string, unknown>): Record<string, 
 export function prepareArguments(schema: TObject, raw: Record<string, unknown>): Prepared {
   const plan = planFor(schema);
   const flat = preparedFlat(plan, raw);
-  return numbersFromText(schema, flat ? { ok: true, args: flat } : preparedByValuePasses(schema, plan.checker, raw));
+  return numbersAsSent(schema, raw, flat ? { ok: true, args: flat } : preparedByValuePasses(schema, plan.checker, raw));
 }
 
 /**
- * Prepared arguments with each number sent as text read as the number. The schema's union accepts the
- * text as it is (so the checks above pass it through), but an operation is typed to get the number, as
- * the REST route gives it; the number is checked again, so "25" for a count of at most 20 is refused.
+ * Prepared arguments with each number as the model sent it, text read as the number. The schema's union
+ * accepts numeric text as it is, and the value passes round a fraction sent for an integer; the REST route
+ * does neither: it decodes the text and checks the number. So the number sent is checked again here:
+ * "3" is 3, while "25" for a count of at most 20, or 22.5 minutes, is refused.
  */
-export function numbersFromText(schema: TObject, prepared: Prepared): Prepared {
+export function numbersAsSent(schema: TObject, raw: Record<string, unknown>, prepared: Prepared): Prepared {
   if (!prepared.ok) return prepared;
   const plan = planFor(schema);
-  const text = plan.numeric.filter((key) => typeof prepared.args[key] === "string");
-  if (text.length === 0) return prepared;
-  const args = { ...prepared.args };
-  for (const key of text) args[key] = Number(args[key]);
+  let args: Record<string, unknown> | null = null;
+  for (const key of plan.numeric) {
+    const sent = raw[key];
+    if (typeof sent !== "string" && typeof sent !== "number") continue;
+    const value = typeof sent === "number" ? sent : Number(sent);
+    if (Object.is(prepared.args[key], value)) continue;
+    args ??= { ...prepared.args };
+    args[key] = value;
+  }
+  if (!args) return prepared;
   return plan.checker.Check(args) ? { ok: true, args } : refusal(plan.checker, args);
 }
 
