@@ -18,7 +18,7 @@ export function requestHash(action: string, args: unknown): string {
 }
 
 /** JSON with sorted keys, so the same arguments in another key order hash the same. */
-export function stableJson(value: unknown): string {
+function stableJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
   if (Array.isArray(value)) {
     let out = "[";
@@ -36,8 +36,9 @@ export function stableJson(value: unknown): string {
 }
 
 /**
- * Exactly-once writes per (account, key). The claim is a single INSERT … ON CONFLICT DO NOTHING, so two
- * concurrent requests with one key cannot both win; the loser waits for the winner's outcome.
+ * Exactly-once writes per (account, key). A claim is one INSERT that writes only keys nobody holds (the
+ * check and the insert are one statement), so two concurrent requests with one key cannot both win; the
+ * loser waits for the winner's outcome.
  */
 export class IdempotencyStore {
   /** Statement texts by how many keys they claim or complete (a request holds one to three). */
