@@ -412,7 +412,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             return list(url, [{ practice_id: p.practiceId, name: `Practice ${p.practiceId}`, cust_id: p.custId }]);
           case "/patients": {
             let rows = p.patients;
-            if (q("patient_id")) rows = rows.filter((r) => r.patient_id === q("patient_id"));
+            const patientId = q("patient_id");
+            if (patientId) rows = rows.filter((r) => r.patient_id === patientId);
             const search = q("search");
             if (search && !behaviour.ignorePatientFilters) {
               const needle = search.toLowerCase();
@@ -429,10 +430,11 @@ export function startFakeSikka(options: FakeSikkaOptions) {
           }
           case "/appointments": {
             let rows = p.appointments;
-            if (q("appointment_sr_no")) rows = rows.filter((r) => r.appointment_sr_no === q("appointment_sr_no"));
-            if (q("patient_id")) rows = rows.filter((r) => r.patient_id === q("patient_id"));
-            if (q("startdate")) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) >= q("startdate")!);
-            if (q("enddate")) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= q("enddate")!);
+            const [serial, patientId, startDate, endDate] = ["appointment_sr_no", "patient_id", "startdate", "enddate"].map(q);
+            if (serial) rows = rows.filter((r) => r.appointment_sr_no === serial);
+            if (patientId) rows = rows.filter((r) => r.patient_id === patientId);
+            if (startDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) >= startDate);
+            if (endDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= endDate);
             return list(url, rows);
           }
           case "/practice_events": {
