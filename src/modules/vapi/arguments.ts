@@ -5,8 +5,8 @@ import { Value } from "@sinclair/typebox/value";
 type Prepared = { ok: true; args: Record<string, unknown> } | { ok: false; message: string };
 
 /**
- * What flat arguments need to be prepared without TypeBox's value passes: the schema's property names
- * and top-level defaults.
+ * What arguments need to be prepared without TypeBox's value passes: the schema's property names, its
+ * top-level defaults, and the properties that take a number or its text.
  */
 type Plan = { checker: TypeCheck<TObject>; keys: ReadonlySet<string>; defaults: Array<[string, unknown]>; numeric: string[] };
 
