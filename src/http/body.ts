@@ -1,5 +1,5 @@
 import { AppError } from "../lib/errors";
-import { readCapped } from "../lib/read-capped";
+import { readMessageCapped } from "../lib/read-capped";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -18,19 +18,9 @@ export function checkDeclaredLength(request: Request): void {
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
 }
 
-/**
- * Reads the raw body bytes. A body with a declared length within the cap is read at once (HTTP framing
- * holds it to that length); a chunked body declares none, so it is read as a stream that stops as soon
- * as it passes the cap.
- */
-export async function readBodyCapped(request: Request): Promise<Uint8Array> {
-  checkDeclaredLength(request);
-  if (request.headers.get("content-length") !== null && !request.headers.has("transfer-encoding")) {
-    const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
-    return bytes;
-  }
-  return readCapped(request.body, MAX_BODY_BYTES, tooLarge);
+/** Reads the raw body bytes, at most 1 MiB however they arrive (`readMessageCapped`). */
+export function readBodyCapped(request: Request): Promise<Uint8Array> {
+  return readMessageCapped(request, MAX_BODY_BYTES, tooLarge);
 }
 
 /** JSON from raw bytes; an empty body is an empty object, anything unparsable is a validation error. */

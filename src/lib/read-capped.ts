@@ -26,21 +26,36 @@ export async function readCapped(stream: ReadableStream<Uint8Array> | null, maxB
   return out;
 }
 
+/** What a request and a response both have: headers and a body to read whole or as a stream. */
+type Message = { headers: Headers; body: ReadableStream<Uint8Array> | null; arrayBuffer(): Promise<ArrayBuffer> };
+
 /**
- * A vendor's answer as text, refused (`tooLarge()`) past `maxBytes`. A declared length over the cap is
- * refused before reading. A plain body within it ends there, so it is read whole, without the stream and
- * its chunk copies. Any other body is counted as it arrives: a chunked one declares no length, and a
- * compressed one's declared length counts the compressed bytes (fetch decompresses it, so a small
- * declared length can unpack to any size).
+ * A message's body (a request to the gateway, a vendor's answer), refused (`tooLarge()`) past
+ * `maxBytes`. A declared length over the cap is refused before anything is read. A plain body within it
+ * ends there (HTTP framing holds it to that length), so it is read at once, without the stream and its
+ * chunk copies. Any other body is counted as it arrives: a chunked one declares no length, and a
+ * compressed one's declared length counts the compressed bytes (fetch decompresses an answer, so a
+ * small declared length can unpack to any size).
  */
-export async function readTextCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<string> {
-  const length = res.headers.get("content-length");
+export async function readMessageCapped(message: Message, maxBytes: number, tooLarge: () => Error): Promise<Uint8Array> {
+  const length = message.headers.get("content-length");
   const declared = length === null ? Number.NaN : Number(length);
   if (declared > maxBytes) {
-    await res.body?.cancel();
+    await message.body?.cancel();
     throw tooLarge();
   }
-  const plain = !res.headers.has("transfer-encoding") && (res.headers.get("content-encoding") ?? "identity").toLowerCase() === "identity";
-  if (plain && Number.isInteger(declared) && declared >= 0) return res.text();
-  return new TextDecoder().decode(await readCapped(res.body, maxBytes, tooLarge));
+  const plain = !message.headers.has("transfer-encoding") && (message.headers.get("content-encoding") ?? "identity").toLowerCase() === "identity";
+  if (plain && Number.isInteger(declared) && declared >= 0) {
+    const bytes = new Uint8Array(await message.arrayBuffer());
+    if (bytes.length > maxBytes) throw tooLarge();
+    return bytes;
+  }
+  return readCapped(message.body, maxBytes, tooLarge);
+}
+
+const decoder = new TextDecoder();
+
+/** A vendor's answer as text, read as `readMessageCapped` reads it. */
+export async function readTextCapped(res: Response, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  return decoder.decode(await readMessageCapped(res, maxBytes, tooLarge));
 }
