@@ -25,7 +25,7 @@ const env = {
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
 };
 
-const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key" });
+const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key", recordCalls: false });
 seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
 Object.assign(env, { SIKKA_CLIENT_ID: "bench-app", SIKKA_CLIENT_SECRET: "bench-key", SIKKA_API_URL: sikka.url });
 const svc = await startProcess([process.execPath, ...(process.env.NOPROF ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${out}`]), "src/index.ts"], 3997, env);

@@ -59,7 +59,7 @@ async function main() {
   record("0. bare route, 33-byte body (the reference of earlier runs)", line("small", smallBody), "");
 
   // The service, in production mode on an embedded SQLite file, with a fake Sikka on loopback.
-  const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key" });
+  const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key", recordCalls: false });
   seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
   const env = {
     ...secrets,

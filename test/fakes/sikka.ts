@@ -47,7 +47,16 @@ type Writeback = {
   deleted?: boolean;
 };
 
-export type FakeSikkaOptions = { appId: string; appKey: string };
+export type FakeSikkaOptions = {
+  appId: string;
+  appKey: string;
+  /**
+   * Keep every call for the test to inspect (the default). A benchmark turns it off: a list that grows by
+   * one entry per call makes the fake's own garbage collection pause its answers, which would count as
+   * the gateway's latency. The answers are the same either way.
+   */
+  recordCalls?: boolean;
+};
 
 const s = (v: unknown) => String(v);
 
@@ -237,35 +246,37 @@ export function startFakeSikka(options: FakeSikkaOptions) {
 
   /** Headers Sikka adds to data answers: the rate-limit window, and Data-Insert on the synced tables. */
   const DATA_INSERT_APIS = new Set(["/transactions", "/patients", "/guarantors_v2", "/patients_v2", "/treatment_plans", "/appointments"]);
-  async function withSikkaHeaders(req: Request, res: Response): Promise<Response> {
-    const path = new URL(req.url).pathname.replace(/^\/v4/, "");
+  function withSikkaHeaders(method: string, path: string, res: Response): Response {
     if (path === "/request_key" || path === "/authorized_practices") return res;
     for (const [k, v] of Object.entries(rateHeaders())) if (!res.headers.has(k)) res.headers.set(k, v);
-    if (req.method === "GET" && DATA_INSERT_APIS.has(path)) res.headers.set("data-insert", behaviour.dataInsertInProgress ? "in progress" : "completed");
+    if (method === "GET" && DATA_INSERT_APIS.has(path)) res.headers.set("data-insert", behaviour.dataInsertInProgress ? "in progress" : "completed");
     return res;
   }
 
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: async (req) => withSikkaHeaders(req, await handle(req)),
-  });
-
-  async function handle(req: Request): Promise<Response> {
-    {
+    fetch: async (req) => {
       const url = new URL(req.url);
       const path = url.pathname.replace(/^\/v4/, "");
+      return withSikkaHeaders(req.method, path, await handle(req, url, path));
+    },
+  });
+
+  async function handle(req: Request, url: URL, path: string): Promise<Response> {
+    {
       const body = req.method === "GET" ? {} : ((await req.json().catch(() => ({}))) as Record<string, unknown>);
       const practiceParam = url.searchParams.get("practice_id") ?? (typeof body.practice_id === "string" ? body.practice_id : null);
-      calls.push({
-        method: req.method,
-        path,
-        query: url.search,
-        ...(practiceParam ? { practiceId: practiceParam } : {}),
-        ...(req.method !== "GET" && path !== "/request_key" ? { body } : {}),
-        // Whose request key this call carried, to check that credentials never cross clinics.
-        ...(keys.get(req.headers.get("request-key") ?? "") ? { keyOffice: keys.get(req.headers.get("request-key")!)!.officeId } : {}),
-      });
+      if (options.recordCalls !== false)
+        calls.push({
+          method: req.method,
+          path,
+          query: url.search,
+          ...(practiceParam ? { practiceId: practiceParam } : {}),
+          ...(req.method !== "GET" && path !== "/request_key" ? { body } : {}),
+          // Whose request key this call carried, to check that credentials never cross clinics.
+          ...(keys.get(req.headers.get("request-key") ?? "") ? { keyOffice: keys.get(req.headers.get("request-key")!)!.officeId } : {}),
+        });
 
       if (path === "/request_key" && req.method === "POST") {
         if (body.app_id !== options.appId || body.app_key !== options.appKey) return sikkaError(401, "API2003", "Unauthorized", "Invalid app id or app key");
