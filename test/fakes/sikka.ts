@@ -52,8 +52,8 @@ export type FakeSikkaOptions = {
   appKey: string;
   /**
    * Keep every call for the test to inspect (the default). A benchmark turns it off: a list that grows by
-   * one entry per call makes the fake's own garbage collection pause its answers, which would count as
-   * the gateway's latency. The answers are the same either way.
+   * one entry per call grows the fake's heap, and its collector's pauses delay answers, which would
+   * count as the gateway's latency. The answers are the same either way.
    */
   recordCalls?: boolean;
 };
