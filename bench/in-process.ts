@@ -2,7 +2,7 @@
 // The tool-call path in one process, without HTTP or a load generator: the real app on a real libSQL file,
 // 32 calls in flight. For finding where a call's time goes: run it under `bun --cpu-prof-md`, or pass
 // `count` to list every statement a call sends with its mean time. Not a benchmark figure (`npm run bench`).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { practiceOf } from "../src/accounts/service";
@@ -64,6 +64,7 @@ for (const m of ["execute", "batch", "executeMultiple", "transaction"]) {
 if (process.argv[4] === "count") {
   for (let i = 0; i < N; i++) await (await app.handle(req(100000 + i))).text();
   for (const [k, v] of counts) console.log(v / N, ((times.get(k) ?? 0) / N).toFixed(4), "ms", k);
+  rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 const CONC = Number(process.env.CONC ?? 32);
@@ -82,4 +83,5 @@ await Promise.all(
 );
 const ms = performance.now() - t0;
 console.log(`${kind}: ${N} calls in ${ms.toFixed(0)} ms = ${((N / ms) * 1000).toFixed(0)}/s, ${(ms / N).toFixed(3)} ms/call, errors ${errors}`);
+rmSync(dir, { recursive: true, force: true });
 process.exit(0);

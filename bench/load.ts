@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -89,6 +89,8 @@ end
   });
   const out = await new Response(proc.stdout).text();
   await proc.exited;
+  // The request list of a booking run is ~30 MB: kept after the run, a day of runs fills the disk.
+  rmSync(dir, { recursive: true, force: true });
   const m = /RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(out);
   if (!m) throw new Error(`wrk failed: ${out}\n${await new Response(proc.stderr).text()}`);
   return { tool: "wrk", requests: Number(m[1]), rps: Number(m[2]), p50ms: Number(m[3]), p99ms: Number(m[4]), errors: Number(m[5]) };

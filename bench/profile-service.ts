@@ -2,7 +2,7 @@
 // with `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile; NOPROF=1 runs it unprofiled, CONNS=n
 // sets the connections). Prints the service's CPU share, its RSS each second and the log file's size.
 // For finding where a call's time goes at the HTTP layer; not a benchmark figure (`npm run bench`).
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "../src/http/auth/jwt";
@@ -78,3 +78,4 @@ const walMb = (statSync(`${join(dir, "bench.db")}-wal`, { throwIfNoEntry: false 
 console.log(`write-ahead log after the run: ${walMb.toFixed(1)} MB`);
 await svc.stop();
 sikka.stop();
+rmSync(dir, { recursive: true, force: true });
