@@ -106,14 +106,20 @@ export class IdempotencyStore {
 
   /**
    * Inserts every key in one statement when none of them is taken yet, and nothing otherwise; true when
-   * it inserted them. The check and the insert are one statement, so two requests never both win a key.
-   * Keys must be distinct.
+   * it inserted them. The key is the table's primary key, so two requests never both win one; a taken key
+   * fails the statement, and SQLite undoes a failed statement whole, so the keys before it are not left
+   * behind. (Checking first with `NOT EXISTS` would look each key up twice.) Keys must be distinct.
    */
   private async insertIfAllFree(accountId: string, keys: Array<{ key: string; hash: string }>, action: string): Promise<boolean> {
     const args: Array<string> = [accountId, action, toSqlTimestamp(this.clock.now())];
     for (const k of keys) args.push(k.key, k.hash);
-    const result = await this.db.$client.execute({ sql: this.text(this.claimTexts, keys.length, claimText), args });
-    return result.rowsAffected === keys.length;
+    try {
+      await this.db.$client.execute({ sql: this.text(this.claimTexts, keys.length, claimText), args });
+      return true;
+    } catch (e) {
+      if (isKeyTaken(e)) return false;
+      throw e;
+    }
   }
 
   private text(cache: Map<number, string>, n: number, build: (n: number) => string): string {
@@ -153,12 +159,20 @@ export class IdempotencyStore {
 
 /** Key i at ?(4 + 2i) and its hash after it; the account ?1, the action ?2, the time ?3. */
 function claimText(n: number): string {
-  const keyParam = (i: number) => `?${4 + 2 * i}`;
-  const rows = Array.from({ length: n }, (_, i) => `(${keyParam(i)}, ?${5 + 2 * i})`).join(", ");
-  const keys = Array.from({ length: n }, (_, i) => keyParam(i)).join(", ");
-  return `insert into idempotency_keys (account_id, key, action, request_hash, state, created_at)
-  select ?1, column1, ?2, column2, 'in_progress', ?3 from (values ${rows})
-  where not exists (select 1 from idempotency_keys where account_id = ?1 and key in (${keys}))`;
+  const rows = Array.from({ length: n }, (_, i) => `(?1, ?${4 + 2 * i}, ?2, ?${5 + 2 * i}, 'in_progress', ?3)`).join(", ");
+  return `insert into idempotency_keys (account_id, key, action, request_hash, state, created_at) values ${rows}`;
+}
+
+/**
+ * The primary key (account, key) refused a row: the key is taken. Only that: any other failure (another
+ * constraint, the store down) is an error, never "taken", which would send the claim looking for a row
+ * that does not exist.
+ */
+function isKeyTaken(e: unknown): boolean {
+  const err = e as { extendedCode?: unknown; message?: unknown; cause?: { message?: unknown } };
+  if (err?.extendedCode === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
+  const text = `${String(err?.message ?? "")} ${String(err?.cause?.message ?? "")}`;
+  return /UNIQUE constraint failed: idempotency_keys\.account_id, idempotency_keys\.key/.test(text);
 }
 
 /** The account ?1, the status ?2, the body ?3, the keys after them. */
