@@ -62,20 +62,36 @@ export function formatInClinicZone(instant: Date, timezone: string): string {
   return `${withoutZ}${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
+/** The last day `clinicToday` wrote out: nearly every call in a day asks for the same one. */
+let lastToday = { fromMs: 0, toMs: 0, date: "" };
+
 /** Today's calendar date in the clinic's time zone. */
 export function clinicToday(now: Date, timezone: string): string {
   const ms = now.getTime();
-  return new Date(ms + zoneOf(timezone).offset(ms) * 60_000).toISOString().slice(0, 10);
+  const localMs = ms + zoneOf(timezone).offset(ms) * 60_000;
+  if (localMs >= lastToday.fromMs && localMs < lastToday.toMs) return lastToday.date;
+  const fromMs = Math.floor(localMs / 86_400_000) * 86_400_000;
+  lastToday = { fromMs, toMs: fromMs + 86_400_000, date: new Date(localMs).toISOString().slice(0, 10) };
+  return lastToday.date;
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** A `YYYY-MM-DD` calendar date as a day number (days since 1970-01-01); null when no such day exists. */
+/**
+ * A `YYYY-MM-DD` calendar date as a day number (days since 1970-01-01); null when no such day exists.
+ * Years before 100 are refused: `Date.UTC` would read them as 19xx.
+ */
 export function calendarDay(isoDate: string): number | null {
   const m = CALENDAR_DATE.exec(isoDate);
   if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().slice(0, 10) === isoDate ? ms / 86_400_000 : null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 100 || month < 1 || month > 12 || day < 1) return null;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0))) return null;
+  return Date.UTC(year, month - 1, day) / 86_400_000;
 }
 
 export function isValidTimezone(timezone: string): boolean {

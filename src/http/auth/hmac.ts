@@ -6,7 +6,6 @@ export const TIMESTAMP_TOLERANCE_SECONDS = 300;
 const HEX_SIGNATURE = /^(?:sha(?:256|512)=)?([0-9a-fA-F]{64}|[0-9a-fA-F]{128})$/;
 const BASE64_SIGNATURE = /^(?:sha(?:256|512)=)?([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)$/;
 const TIMESTAMP = /^[0-9]{9,16}$/;
-const encoder = new TextEncoder();
 
 export type SignedRequest = {
   signature: string;
@@ -18,21 +17,16 @@ export type SignedRequest = {
 };
 
 /**
- * The bytes a caller signs: the raw body, `{timestamp}.{rawBody}` when a timestamp is
- * sent, and `{timestamp}.{METHOD}.{path?query}` for a request without a body.
+ * What a caller signs, in order: the raw body, `{timestamp}.{rawBody}` when a timestamp is sent, and
+ * `{timestamp}.{METHOD}.{path?query}` for a request without a body. Null when it cannot be signed.
  */
-export function signedBytes(req: Omit<SignedRequest, "signature">): Uint8Array | null {
+function signedParts(req: Omit<SignedRequest, "signature">): Array<string | Uint8Array> | null {
   const hasBody = req.body !== null && req.body.length > 0;
   if (!hasBody) {
     if (req.timestamp === null) return null; // a body-less request must carry a timestamp
-    return encoder.encode(`${req.timestamp}.${req.method.toUpperCase()}.${req.pathAndQuery}`);
+    return [`${req.timestamp}.${req.method.toUpperCase()}.${req.pathAndQuery}`];
   }
-  if (req.timestamp === null) return req.body;
-  const prefix = encoder.encode(`${req.timestamp}.`);
-  const out = new Uint8Array(prefix.length + req.body!.length);
-  out.set(prefix, 0);
-  out.set(req.body!, prefix.length);
-  return out;
+  return req.timestamp === null ? [req.body!] : [`${req.timestamp}.`, req.body!];
 }
 
 export function sign(secret: string, bytes: Uint8Array, algorithm: "sha256" | "sha512" = "sha256", encoding: "hex" | "base64" = "hex"): string {
@@ -80,12 +74,14 @@ export function verifyHmac(req: SignedRequest, secrets: string[], nowMs: number)
     const seconds = timestampSeconds(req.timestamp);
     if (seconds === null || Math.abs(nowMs / 1000 - seconds) > TIMESTAMP_TOLERANCE_SECONDS) return false;
   }
-  const bytes = signedBytes(req);
-  if (bytes === null) return false;
+  const parts = signedParts(req);
+  if (parts === null) return false;
   let verified = false;
   for (const secret of secrets) {
-    const expected = createHmac(digest.algorithm, secret).update(bytes).digest();
-    if (timingSafeEqual(expected, digest.bytes)) verified = true;
+    // Fed part by part: every tool call is verified, and joining the prefix and the body would copy the body.
+    const mac = new Bun.CryptoHasher(digest.algorithm, secret);
+    for (const part of parts) mac.update(part);
+    if (timingSafeEqual(mac.digest(), digest.bytes)) verified = true;
   }
   return verified;
 }
