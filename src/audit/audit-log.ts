@@ -84,17 +84,20 @@ export class AuditLog {
   }
 
   private record(entry: AuditEntry): Promise<void> {
-    const { responseTimeMs, ...rest } = entry;
+    // Field by field rather than spread: a row is built for every request.
     const content: ChainedContent = {
-      ...rest,
-      accountId: storableText(rest.accountId),
-      callId: storableText(rest.callId),
-      toolCallId: storableText(rest.toolCallId),
-      patientId: storableText(rest.patientId),
-      requestId: storableText(rest.requestId) ?? "",
-      action: storableText(rest.action) ?? "unknown",
-      errorCode: storableText(rest.errorCode),
-      responseTime: Math.max(0, Math.round(responseTimeMs)),
+      accountId: storableText(entry.accountId),
+      callId: storableText(entry.callId),
+      toolCallId: storableText(entry.toolCallId),
+      action: storableText(entry.action) ?? "unknown",
+      patientId: storableText(entry.patientId),
+      phiAccessed: entry.phiAccessed,
+      success: entry.success,
+      statusCode: entry.statusCode,
+      errorCode: storableText(entry.errorCode),
+      responseTime: Math.max(0, Math.round(entry.responseTimeMs)),
+      requestId: storableText(entry.requestId) ?? "",
+      actor: entry.actor,
       createdAt: toSqlTimestamp(this.clock.now()),
     };
     return new Promise<void>((resolve, reject) => {

@@ -224,7 +224,9 @@ export function containsCardData(value: unknown, depth = 0): boolean {
   if (typeof value === "number") return Number.isInteger(value) && textHasCardData(String(value));
   if (Array.isArray(value)) return value.some((v) => containsCardData(v, depth + 1));
   if (value && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) {
+    const object = value as Record<string, unknown>;
+    for (const key of Object.keys(object)) {
+      const v = object[key];
       if (CARD_KEYS.test(key.replace(/[\s_-]/g, "")) && v !== null && v !== "") return true;
       if (textHasCardData(key) || containsCardData(v, depth + 1)) return true;
     }

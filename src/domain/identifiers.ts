@@ -21,7 +21,8 @@ export function containsNul(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return value.includes("\u0000");
   if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
   if (value && typeof value === "object") {
-    return Object.entries(value).some(([k, v]) => k.includes("\u0000") || containsNul(v, depth + 1));
+    const object = value as Record<string, unknown>;
+    for (const key of Object.keys(object)) if (key.includes("\u0000") || containsNul(object[key], depth + 1)) return true;
   }
   return false;
 }
