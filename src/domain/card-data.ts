@@ -186,12 +186,22 @@ function possibleDigits(text: string): { count: number; ascii: boolean } {
 }
 const OTHER_NUMBER_OR_SYMBOL = /[^0-9](?<=[\p{N}\p{So}])/gu;
 
+/**
+ * Every security-code keyword (cvv, cvc, cvn, csc, cid, security…, card…) holds one of these. Only a
+ * test for ASCII text: under Unicode case folding other letters match the keywords too (`ſ` is an `s`).
+ */
+const SECURITY_KEYWORD_HINT = /c[vsi]|security|card/i;
+const SECURITY_CODE_ANYWHERE = new RegExp(SECURITY_CODE.source, "iu");
+
 /** True when the text holds a card number or a security code. */
 export function textHasCardData(text: string): boolean {
   const { count, ascii } = possibleDigits(text);
   if (count < 3) return false;
   const value = ascii ? text : normalize(text).value;
-  return (count >= 13 && cardNumberSpans(value).length > 0) || securityCodeSpans(value).length > 0;
+  if (count >= 13 && cardNumberSpans(value).length > 0) return true;
+  // Most texts here are ids and short answers with none of the keywords: they skip the full pattern.
+  if (ascii && !SECURITY_KEYWORD_HINT.test(value)) return false;
+  return SECURITY_CODE_ANYWHERE.test(value);
 }
 
 const REDACTED = "[card data removed]";

@@ -212,19 +212,13 @@ export class OperationExecutor {
   }
 
   private auditEvent(req: ExecuteRequest, outcome: ExecuteOutcome, patientId: string | null, startedAt: number): AuditEvent {
-    const subject = {
-      action: req.operation.name,
-      accountId: req.account.id,
-      callId: req.callId,
-      toolCallId: req.toolCallId,
-      patientId,
-      requestId: req.requestId,
-      actor: req.actor,
-      startedAt,
-    };
+    // Written out in each branch rather than spread from a shared subject: every request builds one.
+    const { name: action, phi } = req.operation;
+    const { callId, toolCallId, requestId, actor } = req;
+    const accountId = req.account.id;
     return outcome.ok
-      ? { kind: "operation", ok: true, status: outcome.status, phi: req.operation.phi, ...subject }
-      : { kind: "operation", ok: false, code: outcome.code, ...subject };
+      ? { kind: "operation", ok: true, status: outcome.status, phi, action, accountId, callId, toolCallId, patientId, requestId, actor, startedAt }
+      : { kind: "operation", ok: false, code: outcome.code, action, accountId, callId, toolCallId, patientId, requestId, actor, startedAt };
   }
 
   /** For writes: the row is appended now, or kept in the audit backlog until it can be. */

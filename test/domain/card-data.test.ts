@@ -100,6 +100,44 @@ describe("security codes", () => {
   });
 });
 
+describe("the keyword hint before the full security-code pattern", () => {
+  test("detection agrees with redaction on texts built from keywords in any case, digits, ids and separators", () => {
+    const keyword = fc
+      .constantFrom(
+        "cvv",
+        "cvv2",
+        "cvc",
+        "cvc2",
+        "cvn",
+        "csc",
+        "cid",
+        "security code",
+        "security_code",
+        "card code",
+        "card verification code",
+        "code",
+        "ci",
+        "cs",
+      )
+      .chain((k) =>
+        fc.array(fc.boolean(), { minLength: k.length, maxLength: k.length }).map((upper) => [...k].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join("")),
+      );
+    const piece = fc.oneof(
+      keyword,
+      fc.stringMatching(/^[0-9]{1,5}$/),
+      fc.constantFrom(" ", ": ", " is ", "=", "-", "_", ".", "\n", "ſ", "K"),
+      fc.stringMatching(/^[a-z0-9_]{1,12}$/),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const text = pieces.join("");
+        expect(textHasCardData(text)).toBe(redactCardData(text) !== text);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
 describe("redaction", () => {
   test("card numbers and codes are replaced; the rest of the text stays as it was", () => {
     const summary = "Caller paid with 4111 1111 1111 1111, CVV 123, and booked a cleaning on 2026-12-02 at 09:00.";
