@@ -207,13 +207,15 @@ export function freeSlots(input: {
 
 /** True when [start, start+duration) lies inside one office-hours interval of its local day. */
 export function withinOfficeHours(practice: PracticeSettings, start: Date, durationMinutes: number): boolean {
-  const zone = zoneOf(practice.timezone);
-  const local = DateTime.fromJSDate(start, { zone });
-  const date = local.toISODate() ?? "";
   const s = start.getTime();
+  if (!Number.isFinite(s)) return false;
+  const zone = zoneOf(practice.timezone);
+  // The clinic's wall-clock day of the instant, from the zone's offset (no luxon: every booking asks).
+  const localDay = Math.floor((s + zone.offset(s) * MINUTE) / DAY);
+  const date = new Date(localDay * DAY).toISOString().slice(0, 10);
+  // Day 0 (1970-01-01) was a Thursday, index 3 from Monday.
+  const weekday = LUXON_WEEKDAYS[(((localDay + 3) % 7) + 7) % 7]!;
   const e = s + durationMinutes * MINUTE;
   // Office hours resolved exactly as availability resolves them, so a time offered is a time accepted.
-  return (practice.officeHours[LUXON_WEEKDAYS[local.weekday - 1]!] ?? []).some(
-    ([open, close]) => s >= localTimeToMs(date, open, zone) && e <= localTimeToMs(date, close, zone),
-  );
+  return (practice.officeHours[weekday] ?? []).some(([open, close]) => s >= localTimeToMs(date, open, zone) && e <= localTimeToMs(date, close, zone));
 }

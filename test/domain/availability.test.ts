@@ -4,6 +4,7 @@ import { DateTime } from "luxon";
 import { type BusyInterval, freeSlots, type ScheduleProvider, spread, withinOfficeHours } from "../../src/domain/availability";
 import { DEFAULT_APPOINTMENT_TYPES, type PracticeSettings } from "../../src/domain/practice";
 import type { SlotQuery } from "../../src/domain/slot";
+import { localTimeToMs, zoneOf } from "../../src/domain/zone";
 
 const practice = (over: Partial<PracticeSettings> = {}): PracticeSettings => ({
   accountId: "acc_test",
@@ -140,6 +141,42 @@ describe("free slots: office hours minus bookings, in the clinic's zone", () => 
     expect(withinOfficeHours(p, new Date(at("2026-12-07T11:30")), 30)).toBe(true);
     expect(withinOfficeHours(p, new Date(at("2026-12-07T11:45")), 30)).toBe(false);
     expect(withinOfficeHours(p, new Date(at("2026-12-05T10:00")), 30)).toBe(false); // Saturday
+  });
+
+  test("withinOfficeHours reads the clinic's day and weekday as luxon does, in any zone, across DST changes", () => {
+    const viaLuxon = (p: ReturnType<typeof practice>, start: Date, minutes: number) => {
+      const zone = zoneOf(p.timezone);
+      const local = DateTime.fromJSDate(start, { zone });
+      const date = local.toISODate() ?? "";
+      const s = start.getTime();
+      const e = s + minutes * 60_000;
+      const weekday = (["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const)[local.weekday - 1];
+      return (weekday ? (p.officeHours[weekday] ?? []) : []).some(
+        ([open, close]) => s >= localTimeToMs(date, open, zone) && e <= localTimeToMs(date, close, zone),
+      );
+    };
+    const hhmm = fc.integer({ min: 0, max: 95 }).map((q) => `${String(Math.floor(q / 4)).padStart(2, "0")}:${String((q % 4) * 15).padStart(2, "0")}`);
+    const window = fc.tuple(hhmm, hhmm).map(([a, b]) => (a < b ? [a, b] : [b, a === b ? "23:45" : a]) as [string, string]);
+    const week = fc.record(
+      Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, fc.array(window, { maxLength: 2 })])) as Record<
+        string,
+        fc.Arbitrary<Array<[string, string]>>
+      >,
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom("America/New_York", "Europe/London", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kathmandu", "America/St_Johns", "UTC"),
+        week,
+        fc.integer({ min: Date.UTC(1995, 0, 1), max: Date.UTC(2055, 0, 1) }).map((ms) => Math.floor(ms / 300_000) * 300_000),
+        fc.integer({ min: 5, max: 480 }),
+        (timezone, officeHours, ms, minutes) => {
+          const p = practice({ timezone, officeHours: officeHours as never });
+          expect(withinOfficeHours(p, new Date(ms), minutes)).toBe(viaLuxon(p, new Date(ms), minutes));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect(withinOfficeHours(practice(), new Date(Number.NaN), 30)).toBe(false);
   });
 
   test("property: no returned slot overlaps a booking of its provider, starts in the past or leaves office hours", () => {
