@@ -24,7 +24,7 @@ const cfg = loadConfig({
 });
 if (!cfg.ok) throw new Error(cfg.problems.join());
 // Checkpoints on their own thread, as the service runs.
-const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: 250, onFailure: (m) => console.error("checkpoint failed", m) } });
+const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: 100, onFailure: (m) => console.error("checkpoint failed", m) } });
 await applyMigrations(db.db);
 const logger = createLogger({ level: "info", destination: { write: () => {} } as never });
 const deps = createDeps({ config: cfg.config, db: db.db, logger });

