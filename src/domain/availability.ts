@@ -2,6 +2,7 @@
 import { DateTime } from "luxon";
 import type { PracticeSettings, Weekday } from "./practice";
 import type { PartOfDay, Slot, SlotQuery } from "./slot";
+import { clinicDayOf, dayText } from "./time";
 import { type CachedZone, localTimeToMs, zoneOf } from "./zone";
 
 /**
@@ -210,11 +211,10 @@ export function withinOfficeHours(practice: PracticeSettings, start: Date, durat
   const s = start.getTime();
   if (!Number.isFinite(s)) return false;
   const zone = zoneOf(practice.timezone);
-  // The clinic's wall-clock day of the instant, from the zone's offset (no luxon: every booking asks).
-  const localDay = Math.floor((s + zone.offset(s) * MINUTE) / DAY);
-  const date = new Date(localDay * DAY).toISOString().slice(0, 10);
-  // Day 0 (1970-01-01) was a Thursday, index 3 from Monday.
-  const weekday = LUXON_WEEKDAYS[(((localDay + 3) % 7) + 7) % 7]!;
+  // The clinic's day of the instant without luxon (every booking asks); day 0, 1970-01-01, was a Thursday.
+  const day = clinicDayOf(s, zone);
+  const date = dayText(day);
+  const weekday = LUXON_WEEKDAYS[(((day + 3) % 7) + 7) % 7]!;
   const e = s + durationMinutes * MINUTE;
   // Office hours resolved exactly as availability resolves them, so a time offered is a time accepted.
   return (practice.officeHours[weekday] ?? []).some(([open, close]) => s >= localTimeToMs(date, open, zone) && e <= localTimeToMs(date, close, zone));

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { localTimeToMs, zoneOf } from "./zone";
+import { type CachedZone, localTimeToMs, zoneOf } from "./zone";
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -62,17 +62,23 @@ export function formatInClinicZone(instant: Date, timezone: string): string {
   return `${withoutZ}${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
-/** The last day `clinicToday` wrote out: nearly every call in a day asks for the same one. */
-let lastToday = { fromMs: 0, toMs: 0, date: "" };
+/** The clinic's calendar day (days since 1970-01-01) an instant falls on, from the zone's offset then. */
+export function clinicDayOf(ms: number, zone: CachedZone): number {
+  return Math.floor((ms + zone.offset(ms) * 60_000) / 86_400_000);
+}
+
+/** The last day written out: nearly every call in a day asks for the same one. */
+let lastDay = { day: Number.NaN, text: "" };
+
+/** A day number (days since 1970-01-01) as `YYYY-MM-DD`. */
+export function dayText(day: number): string {
+  if (day !== lastDay.day) lastDay = { day, text: new Date(day * 86_400_000).toISOString().slice(0, 10) };
+  return lastDay.text;
+}
 
 /** Today's calendar date in the clinic's time zone. */
 export function clinicToday(now: Date, timezone: string): string {
-  const ms = now.getTime();
-  const localMs = ms + zoneOf(timezone).offset(ms) * 60_000;
-  if (localMs >= lastToday.fromMs && localMs < lastToday.toMs) return lastToday.date;
-  const fromMs = Math.floor(localMs / 86_400_000) * 86_400_000;
-  lastToday = { fromMs, toMs: fromMs + 86_400_000, date: new Date(localMs).toISOString().slice(0, 10) };
-  return lastToday.date;
+  return dayText(clinicDayOf(now.getTime(), zoneOf(timezone)));
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
