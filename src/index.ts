@@ -86,6 +86,8 @@ async function shutdown(signal: string) {
   // Audit rows of writes already made must land before the process goes.
   if (!(await deps.audit.drain(10_000))) logger.error({ backlog: deps.audit.backlogSize }, "audit backlog not written before shutdown");
   await deps.instances.leave().catch(() => undefined);
+  // The checkpoint thread ends between checkpoints; the process must not exit in the middle of one.
+  await database.checkpointer?.stop();
   database.close();
   process.exit(0);
 }

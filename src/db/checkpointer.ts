@@ -1,7 +1,10 @@
 /** What one checkpoint did: whether a reader or writer kept it from finishing, the log's frames, and how many are now in the file. */
 export type CheckpointResult = { busy: number; logFrames: number; checkpointed: number };
 
-type WorkerMessage = { kind: "started" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
+type WorkerMessage = { kind: "started" } | { kind: "stopped" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
+
+/** How long a stopping thread may take to finish its checkpoint and close before it is terminated. */
+const STOP_GRACE_MS = 2_000;
 
 /**
  * Copies an embedded database's write-ahead log into the file from a thread of its own. Otherwise the
@@ -14,7 +17,7 @@ export class BackgroundCheckpointer {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
-  private stopped = false;
+  private stopped: Promise<void> | null = null;
   /** The last failure the thread reported (the fallback threshold then keeps the log bounded). */
   lastFailure: string | null = null;
 
@@ -57,12 +60,23 @@ export class BackgroundCheckpointer {
     });
   }
 
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
+  /**
+   * Asks the thread to close its connection and end, which it does between two checkpoints; resolves
+   * once it has ended. A thread that has not ended within `graceMs` is terminated.
+   */
+  stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    if (this.stopped) return this.stopped;
     for (const { reject } of this.waiting.values()) reject(new Error("checkpointer stopped"));
     this.waiting.clear();
-    void this.worker.terminate();
+    this.stopped = new Promise((resolve) => {
+      const overdue = setTimeout(() => void this.worker.terminate(), graceMs);
+      this.worker.addEventListener("close", () => {
+        clearTimeout(overdue);
+        resolve();
+      });
+      this.worker.postMessage({ kind: "stop" });
+    });
+    return this.stopped;
   }
 
   private receive(message: WorkerMessage) {

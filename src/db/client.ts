@@ -62,7 +62,7 @@ export async function openDatabase(options: DatabaseOptions, background?: { chec
     client,
     checkpointer,
     close: () => {
-      checkpointer?.stop();
+      void checkpointer?.stop();
       client.close();
     },
   };

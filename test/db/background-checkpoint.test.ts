@@ -46,6 +46,14 @@ test("closing the database stops the thread", async () => {
   await expect(checkpointer?.now() ?? Promise.resolve()).rejects.toThrow("stopped");
 });
 
+test("stopping lets the thread close its connection and end by itself, so it is never cut off in a checkpoint", async () => {
+  const db = await openWithCheckpointer();
+  const checkpointer = db.checkpointer;
+  // A grace far past the test's own time limit: only a thread that ends on its own lets this resolve.
+  await checkpointer?.stop(3_600_000);
+  await expect(checkpointer?.now() ?? Promise.resolve()).rejects.toThrow("stopped");
+});
+
 test("a thread that cannot open the file fails its start (the service's own threshold would apply)", async () => {
   dir = mkdtempSync(join(tmpdir(), "ckpt-"));
   await expect(
