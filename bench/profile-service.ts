@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "../src/http/auth/jwt";
-import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
 import { runLoad } from "./load";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { rssMb, startProcess } from "./service";
+import { startVendorProcess } from "./vendor-process";
 
 const kind = process.argv[2] ?? "avail";
 const seconds = Number(process.argv[3] ?? 8);
@@ -25,8 +25,7 @@ const env = {
   RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
 };
 
-const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key", recordCalls: false });
-seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
+const sikka = await startVendorProcess();
 Object.assign(env, { SIKKA_CLIENT_ID: "bench-app", SIKKA_CLIENT_SECRET: "bench-key", SIKKA_API_URL: sikka.url });
 const svc = await startProcess([process.execPath, ...(process.env.NOPROF ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${out}`]), "src/index.ts"], 3997, env);
 const admin = {

@@ -6,12 +6,12 @@ import { verifyAuditChain } from "../src/audit/verify";
 import { parseEncryptionKeys } from "../src/crypto/keys";
 import { openDatabase } from "../src/db/client";
 import { mintToken } from "../src/http/auth/jwt";
-import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
 import { hasWrk, type LoadRequest, type LoadResult, runLoad } from "./load";
 import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { memoryBreakdown, peakRss, startProcess } from "./service";
+import { startVendorProcess } from "./vendor-process";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -59,8 +59,7 @@ async function main() {
   record("0. bare route, 33-byte body (the reference of earlier runs)", line("small", smallBody), "");
 
   // The service, in production mode on an embedded SQLite file, with a fake Sikka on loopback.
-  const sikka = startFakeSikka({ appId: "bench-app", appKey: "bench-key", recordCalls: false });
-  seedPractice(sikka, { officeId: "D1", secretKey: "bench-secret", practiceId: "1" });
+  const sikka = await startVendorProcess();
   const env = {
     ...secrets,
     ...productionRuntimeEnv(),

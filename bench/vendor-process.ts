@@ -1,0 +1,38 @@
+// bun bench/vendor-process.ts: the fake Sikka of the benchmarks, in a process of its own; prints its URL.
+//
+// The vendor is another machine in production. Sharing the benchmark's process, the fake answered from a
+// heap that also held the benchmark's request lists (60,000 bookings): its collections grew, its answers
+// slowed, and the gateway's Sikka-path latency measured the benchmark's own memory.
+import type { Subprocess } from "bun";
+import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
+
+/** The practice every benchmark connects to, and the app the gateway calls as. */
+export const BENCH_VENDOR = {
+  app: { appId: "bench-app", appKey: "bench-key" },
+  practice: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" },
+} as const;
+
+export type VendorProcess = { url: string; proc: Subprocess; stop(): void };
+
+/** Starts the fake Sikka in a child process and resolves with its URL once it answers. */
+export async function startVendorProcess(): Promise<VendorProcess> {
+  const proc = Bun.spawn([process.execPath, import.meta.path], { stdout: "pipe", stderr: "inherit" });
+  process.on("exit", () => proc.kill());
+  const reader = proc.stdout.getReader();
+  let text = "";
+  while (!text.includes("\n")) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error("the fake Sikka process ended before it listened");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  const url = text.slice(0, text.indexOf("\n")).trim();
+  return { url, proc, stop: () => proc.kill() };
+}
+
+if (import.meta.main) {
+  // No call list: under load it would grow by every request (the answers are the same either way).
+  const sikka = startFakeSikka({ ...BENCH_VENDOR.app, recordCalls: false });
+  seedPractice(sikka, BENCH_VENDOR.practice);
+  console.log(sikka.url);
+}
