@@ -22,6 +22,8 @@ export class BackgroundCheckpointer {
   private readonly waiting = new Map<number, { resolve: (r: CheckpointResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private stopped: Promise<void> | null = null;
+  /** Settles once the thread has ended, however it ended (stopped, terminated, or failed on its own). */
+  private readonly ended: Promise<void>;
   /** The last failure the thread reported (the fallback threshold then keeps the log bounded). */
   lastFailure: string | null = null;
 
@@ -30,6 +32,7 @@ export class BackgroundCheckpointer {
     private readonly onFailure: (message: string) => void,
   ) {
     this.worker = worker;
+    this.ended = new Promise((resolve) => worker.addEventListener("close", () => resolve(), { once: true }));
     worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
     worker.onerror = (event) => this.fail(event.message ?? "checkpoint thread error");
   }
@@ -66,20 +69,22 @@ export class BackgroundCheckpointer {
 
   /**
    * Asks the thread to close its connection and end, which it does between two checkpoints; resolves
-   * once it has ended. A thread that has not ended within `graceMs` is terminated.
+   * once it has ended (at once if it already had). A thread that has not ended within `graceMs` is
+   * terminated, and the stop resolves then: shutdown must not wait on a thread that no longer answers.
    */
   stop(graceMs = STOP_GRACE_MS): Promise<void> {
     if (this.stopped) return this.stopped;
     for (const { reject } of this.waiting.values()) reject(new Error("checkpointer stopped"));
     this.waiting.clear();
-    this.stopped = new Promise((resolve) => {
-      const overdue = setTimeout(() => void this.worker.terminate(), graceMs);
-      this.worker.addEventListener("close", () => {
-        clearTimeout(overdue);
+    this.worker.postMessage({ kind: "stop" });
+    let overdue: ReturnType<typeof setTimeout> | undefined;
+    const terminated = new Promise<void>((resolve) => {
+      overdue = setTimeout(() => {
+        void this.worker.terminate();
         resolve();
-      });
-      this.worker.postMessage({ kind: "stop" });
+      }, graceMs);
     });
+    this.stopped = Promise.race([this.ended, terminated]).finally(() => clearTimeout(overdue));
     return this.stopped;
   }
 

@@ -54,6 +54,27 @@ test("stopping lets the thread close its connection and end by itself, so it is 
   await expect(checkpointer?.now() ?? Promise.resolve()).rejects.toThrow("stopped");
 });
 
+test("a stop with no grace left terminates the thread and still resolves; a second stop is the first one", async () => {
+  const db = await openWithCheckpointer();
+  const checkpointer = db.checkpointer;
+  const first = checkpointer?.stop(0);
+  expect(checkpointer?.stop(3_600_000)).toBe(first);
+  await first;
+  await expect(checkpointer?.now() ?? Promise.resolve()).rejects.toThrow("stopped");
+});
+
+test("a thread that has already ended (it crashed) stops at once instead of holding shutdown", async () => {
+  const db = await openWithCheckpointer();
+  const checkpointer = db.checkpointer;
+  // The thread dies on its own, as a crash would end it.
+  const thread = (checkpointer as unknown as { worker: Worker }).worker;
+  const gone = new Promise((resolve) => thread.addEventListener("close", resolve, { once: true }));
+  await thread.terminate();
+  await gone;
+  // An hour's grace: only a stop that knows the thread has ended resolves within the test's time.
+  await checkpointer?.stop(3_600_000);
+});
+
 test("a thread that cannot open the file fails its start (the service's own threshold would apply)", async () => {
   dir = mkdtempSync(join(tmpdir(), "ckpt-"));
   await expect(
