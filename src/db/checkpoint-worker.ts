@@ -42,7 +42,6 @@ self.onmessage = (event: MessageEvent<Start | Request>) => {
       db?.close();
       db = null;
       self.onmessage = null;
-      postMessage({ kind: "stopped" });
     } else {
       postMessage({ kind: "result", id: message.id, ...checkpoint() });
     }

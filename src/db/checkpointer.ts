@@ -1,11 +1,7 @@
 /** What one checkpoint did: whether a reader or writer kept it from finishing, the log's frames, and how many are now in the file. */
 export type CheckpointResult = { busy: number; logFrames: number; checkpointed: number };
 
-type WorkerMessage =
-  | { kind: "started" }
-  | { kind: "stopped" }
-  | ({ kind: "result"; id: number } & CheckpointResult)
-  | { kind: "failed"; id?: number; message: string };
+type WorkerMessage = { kind: "started" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
 
 /** How long a stopping thread may take to finish its checkpoint and close before it is terminated. */
 const STOP_GRACE_MS = 2_000;
