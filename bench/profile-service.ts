@@ -9,7 +9,7 @@ import { mintToken } from "../src/http/auth/jwt";
 import { runLoad } from "./load";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { rssMb, startProcess } from "./service";
-import { startVendorProcess } from "./vendor-process";
+import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
 
 const kind = process.argv[2] ?? "avail";
 const seconds = Number(process.argv[3] ?? 8);
@@ -26,7 +26,7 @@ const env = {
 };
 
 const sikka = await startVendorProcess();
-Object.assign(env, { SIKKA_CLIENT_ID: "bench-app", SIKKA_CLIENT_SECRET: "bench-key", SIKKA_API_URL: sikka.url });
+Object.assign(env, { SIKKA_CLIENT_ID: BENCH_VENDOR.app.appId, SIKKA_CLIENT_SECRET: BENCH_VENDOR.app.appKey, SIKKA_API_URL: sikka.url });
 const svc = await startProcess([process.execPath, ...(process.env.NOPROF ? [] : ["--cpu-prof-md", `--cpu-prof-dir=${out}`]), "src/index.ts"], 3997, env);
 const admin = {
   authorization: `Bearer ${await mintToken(secrets.ADMIN_JWT_SECRET, { role: "admin" }, { ttlSeconds: 3600 })}`,
@@ -49,7 +49,7 @@ const sikkaClinic = kind === "sikka" ? (await api("POST", "/api/admin/accounts",
 if (kind === "sikka")
   await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
     provider: "sikka",
-    credentials: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" },
+    credentials: BENCH_VENDOR.practice,
   });
 const requests =
   kind === "sikka"

@@ -11,7 +11,7 @@ import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { memoryBreakdown, peakRss, startProcess } from "./service";
-import { startVendorProcess } from "./vendor-process";
+import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -68,8 +68,8 @@ async function main() {
     PUBLIC_URL: "https://bench.example.com",
     LOG_LEVEL: "info",
     RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
-    SIKKA_CLIENT_ID: "bench-app",
-    SIKKA_CLIENT_SECRET: "bench-key",
+    SIKKA_CLIENT_ID: BENCH_VENDOR.app.appId,
+    SIKKA_CLIENT_SECRET: BENCH_VENDOR.app.appKey,
     SIKKA_API_URL: sikka.url,
   };
   const first = await startProcess([process.execPath, "src/index.ts"], 3998, env);
@@ -173,7 +173,7 @@ async function main() {
   const sikkaClinic = (await api("POST", "/api/admin/accounts", { name: "Bench Sikka", timezone: "America/New_York" })).account.id as string;
   await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
     provider: "sikka",
-    credentials: { officeId: "D1", secretKey: "bench-secret", practiceId: "1" },
+    credentials: BENCH_VENDOR.practice,
   });
   const sikkaReq: LoadRequest = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } };
   await fetch(`${svc.url}${sikkaReq.path}`, { headers: sikkaReq.headers });
