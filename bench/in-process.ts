@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { practiceOf } from "../src/accounts/service";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
+import { CHECKPOINT_EVERY_MS } from "../src/db/checkpointer";
 import { openDatabase } from "../src/db/client";
 import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
@@ -24,7 +25,7 @@ const cfg = loadConfig({
 });
 if (!cfg.ok) throw new Error(cfg.problems.join());
 // Checkpoints on their own thread, as the service runs.
-const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: 100, onFailure: (m) => console.error("checkpoint failed", m) } });
+const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: CHECKPOINT_EVERY_MS, onFailure: (m) => console.error("checkpoint failed", m) } });
 await applyMigrations(db.db);
 const logger = createLogger({ level: "info", destination: { write: () => {} } as never });
 const deps = createDeps({ config: cfg.config, db: db.db, logger });

