@@ -21,7 +21,8 @@ const VALUES = Symbol("values");
 type Prepared = { statement: ReturnType<InstanceType<typeof Database>["prepare"]>; returnsData: boolean; columns: string[]; rowType: RowType };
 type RowType = new (values: Value[]) => Row;
 
-type QueuedWrite = { work: () => unknown; resolve: (value: unknown) => void; reject: (e: unknown) => void };
+/** `shared`: other writes share the transaction (a multi-statement write must then be undone on its own). */
+type QueuedWrite = { work: (shared: boolean) => unknown; resolve: (value: unknown) => void; reject: (e: unknown) => void };
 
 /**
  * How a statement shares the connection: a read runs at once; a write waits for the turn's shared
@@ -229,7 +230,7 @@ export class EmbeddedClient implements Client {
    * transaction has committed: nobody learns a result that could still be undone. Reads meanwhile run
    * at once and see only what is committed, as if they came before the queued writes.
    */
-  private queued<T>(work: () => T): Promise<T> {
+  private queued<T>(work: (shared: boolean) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (!this.pending) {
         const writes: QueuedWrite[] = [];
@@ -261,9 +262,10 @@ export class EmbeddedClient implements Client {
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const shared = writes.length > 1;
     for (const [i, write] of writes.entries()) {
       try {
-        outcomes.push({ ok: true, value: write.work() });
+        outcomes.push({ ok: true, value: write.work(shared) });
       } catch (e) {
         if (!this.db.inTransaction) {
           // SQLite undid the whole transaction (a full disk, an I/O error): the writes before this one went
@@ -276,8 +278,10 @@ export class EmbeddedClient implements Client {
         outcomes.push({ ok: false, error: e });
       }
     }
+    // A write alone in its transaction that failed is undone with it: whatever it ran before failing goes too.
+    const undo = !shared && outcomes[0]?.ok === false;
     try {
-      this.run("COMMIT");
+      this.run(undo ? "ROLLBACK" : "COMMIT");
     } catch (e) {
       if (this.db.inTransaction) this.run("ROLLBACK");
       for (const w of writes) w.reject(e);
@@ -295,8 +299,11 @@ export class EmbeddedClient implements Client {
     while (this.held) await this.held;
     this.ready(alone);
     if (alone || kinds.every((k) => k === "read")) return this.inTransaction(BEGIN[mode], () => stmts.map((s) => this.run(s)));
-    // Atomic inside the shared transaction: a savepoint undoes this batch alone if one of its statements fails.
-    return this.queued(() => {
+    // Atomic inside the turn's transaction. Shared with other writes, a savepoint undoes this batch alone if
+    // one of its statements fails; alone in it (the audit append under load, usually), the transaction's
+    // rollback does, without the savepoint's two statements.
+    return this.queued((shared) => {
+      if (!shared) return stmts.map((s) => this.run(s));
       this.run("SAVEPOINT batch");
       try {
         const results = stmts.map((s) => this.run(s));

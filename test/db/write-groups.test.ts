@@ -81,6 +81,29 @@ describe("writes of one turn share one transaction", () => {
     expect(values).toEqual(["taken", "x1", "x2"]);
   });
 
+  test("a batch alone in its turn is undone whole when one of its statements fails, and the next turn's writes commit", async () => {
+    await client.execute({ sql: "insert into t (v) values (?)", args: ["taken"] });
+    const failed = client.batch(
+      [
+        { sql: "insert into t (v) values (?)", args: ["z1"] },
+        { sql: "insert into t (v) values (?)", args: ["z2"] },
+        { sql: "insert into t (v) values (?)", args: ["taken"] },
+      ],
+      "write",
+    );
+    expect(String((await failed.catch((e) => e)).code)).toBe("SQLITE_CONSTRAINT");
+    const landed = await client.batch(
+      [
+        { sql: "insert into t (v) values (?)", args: ["w1"] },
+        { sql: "insert into t (v) values (?)", args: ["w2"] },
+      ],
+      "write",
+    );
+    expect(landed.map((r) => r.rowsAffected)).toEqual([1, 1]);
+    const other = await open();
+    expect((await other.execute("select v from t order by id")).rows.map((r) => r.v)).toEqual(["taken", "w1", "w2"]);
+  });
+
   test("when the file is full, every write's promise still says truly whether it happened", async () => {
     await client.execute("PRAGMA max_page_count = 8");
     const big = "z".repeat(40_000);
