@@ -25,8 +25,9 @@ const cfg = loadConfig({
 });
 if (!cfg.ok) throw new Error(cfg.problems.join());
 // Checkpoints on their own thread, as the service runs.
-const db = await openDatabase(cfg.config.database, { checkpoints: { everyMs: CHECKPOINT_EVERY_MS, onFailure: (m) => console.error("checkpoint failed", m) } });
+const db = await openDatabase(cfg.config.database);
 await applyMigrations(db.db);
+await db.startCheckpoints({ everyMs: CHECKPOINT_EVERY_MS, onFailure: (m) => console.error("checkpoint failed", m) });
 const logger = createLogger({ level: "info", destination: { write: () => {} } as never });
 const deps = createDeps({ config: cfg.config, db: db.db, logger });
 const app = createApp(deps);

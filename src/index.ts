@@ -22,12 +22,7 @@ if (!result.ok) {
 }
 const config = result.config;
 const logger = createLogger({ level: config.logLevel });
-const database = await openDatabase(config.database, {
-  checkpoints: {
-    everyMs: CHECKPOINT_EVERY_MS,
-    onFailure: (message) => logger.warn({ message }, "background checkpoint failed; the connection's own threshold applies"),
-  },
-});
+const database = await openDatabase(config.database);
 await applyMigrations(database.db);
 const missingGuards = await missingAuditGuards(database.db);
 if (missingGuards.length > 0) {
@@ -47,6 +42,13 @@ const demo = config.nodeEnv === "production" ? undefined : await ensureDemoClini
 
 const app = createApp(deps).listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: SERVER_BODY_CEILING });
 server = app.server ?? undefined;
+const checkpointer = database.startCheckpoints({
+  everyMs: CHECKPOINT_EVERY_MS,
+  onFailure: (message) => logger.warn({ message }, "background checkpoint failed; the connection's own threshold applies"),
+});
+void checkpointer.then((started) => {
+  if (started) logger.debug({ everyMs: CHECKPOINT_EVERY_MS }, "checkpoint thread started");
+});
 
 // Finishes PMS writes that were still pending when their call ended (Sikka writebacks); each check is
 // leased, so several instances share the work and a dead instance's writes are picked up by another.
@@ -81,7 +83,7 @@ async function shutdown(signal: string) {
   if (!(await deps.audit.drain(10_000))) logger.error({ backlog: deps.audit.backlogSize }, "audit backlog not written before shutdown");
   await deps.instances.leave().catch(() => undefined);
   // The checkpoint thread ends between checkpoints; the process must not exit in the middle of one.
-  await database.checkpointer?.stop();
+  await (await checkpointer)?.stop();
   database.close();
   process.exit(0);
 }

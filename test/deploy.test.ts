@@ -34,8 +34,13 @@ describe("deployment files", () => {
     expect(dockerfile).toMatch(/^USER bun$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/ready/m);
     expect(dockerfile).toContain("COPY drizzle ./drizzle");
-    // every path the runtime copies exists
-    for (const path of ["package.json", "package-lock.json", "tsconfig.json", "drizzle", "src"]) {
+    // It runs the bundle its build stage makes (test/build.test.ts starts that bundle), as `npm run build` makes it.
+    expect(dockerfile).toMatch(/^FROM .* AS build$/m);
+    expect(dockerfile).toMatch(/^RUN bun scripts\/build\.ts$/m);
+    expect(dockerfile).toContain("COPY --from=build /app/dist ./dist");
+    expect(dockerfile).toMatch(/^CMD \["bun", "dist\/index\.js"\]$/m);
+    // every path the image copies exists
+    for (const path of ["package.json", "package-lock.json", "tsconfig.json", "drizzle", "src", "scripts/build.ts"]) {
       expect(Bun.file(new URL(`../${path}`, import.meta.url)).size).toBeGreaterThan(0);
     }
   });

@@ -11,6 +11,16 @@ type WorkerMessage = { kind: "started" } | ({ kind: "result"; id: number } & Che
  */
 export const CHECKPOINT_EVERY_MS = 100;
 
+/**
+ * Where the production build (scripts/build.ts) writes the thread's script, relative to the bundle it
+ * makes of the service: bundled, this module's own URL is the bundle's. Unset when running the sources.
+ */
+declare const BUNDLED_CHECKPOINT_WORKER: string | undefined;
+
+/** The thread's script: beside this module in the sources, where the build put it in the bundle. */
+const checkpointWorkerScript = () =>
+  typeof BUNDLED_CHECKPOINT_WORKER === "string" ? new URL(BUNDLED_CHECKPOINT_WORKER, import.meta.url) : new URL("./checkpoint-worker.ts", import.meta.url);
+
 /** How long a stopping thread may take to finish its checkpoint and close before it is terminated. */
 const STOP_GRACE_MS = 2_000;
 
@@ -37,26 +47,48 @@ export class BackgroundCheckpointer {
   ) {
     this.worker = worker;
     this.ended = new Promise((resolve) => worker.addEventListener("close", () => resolve(), { once: true }));
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
-    worker.onerror = (event) => this.fail(event.message ?? "checkpoint thread error");
   }
 
-  /** Starts the thread on `file` and resolves once its connection is open. */
-  static start(file: string, options: { everyMs: number; timeoutMs: number; onFailure: (message: string) => void }): Promise<BackgroundCheckpointer> {
-    const worker = new Worker(new URL("./checkpoint-worker.ts", import.meta.url).href);
+  /** From a started thread: results, and failures reported once each (before it started, `start` reports them). */
+  private listen() {
+    this.worker.onmessage = (event: MessageEvent<WorkerMessage>) => this.receive(event.data);
+    this.worker.onerror = (event) => this.fail(event.message ?? "checkpoint thread error");
+  }
+
+  /**
+   * Starts the thread on `file` and resolves once its connection is open. Rejects if the thread cannot
+   * open the file, and also if it ends or fails before that (its script could not be loaded, say): a
+   * start that never settles would hold whatever waits for it.
+   */
+  static start(
+    file: string,
+    options: { everyMs: number; timeoutMs: number; onFailure: (message: string) => void; script?: URL },
+  ): Promise<BackgroundCheckpointer> {
+    const worker = new Worker((options.script ?? checkpointWorkerScript()).href);
     const checkpointer = new BackgroundCheckpointer(worker, options.onFailure);
     return new Promise((resolve, reject) => {
-      worker.addEventListener("message", function started(event: MessageEvent<WorkerMessage>) {
-        if (event.data.kind === "started") {
-          worker.removeEventListener("message", started);
+      const settle = (failure?: string) => {
+        worker.removeEventListener("message", onMessage);
+        worker.removeEventListener("error", onError);
+        worker.removeEventListener("close", onClose);
+        if (failure === undefined) {
+          checkpointer.listen();
           worker.unref();
           resolve(checkpointer);
-        } else if (event.data.kind === "failed" && event.data.id === undefined) {
-          worker.removeEventListener("message", started);
+        } else {
           void worker.terminate();
-          reject(new Error(event.data.message));
+          reject(new Error(failure));
         }
-      });
+      };
+      const onMessage = (event: MessageEvent<WorkerMessage>) => {
+        if (event.data.kind === "started") settle();
+        else if (event.data.kind === "failed" && event.data.id === undefined) settle(event.data.message);
+      };
+      const onError = (event: ErrorEvent) => settle(event.message || "checkpoint thread failed before it started");
+      const onClose = () => settle("checkpoint thread ended before it started");
+      worker.addEventListener("message", onMessage);
+      worker.addEventListener("error", onError);
+      worker.addEventListener("close", onClose);
       worker.postMessage({ kind: "start", file, everyMs: options.everyMs, timeoutMs: options.timeoutMs });
     });
   }

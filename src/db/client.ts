@@ -9,12 +9,24 @@ import * as schema from "./schema";
 
 /** Drizzle over the libSQL client; `$client` for the few statements the service sends as fixed SQL text. */
 export type Database = LibSQLDatabase<typeof schema> & { $client: Client };
-export type DatabaseHandle = { db: Database; client: Client; checkpointer?: BackgroundCheckpointer | null; close(): void };
+export type DatabaseHandle = {
+  db: Database;
+  client: Client;
+  /**
+   * Starts copying an embedded file's write-ahead log on a thread of its own; settles once the thread
+   * has started, with null when there is nothing to start (not an embedded file) or it could not start.
+   * Asked again, it answers the first start. The service asks once it listens: the thread is a speed-up
+   * under sustained writes, not a condition for serving, and starting it (a JavaScript context and the
+   * database binding loaded on another thread) alongside the start's migrations slowed them by 10–20 ms.
+   */
+  startCheckpoints(checkpoints: BackgroundCheckpoints): Promise<BackgroundCheckpointer | null>;
+  close(): void;
+};
 
 export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: string };
 
 /** The service's own connection to an embedded file: its write-ahead log is checkpointed on a thread of its own. */
-export type BackgroundCheckpoints = { everyMs: number; onFailure: (message: string) => void };
+export type BackgroundCheckpoints = { everyMs: number; onFailure: (message: string) => void; script?: URL };
 
 /**
  * With a background checkpointer, the service's connection checkpoints only past ~40 MB of log. Under
@@ -31,7 +43,7 @@ const FALLBACK_CHECKPOINT_PAGES = 10_000;
 /** The file a `file:` URL names: `file:data/x.db`, `file:/abs/x.db` or `file:///abs/x.db`. */
 const filePath = (url: string) => (url.startsWith("file://") ? decodeURIComponent(new URL(url).pathname) : url.slice("file:".length).replace(/\?.*$/, ""));
 
-export async function openDatabase(options: DatabaseOptions, background?: { checkpoints?: BackgroundCheckpoints }): Promise<DatabaseHandle> {
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   const isFile = options.url.startsWith("file:");
   if (isFile) mkdirSync(dirname(filePath(options.url)), { recursive: true });
   const mode = databaseMode(options.url, options.syncUrl);
@@ -46,23 +58,41 @@ export async function openDatabase(options: DatabaseOptions, background?: { chec
     await client.execute("PRAGMA journal_mode = WAL");
     await client.execute("PRAGMA synchronous = NORMAL");
   }
-  let checkpointer: BackgroundCheckpointer | null = null;
-  if (mode === "embedded" && background?.checkpoints) {
-    try {
-      checkpointer = await BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...background.checkpoints });
-      await client.execute(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
-    } catch (e) {
-      // A speed-up, not a condition for serving: without the thread the connection checkpoints as SQLite does by default.
-      background.checkpoints.onFailure((e as Error)?.message ?? "checkpoint thread did not start");
-    }
-  }
+  let closed = false;
+  let checkpointer: Promise<BackgroundCheckpointer | null> | null = null;
+  const startCheckpoints = (checkpoints: BackgroundCheckpoints): Promise<BackgroundCheckpointer | null> => {
+    checkpointer ??=
+      mode === "embedded" && !closed
+        ? BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...checkpoints }).then(
+            async (started) => {
+              // Closed while the thread was starting: nothing is left for it to copy into.
+              if (closed) {
+                await started.stop();
+                return null;
+              }
+              // Until here the connection checkpoints at SQLite's default threshold, as without the thread.
+              await client.execute(`PRAGMA wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`).catch((e) => {
+                checkpoints.onFailure(`the connection keeps SQLite's checkpoint threshold: ${(e as Error)?.message}`);
+              });
+              return started;
+            },
+            (e) => {
+              // A speed-up, not a condition for serving: without the thread the connection checkpoints as SQLite does by default.
+              checkpoints.onFailure((e as Error)?.message ?? "checkpoint thread did not start");
+              return null;
+            },
+          )
+        : Promise.resolve(null);
+    return checkpointer;
+  };
   const db = drizzle(client, { schema });
   return {
     db,
     client,
-    checkpointer,
+    startCheckpoints,
     close: () => {
-      void checkpointer?.stop();
+      closed = true;
+      void checkpointer?.then((started) => started?.stop());
       client.close();
     },
   };

@@ -3,7 +3,15 @@ import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import type { Database } from "./client";
 
-export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/**
+ * The production build (scripts/build.ts) bundles the service into one file and names the migrations'
+ * folder relative to it: bundled, this module's own URL is the bundle's. Unset when running the sources.
+ */
+declare const BUNDLED_MIGRATIONS_FOLDER: string | undefined;
+
+export const migrationsFolder = fileURLToPath(
+  typeof BUNDLED_MIGRATIONS_FOLDER === "string" ? new URL(BUNDLED_MIGRATIONS_FOLDER, import.meta.url) : new URL("../../drizzle", import.meta.url),
+);
 
 /** A lock older than this belongs to an instance that died while migrating: it may be taken over. */
 const STALE_LOCK_MS = 60_000;

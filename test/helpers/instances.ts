@@ -28,13 +28,13 @@ export const instanceEnv = (dbFile: string, extra: Record<string, string> = {}):
 });
 
 /**
- * Starts one instance and resolves when it logs that it listens: its own event, not a timer. Every log
+ * Starts one instance (from the sources, or from `entry`, the production bundle) and resolves when it logs that it listens: its own event, not a timer. Every log
  * line is kept, so a test can wait for a line (`waitForLog`) instead of sleeping. The instance binds a
  * port the system chooses (PORT=0) and names it in that line: a port picked here could already be in
  * use, for instance as the local end of one of this process's own outgoing connections.
  */
-export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], { env: { ...env, PORT: "0" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+export async function startInstance(env: Record<string, string>, entry = "src/index.ts"): Promise<Instance> {
+  const proc = Bun.spawn([process.execPath, entry], { env: { ...env, PORT: "0" }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
   const logs: string[] = [];
   const waiters: Array<{ test: (line: string) => boolean; resolve: () => void }> = [];
   const listening = new Promise<number>((resolve, reject) => {
