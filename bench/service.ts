@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 
 export type Running = { proc: ReturnType<typeof Bun.spawn>; url: string; readyMs: number; stop(): Promise<void> };
 
-/** Starts a process and waits for its `/ready`; the time until then is the start-to-ready figure. */
-export async function startProcess(cmd: string[], port: number, env: Record<string, string>): Promise<Running> {
+/**
+ * Starts a process and waits for its `/ready`; the time until then is the start-to-ready figure. Its
+ * standard output (the service's log) goes to `logFile` when given, as a log shipper would take it.
+ */
+export async function startProcess(cmd: string[], port: number, env: Record<string, string>, logFile?: string): Promise<Running> {
   const url = `http://127.0.0.1:${port}`;
   // Something already answering there (a process left by an interrupted run) would be measured instead.
   const occupied = await fetch(`${url}/ready`).then(
@@ -12,7 +15,11 @@ export async function startProcess(cmd: string[], port: number, env: Record<stri
   );
   if (occupied) throw new Error(`port ${port} is already in use: stop the process listening there first`);
   const started = performance.now();
-  const proc = Bun.spawn(cmd, { env: { ...process.env, ...env, PORT: String(port) } as Record<string, string>, stdout: "ignore", stderr: "inherit" });
+  const proc = Bun.spawn(cmd, {
+    env: { ...process.env, ...env, PORT: String(port) } as Record<string, string>,
+    stdout: logFile ? Bun.file(logFile) : "ignore",
+    stderr: "inherit",
+  });
   // The process goes with the bench, also when a run fails part way.
   process.on("exit", () => proc.kill());
   for (;;) {

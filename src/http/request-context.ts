@@ -104,6 +104,7 @@ export const requestContext = (deps: RequestContextDeps) => {
         route: route || "unmatched",
         status,
         ms: state ? Math.round((performance.now() - state.startedAt) * 10) / 10 : undefined,
+        pmsMs: state?.pmsMs === undefined ? undefined : Math.round(state.pmsMs * 10) / 10,
         requestId: state?.requestId,
         accountId: state?.account?.id,
       });

@@ -1,12 +1,13 @@
 import type { Principal } from "../accounts/principal";
 import type { AccountRecord } from "../accounts/service";
 import { AppError, unauthorized } from "../lib/errors";
+import type { PmsTiming } from "../operations/execute";
 
 /**
  * What the gateway learns about one request as it moves through the hooks. Kept outside Elysia's
  * context so that the error handler and the access log see it even when a hook threw half-way.
  */
-export type RequestState = {
+export type RequestState = PmsTiming & {
   requestId: string;
   startedAt: number;
   clientIp: string;

@@ -97,6 +97,8 @@ export type RequestLine = {
   route: string;
   status: number;
   ms: number | undefined;
+  /** Of `ms`, the time spent in the practice system's connector (absent when the request reached none). */
+  pmsMs?: number | undefined;
   requestId: string | undefined;
   accountId: string | undefined;
 };
@@ -117,6 +119,7 @@ export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
     if (!logger.isLevelEnabled("info")) return;
     let text = `${level}${new Date().toISOString()}${base},"method":${JSON.stringify(line.method)},"route":${JSON.stringify(line.route)},"status":${line.status}`;
     if (line.ms !== undefined) text += `,"ms":${line.ms}`;
+    if (line.pmsMs !== undefined) text += `,"pmsMs":${line.pmsMs}`;
     if (line.requestId !== undefined) text += `,"requestId":${JSON.stringify(line.requestId)}`;
     if (line.accountId !== undefined) text += `,"accountId":${JSON.stringify(line.accountId)}`;
     destination.write(`${text},"msg":"request"}\n`);

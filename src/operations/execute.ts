@@ -27,7 +27,15 @@ export type ExecuteRequest = {
    * tool-call id): answered with the first outcome whatever the other arguments, never written twice.
    */
   intentKey?: string | null;
+  /**
+   * Where the request keeps the time its operations spent in the practice system's connector (the
+   * vendor's answer included), added up: its access-log line tells the vendor's share from the gateway's.
+   */
+  timing?: PmsTiming;
 };
+
+/** Milliseconds a request's operations spent in the connector, added up over its operations. */
+export type PmsTiming = { pmsMs?: number };
 
 export type ExecuteOutcome =
   | { ok: true; status: number; data: Record<string, unknown>; summary: string; replayed: boolean }
@@ -95,7 +103,12 @@ export class OperationExecutor {
       const practice = practiceOf(account);
       const connector = await this.deps.integrations.connectorFor(practice);
       const requestKey = claimed[0]?.key ?? null;
-      result = await operation.run({ practice, connector, clock: this.deps.clock, requestKey }, req.args as never);
+      const inConnector = performance.now();
+      try {
+        result = await operation.run({ practice, connector, clock: this.deps.clock, requestKey }, req.args as never);
+      } finally {
+        if (req.timing) req.timing.pmsMs = (req.timing.pmsMs ?? 0) + (performance.now() - inConnector);
+      }
     } catch (e) {
       result = { ok: false, error: this.unexpected(e, req) };
     }

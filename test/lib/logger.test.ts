@@ -74,6 +74,10 @@ test("the access log's request line is byte for byte the line pino writes for th
           fc.double({ min: 0, max: 1e6, noNaN: true }).map((v) => Math.round(v * 10) / 10),
           { nil: undefined },
         ),
+        pmsMs: fc.option(
+          fc.double({ min: 0, max: 1e6, noNaN: true }).map((v) => Math.round(v * 10) / 10),
+          { nil: undefined },
+        ),
         requestId: fc.option(text, { nil: undefined }),
         accountId: fc.option(text, { nil: undefined }),
       }),

@@ -85,6 +85,7 @@ export function pmsModule(deps: PmsModuleDeps) {
       ...request_,
       args: admission?.args ?? args,
       idempotencyKey: headerKey ? `rest:${headerKey}` : null,
+      timing: state,
     });
     if (!outcome.ok) throw new AppError(outcome.code, outcome.message, {}, true);
     set.status = outcome.status;

@@ -92,7 +92,16 @@ export function vapiModule(deps: VapiModuleDeps) {
             const calls = extractToolCalls(message);
             const { account, error } = await resolve(request, body);
             if (error || !account) return { results: await failAll(request, message, calls, account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic.")) };
-            return { results: await deps.toolCalls.run({ calls, message, account, principal: deps.states.principal(request), requestId: state.requestId }) };
+            return {
+              results: await deps.toolCalls.run({
+                calls,
+                message,
+                account,
+                principal: deps.states.principal(request),
+                requestId: state.requestId,
+                timing: state,
+              }),
+            };
           }
           case "function-call": {
             const call = extractFunctionCall(message);
@@ -102,7 +111,14 @@ export function vapiModule(deps: VapiModuleDeps) {
               const [failed] = await failAll(request, message, [call], account, error ?? new AppError("ACCOUNT_REQUIRED", "No clinic."));
               return { result: failed && "error" in failed ? failed.error : "" };
             }
-            const [only] = await deps.toolCalls.run({ calls: [call], message, account, principal: deps.states.principal(request), requestId: state.requestId });
+            const [only] = await deps.toolCalls.run({
+              calls: [call],
+              message,
+              account,
+              principal: deps.states.principal(request),
+              requestId: state.requestId,
+              timing: state,
+            });
             return { result: only?.result ?? only?.error ?? "" };
           }
           case "assistant-request": {

@@ -5,7 +5,7 @@ import { containsNul, isIdentifier } from "../../domain/identifiers";
 import type { Patient } from "../../domain/patient";
 import { callContext } from "../../http/vapi-message";
 import { type AnyOperation, operations } from "../../operations";
-import type { OperationExecutor } from "../../operations/execute";
+import type { OperationExecutor, PmsTiming } from "../../operations/execute";
 import { intentKeyOf } from "../../operations/intent";
 import { prepareArguments } from "./arguments";
 import type { CallerGate } from "./caller-gate";
@@ -22,6 +22,8 @@ export type ToolCallBatch = {
   account: AccountRecord;
   principal: Principal;
   requestId: string;
+  /** The request's running total of time spent in the connector (its access-log line reports it). */
+  timing?: PmsTiming;
 };
 
 /**
@@ -94,6 +96,7 @@ export class ToolCallService {
       args: admission.args,
       idempotencyKey: call.id ? `vapi:${call.id}` : null,
       intentKey: intentKeyOf(operation, admission.args, ctx.callId, batch.account.timezone),
+      ...(batch.timing ? { timing: batch.timing } : {}),
     });
     if (!outcome.ok) return outcomeText(outcome);
     if (operation.name === "search_patients") {
