@@ -1,24 +1,15 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { BackgroundCheckpointer } from "../../src/db/checkpointer";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { openDatabase } from "../../src/db/client";
+import { fileDatabasePerTest } from "../helpers/file-database";
 
-let dir: string;
-let handle: DatabaseHandle | null = null;
-afterEach(() => {
-  handle?.close();
-  handle = null;
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = fileDatabasePerTest("ckpt-");
 
 async function openWithCheckpointer(failures: string[] = [], script?: URL) {
-  dir = mkdtempSync(join(tmpdir(), "ckpt-"));
+  const handle = await files.open("c.db");
   // A long interval: the test drives each checkpoint itself with now(), nothing depends on timing.
-  handle = await openDatabase({ url: `file:${join(dir, "c.db")}` });
   const checkpointer = handle.startCheckpoints({ everyMs: 3_600_000, onFailure: (m) => failures.push(m), ...(script ? { script } : {}) });
-  return { ...handle, checkpointer };
+  return { ...handle, checkpointer, close: () => (files.closed(handle), handle.close()) };
 }
 
 test("the log is copied into the file by the checkpoint thread, not by the service's commits", async () => {
@@ -44,7 +35,6 @@ test("closing the database stops the thread", async () => {
   const db = await openWithCheckpointer();
   const checkpointer = await db.checkpointer;
   db.close();
-  handle = null;
   await expect(checkpointer?.now() ?? Promise.resolve()).rejects.toThrow("stopped");
 });
 
@@ -78,16 +68,14 @@ test("a thread that has already ended (it crashed) stops at once instead of hold
 });
 
 test("a thread that cannot open the file fails its start (the service's own threshold would apply)", async () => {
-  dir = mkdtempSync(join(tmpdir(), "ckpt-"));
   await expect(
-    BackgroundCheckpointer.start(join(dir, "missing", "nested", "c.db"), { everyMs: 1000, timeoutMs: 100, onFailure: () => undefined }),
+    BackgroundCheckpointer.start(files.path("missing", "nested", "c.db"), { everyMs: 1000, timeoutMs: 100, onFailure: () => undefined }),
   ).rejects.toThrow();
 });
 
 test("a thread whose script cannot be loaded fails its start instead of leaving it pending", async () => {
-  dir = mkdtempSync(join(tmpdir(), "ckpt-"));
   await expect(
-    BackgroundCheckpointer.start(join(dir, "c.db"), {
+    BackgroundCheckpointer.start(files.path("c.db"), {
       everyMs: 1000,
       timeoutMs: 100,
       onFailure: () => undefined,
@@ -111,7 +99,6 @@ test("the database serves without the thread when it cannot start, and says so o
 test("closed while the thread starts, the database stops it and does not keep it", async () => {
   const db = await openWithCheckpointer();
   db.close();
-  handle = null;
   expect(await db.checkpointer).toBeNull();
 });
 
@@ -121,9 +108,9 @@ test("a second start answers the first; a closed database starts none", async ()
   expect(started).not.toBeNull();
   expect(await db.startCheckpoints({ everyMs: 1, onFailure: () => undefined })).toBe(started);
   db.close();
-  handle = null;
-  const other = await openDatabase({ url: `file:${join(dir, "c.db")}` });
+  const other = await files.open("c.db");
   other.close();
+  files.closed(other);
   expect(await other.startCheckpoints({ everyMs: 1, onFailure: () => undefined })).toBeNull();
 });
 

@@ -1,21 +1,12 @@
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type DatabaseHandle, openDatabase } from "../../src/db/client";
+import { expect, test } from "bun:test";
+import type { DatabaseHandle } from "../../src/db/client";
 import { applyMigrations, shippedMigrations } from "../../src/db/migrate";
+import { fileDatabasePerTest } from "../helpers/file-database";
 
-let dir: string;
-let handle: DatabaseHandle | null = null;
-afterEach(() => {
-  handle?.close();
-  handle = null;
-  rmSync(dir, { recursive: true, force: true });
-});
+const files = fileDatabasePerTest("pms-gw-migrate-");
 
 async function migratedFile() {
-  dir = mkdtempSync(join(tmpdir(), "pms-gw-migrate-"));
-  handle = await openDatabase({ url: `file:${join(dir, "m.db")}` });
+  const handle = await files.open("m.db");
   await applyMigrations(handle.db);
   return handle;
 }

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { adminToken, createSandboxClinic, makeTestApp, type TestApp } from "../helpers/app";
-import { bearer, jsonRequest } from "../helpers/request";
+import { makeClinicTestApp } from "../helpers/app";
 import { CLINIC_PHONE_NUMBER_ID, toolCallsMessage, webhook } from "../helpers/vapi";
 
-let t: TestApp;
-let accountId: string;
+let t: Awaited<ReturnType<typeof makeClinicTestApp>>;
 beforeAll(async () => {
-  t = await makeTestApp();
-  accountId = (await createSandboxClinic(t.deps, { vapiPhoneNumberIds: [CLINIC_PHONE_NUMBER_ID] })).id;
+  t = await makeClinicTestApp({ account: { vapiPhoneNumberIds: [CLINIC_PHONE_NUMBER_ID] } });
 });
 afterAll(() => t.close());
 
@@ -19,8 +16,7 @@ async function lastRequestLine(): Promise<Record<string, unknown>> {
 }
 
 test("a request that reached the practice system says how long it spent there, within its own time", async () => {
-  const headers = { ...bearer(await adminToken()), "x-account-id": accountId };
-  const res = await t.handle(jsonRequest("/api/pms/appointments/availability?limit=3", { method: "GET", headers }));
+  const res = await t.call("/api/pms/appointments/availability?limit=3", { method: "GET" });
   expect(res.status).toBe(200);
   const line = await lastRequestLine();
   expect(line.route).toBe("/api/pms/appointments/availability");
@@ -45,8 +41,7 @@ test("a request that never reached the practice system has no such field", async
   await t.handle(new Request("http://localhost/health"));
   expect(await lastRequestLine()).not.toHaveProperty("pmsMs");
   // Refused at the edge (bad arguments): nothing was asked of the practice system.
-  const headers = { ...bearer(await adminToken()), "x-account-id": accountId };
-  const refused = await t.handle(jsonRequest("/api/pms/appointments/availability?limit=banana", { method: "GET", headers }));
+  const refused = await t.call("/api/pms/appointments/availability?limit=banana", { method: "GET" });
   expect(refused.status).toBe(400);
   expect(await lastRequestLine()).not.toHaveProperty("pmsMs");
 });
