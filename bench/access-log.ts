@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { percentile } from "./percentile";
 
 export type ServiceShare = { requests: number; inService: Percentiles; inConnector: Percentiles; own: Percentiles };
 type Percentiles = { p50: number; p99: number };
@@ -6,11 +7,7 @@ type Percentiles = { p50: number; p99: number };
 /** Where the service's log file ends now: a later `serviceShare` reads only what was written after it. */
 export const logOffset = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 
-const percentiles = (values: number[]): Percentiles => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99) };
-};
+const percentiles = (values: number[]): Percentiles => ({ p50: percentile(values, 50), p99: percentile(values, 99) });
 
 /**
  * Reads the service's own access-log lines for `route` written since `offset`: each says how long the

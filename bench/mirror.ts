@@ -1,11 +1,7 @@
 import { json } from "../test/helpers/request";
 import { makeSikkaTestApp } from "../test/helpers/sikka";
 import { CLINIC_PHONE_NUMBER_ID, toolCallsMessage, webhook } from "../test/helpers/vapi";
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
+import { percentile } from "./percentile";
 
 export type LatencyFigures = { p50ms: number; p99ms: number; n: number };
 
