@@ -23,7 +23,7 @@ export type ToolCallBatch = {
   principal: Principal;
   requestId: string;
   /** The request's running total of time spent in the connector (its access-log line reports it). */
-  timing?: PmsTiming;
+  timing: PmsTiming;
 };
 
 /**
@@ -96,7 +96,7 @@ export class ToolCallService {
       args: admission.args,
       idempotencyKey: call.id ? `vapi:${call.id}` : null,
       intentKey: intentKeyOf(operation, admission.args, ctx.callId, batch.account.timezone),
-      ...(batch.timing ? { timing: batch.timing } : {}),
+      timing: batch.timing,
     });
     if (!outcome.ok) return outcomeText(outcome);
     if (operation.name === "search_patients") {
