@@ -28,8 +28,9 @@ export const instanceEnv = (dbFile: string, extra: Record<string, string> = {}):
 });
 
 /**
- * Starts one instance (from the sources, or from `entry`, the production bundle) and resolves when it logs that it listens: its own event, not a timer. Every log
- * line is kept, so a test can wait for a line (`waitForLog`) instead of sleeping. The instance binds a
+ * Starts one instance (from the sources, or from `entry`, the production bundle) and resolves when it
+ * logs that it listens: its own event, not a timer. Every log line is kept, so a test can wait for a
+ * line (`waitForLog`) instead of sleeping. The instance binds a
  * port the system chooses (PORT=0) and names it in that line: a port picked here could already be in
  * use, for instance as the local end of one of this process's own outgoing connections.
  */
