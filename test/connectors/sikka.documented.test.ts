@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { json, jsonRequest } from "../helpers/request";
-import { makeSikkaTestApp, type SikkaTestApp } from "../helpers/sikka";
+import { makeSikkaTestApp, SIKKA_APP, type SikkaTestApp } from "../helpers/sikka";
 
 /** Each rule of Sikka as the vendor documents it, against a fake that behaves that way. */
 let t: SikkaTestApp;
@@ -259,6 +259,60 @@ describe("insurance carrier names", () => {
     expect(plans.map((p: { carrier: string }) => p.carrier)).toEqual(["Delta Dental", "Guardian"]);
     const companyCalls = t.sikka.calls.filter((c) => c.path === "/insurance_companies");
     expect(companyCalls.every((c) => new URLSearchParams(c.query).get("fields") === "get_all")).toBe(true);
+  });
+});
+
+describe("patient fields", () => {
+  const patientsOf = async (query: string) => {
+    const grant = await fetch(`${t.sikka.url}/request_key`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "request_key", office_id: "D20006", secret_key: "secret-north", app_id: SIKKA_APP.appId, app_key: SIKKA_APP.appKey }),
+    });
+    const { request_key } = (await grant.json()) as { request_key: string };
+    const res = await fetch(`${t.sikka.url}/patients?practice_id=1&patient_id=7001&${query}`, { headers: { "Request-Key": request_key } });
+    return ((await res.json()) as { items: Array<Record<string, string>> }).items[0]!;
+  };
+
+  test("the fake answers a patient as Sikka does: the default fields, plus what fields= adds, only those with lightweight=true", async () => {
+    const byDefault = await patientsOf("");
+    expect(Object.keys(byDefault)).toHaveLength(32);
+    expect(byDefault).toMatchObject({
+      href: "https://api.sikkasoft.com/v4/practices/1/patients/7001",
+      guarantor_first_name: "Carlene",
+      city: "Washington",
+      middlename: "",
+    });
+    expect(byDefault).not.toHaveProperty("homephone");
+    expect(Object.keys(await patientsOf("fields=homephone"))).toHaveLength(33);
+    expect(await patientsOf("lightweight=true&fields=patient_id,firstname,homephone")).toEqual({ patient_id: "7001", firstname: "Carlene", homephone: "" });
+    expect(await patientsOf("fields=get_all")).toHaveProperty("chart_number");
+  });
+
+  test("patient reads ask for only the fields the gateway reads, and still hold where Sikka ignores lightweight", async () => {
+    for (const ignoreLightweight of [false, true]) {
+      t.sikka.behaviour.ignoreLightweight = ignoreLightweight;
+      const patient = (await json(await call("/api/pms/patients/7001"))).data.patient;
+      expect(patient).toEqual({
+        id: "7001",
+        firstName: "Carlene",
+        lastName: "Victoria",
+        dateOfBirth: "1984-12-10",
+        phone: "+12025550123",
+        email: "carlene@example.com",
+      });
+      const found = (await json(await call("/api/pms/patients/search", { body: { lastName: "Victoria", dateOfBirth: "1984-12-10" } }))).data.patients;
+      expect(found).toEqual([patient]);
+      const note = await call("/api/pms/patients/7001/notes", { body: { text: "Asked about whitening." } });
+      expect(note.status).toBe(201);
+      expect(t.sikka.calls.filter((c) => c.path === "/medical_notes").at(-1)!.body).toMatchObject({ patient_id: "7001", provider_id: "DDS1" });
+    }
+    const reads = t.sikka.calls.filter((c) => c.path === "/patients").map((c) => new URLSearchParams(c.query));
+    expect(reads.length).toBeGreaterThanOrEqual(4);
+    for (const q of reads) {
+      expect(q.get("lightweight")).toBe("true");
+      expect(q.get("fields")?.split(",")).toEqual(expect.arrayContaining(["patient_id", "practice_id", "provider_id", "guarantor_id", "cell", "other_phone"]));
+    }
   });
 });
 

@@ -72,6 +72,60 @@ const PAYMENT_TYPES: Array<{ code: string; description: string; kind: "is_insura
 
 const withoutFields = (row: Row, fields: string[]): Row => Object.fromEntries(Object.entries(row).filter(([k]) => !fields.includes(k)));
 
+/** A patient item's default fields, in the order of Sikka's own example; the rest come only when asked for. */
+const PATIENT_DEFAULT_FIELDS = [
+  "href",
+  "patient_id",
+  "guarantor_id",
+  "firstname",
+  "middlename",
+  "lastname",
+  "preferred_name",
+  "salutation",
+  "birthdate",
+  "status",
+  "address_line1",
+  "address_line2",
+  "city",
+  "state",
+  "zipcode",
+  "cell",
+  "email",
+  "first_visit",
+  "last_visit",
+  "provider_id",
+  "practice_id",
+  "appointment_href",
+  "primary_insurance_company_id",
+  "primary_relationship",
+  "primary_medical_insurance",
+  "subscriber_id",
+  "fee_no",
+  "guarantor_first_name",
+  "guarantor_last_name",
+  "created_date",
+  "preferred_contact",
+  "preferred_communication_method",
+];
+
+/**
+ * The fields of an item as Sikka answers them: its default set plus what `fields=a,b` adds, every field
+ * for `fields=get_all`, and only the listed ones for `lightweight=true&fields=a,b`. A default field the
+ * row lacks is sent as "", as Sikka sends an empty value; an unknown field asked for is left out.
+ */
+function fieldView(full: Row, defaults: string[], url: URL, honourLightweight: boolean): Row {
+  const asked = (url.searchParams.get("fields") ?? "").split(",").filter((f) => f !== "");
+  if (asked.includes("get_all")) return full;
+  const lightweight = honourLightweight && url.searchParams.get("lightweight") === "true" && asked.length > 0;
+  const names = lightweight ? asked : [...defaults, ...asked.filter((f) => !defaults.includes(f))];
+  const view: Row = {};
+  for (const name of names) {
+    const value = full[name] ?? (defaults.includes(name) ? "" : undefined);
+    if (value !== undefined) view[name] = value;
+  }
+  return view;
+}
+
 export function startFakeSikka(options: FakeSikkaOptions) {
   const practices: FakePractice[] = [];
   const keys = new Map<string, { officeId: string; refreshKey: string; expiresAt: number }>();
@@ -102,6 +156,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     writeDelayMs: 0,
     /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
     ignorePatientFilters: false,
+    /** Ignore `lightweight=true`: the default fields come with the listed ones (it is documented, not promised). */
+    ignoreLightweight: false,
     /** Answer every data call with this raw response instead (hostile or broken upstream). */
     rawResponse: null as null | (() => Response),
     /** Point `pagination.next` at another origin (a hostile or broken response). */
@@ -137,11 +193,11 @@ export function startFakeSikka(options: FakeSikkaOptions) {
    * request's filters are dropped) and use `http://`, as in Sikka's own examples: a client that follows
    * them gets other rows than it asked for.
    */
-  function list(url: URL, rows: Row[], extraHeaders: Record<string, string> = {}) {
+  function list(url: URL, rows: Row[], extraHeaders: Record<string, string> = {}, view: (row: Row) => Row = (row) => row) {
     const limit = Math.min(Number(url.searchParams.get("limit") ?? "50"), 5000);
     const page = Number(url.searchParams.get("offset") ?? "0"); // a page index, not a row offset
     if (rows.length === 0) return noContent();
-    const items = rows.slice(page * limit, page * limit + limit);
+    const items = rows.slice(page * limit, page * limit + limit).map(view);
     const base = `${behaviour.nextLinkOrigin ?? url.origin.replace(/^https?:/, "http:")}${url.pathname}`;
     const link = (p: number) => `${base}?offset=${p}&limit=${limit}`;
     const last = Math.max(0, Math.ceil(rows.length / limit) - 1);
@@ -231,6 +287,18 @@ export function startFakeSikka(options: FakeSikkaOptions) {
           .map((k) => ({ field: k, old_value: before[k] ?? "", new_value: row[k] ?? "" }))
       : [];
     p.events.push({ at: now(), flag, row: { ...row }, changes });
+  }
+
+  /** A stored patient with what Sikka derives for every item: its links and its guarantor's name. */
+  function patientItem(p: FakePractice, row: Row): Row {
+    const guarantor = p.patients.find((g) => g.patient_id === row.guarantor_id);
+    return {
+      href: `https://api.sikkasoft.com/v4/practices/${p.practiceId}/patients/${row.patient_id}`,
+      appointment_href: `https://api.sikkasoft.com/v4/practices/${p.practiceId}/appointments?patient_id=${row.patient_id}`,
+      guarantor_first_name: guarantor?.firstname ?? "",
+      guarantor_last_name: guarantor?.lastname ?? "",
+      ...row,
+    };
   }
 
   /** Rows of every practice under the same office and customer (a multi-location office). */
@@ -437,7 +505,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             const find = q("find");
             const dob = find?.match(/^birthdate=eq_(\d{4}-\d{2}-\d{2})$/);
             if (dob && !behaviour.ignorePatientFilters) rows = rows.filter((r) => (r.birthdate ?? "").startsWith(dob[1]!));
-            return list(url, rows);
+            return list(url, rows, {}, (row) => fieldView(patientItem(p, row), PATIENT_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight));
           }
           case "/appointments": {
             let rows = p.appointments;
@@ -761,9 +829,31 @@ export function seedPractice(
   fake: ReturnType<typeof startFakeSikka>,
   init: { officeId: string; secretKey: string; practiceId: string; custId?: string; pms?: string; lastName?: string },
 ) {
+  // What a practice's records typically hold besides a name: Sikka sends these in every default item.
+  const onRecord = (i: number): Row => ({
+    preferred_name: "",
+    address_line1: `${100 + i} Main Street`,
+    city: "Washington",
+    state: "DC",
+    zipcode: "20001",
+    first_visit: "2019-03-04T00:00:00",
+    last_visit: "2026-05-11T00:00:00",
+    primary_insurance_company_id: "11",
+    primary_relationship: "Self",
+    subscriber_id: `SUB${1000 + i}`,
+    fee_no: "1",
+    created_date: "2019-03-04T00:00:00",
+    preferred_contact: "Cell",
+    preferred_communication_method: "Text",
+    gender: i % 2 ? "Female" : "Male",
+    marital_status: "Single",
+    chart_number: `CH${5000 + i}`,
+    rowhash: `${(0x9e3779b9 * i).toString(16).padStart(8, "0")}`,
+  });
   const patients: Row[] = [];
   for (let i = 1; i <= 120; i++) {
     patients.push({
+      ...onRecord(i),
       patient_id: String(5000 + i),
       practice_id: init.practiceId,
       guarantor_id: String(5000 + i),
@@ -780,6 +870,7 @@ export function seedPractice(
   }
   // the one we search for sits beyond the first page
   patients.push({
+    ...onRecord(121),
     patient_id: "7001",
     practice_id: init.practiceId,
     guarantor_id: "7001",

@@ -15,7 +15,7 @@ import { guardVendorCall } from "../resilience";
 import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
-import { phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
+import { PATIENT_QUERY, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { pickPaymentType } from "./payments";
 import type { PracticeFacts } from "./practice-facts";
 import { SikkaSchedule } from "./schedule";
@@ -108,7 +108,7 @@ export class SikkaConnector implements PmsConnector {
       if (invalidPhone) return ok([]);
       // Ask Sikka for the narrowest set it can filter itself, then apply every criterion here: its own
       // matching of names, dates and phone formats is not documented precisely enough to rely on.
-      const query: Record<string, string> = { fields: "homephone,workphone,other_phone" };
+      const query: Record<string, string> = { ...PATIENT_QUERY };
       const nameTerm = search.lastName ?? search.firstName ?? names.sort((a, b) => b.length - a.length)[0];
       if (nameTerm) query.search = nameTerm;
       else if (dob) query.find = `birthdate=eq_${dob}`;
@@ -469,7 +469,7 @@ export class SikkaConnector implements PmsConnector {
 
   private async patientRow(patientId: string): Promise<SikkaRow | null> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(patientId)) return null;
-    const rows = await this.client.get("/patients", { patient_id: patientId, fields: "homephone,workphone" });
+    const rows = await this.client.get("/patients", { patient_id: patientId, ...PATIENT_QUERY });
     return rows.find((r) => text(r, "patient_id") === patientId && (!text(r, "practice_id") || text(r, "practice_id") === this.client.practiceId)) ?? null;
   }
 

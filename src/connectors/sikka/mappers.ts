@@ -8,6 +8,30 @@ import { isoOf } from "../../domain/time";
 import { zoneOf } from "../../domain/zone";
 import { bool, datePart, num, optionalText, type SikkaRow, text } from "./values";
 
+/**
+ * Every patient field the gateway reads: the mappers here, the practice check, and the provider and
+ * guarantor a note or payment is written with. Asked for this way (`lightweight=true`), an item carries
+ * these alone instead of Sikka's thirty-odd default fields, and a search reads pages of up to 500 items.
+ * A Sikka that ignored `lightweight` would send its defaults plus these: the same reads still hold.
+ */
+export const PATIENT_QUERY = {
+  lightweight: "true",
+  fields: [
+    "patient_id",
+    "practice_id",
+    "guarantor_id",
+    "provider_id",
+    "firstname",
+    "lastname",
+    "birthdate",
+    "cell",
+    "homephone",
+    "workphone",
+    "other_phone",
+    "email",
+  ].join(","),
+} as const;
+
 export function toPatient(row: SikkaRow): Patient {
   const phone = ["cell", "homephone", "workphone", "phone"].map((k) => text(row, k)).find((p) => p !== "") ?? "";
   return {
