@@ -262,17 +262,32 @@ describe("insurance carrier names", () => {
   });
 });
 
-describe("patient fields", () => {
-  const patientsOf = async (query: string) => {
+describe("patient and appointment fields", () => {
+  /** The first item of a list, asked of the fake directly with the north practice's request key. */
+  const firstItem = async (path: string, query: string) => {
     const grant = await fetch(`${t.sikka.url}/request_key`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ grant_type: "request_key", office_id: "D20006", secret_key: "secret-north", app_id: SIKKA_APP.appId, app_key: SIKKA_APP.appKey }),
     });
     const { request_key } = (await grant.json()) as { request_key: string };
-    const res = await fetch(`${t.sikka.url}/patients?practice_id=1&patient_id=7001&${query}`, { headers: { "Request-Key": request_key } });
+    const res = await fetch(`${t.sikka.url}${path}?practice_id=1&${query}`, { headers: { "Request-Key": request_key } });
     return ((await res.json()) as { items: Array<Record<string, string>> }).items[0]!;
   };
+  const patientsOf = (query: string) => firstItem("/patients", `patient_id=7001&${query}`);
+  const booking = (id: string, date: string, time: string) => ({
+    appointment_sr_no: id,
+    patient_id: "7001",
+    provider_id: "DDS1",
+    practice_id: "1",
+    date: `${date}T00:00:00`,
+    time,
+    length: "45",
+    operatory: "OP1",
+    status: "Scheduled",
+    cancelled: "False",
+    type: "Cleaning",
+  });
 
   test("the fake answers a patient as Sikka does: the default fields, plus what fields= adds, only those with lightweight=true", async () => {
     const byDefault = await patientsOf("");
@@ -312,6 +327,45 @@ describe("patient fields", () => {
     for (const q of reads) {
       expect(q.get("lightweight")).toBe("true");
       expect(q.get("fields")?.split(",")).toEqual(expect.arrayContaining(["patient_id", "practice_id", "provider_id", "guarantor_id", "cell", "other_phone"]));
+    }
+  });
+  test("the fake answers an appointment with the default fields of Sikka's example: the chair and the cancelled flag only when asked for", async () => {
+    t.north.appointments.push(booking("61", "2026-12-04", "09:00"));
+    const byDefault = await firstItem("/appointments", "appointment_sr_no=61");
+    expect(Object.keys(byDefault)).toHaveLength(19);
+    expect(byDefault).toMatchObject({ href: "https://api.sikkasoft.com/v4/practices/1/appointments/61", patient_name: "Carlene Victoria", length: "45" });
+    expect(byDefault).not.toHaveProperty("operatory");
+    expect(await firstItem("/appointments", "appointment_sr_no=61&fields=operatory")).toHaveProperty("operatory", "OP1");
+    expect(await firstItem("/appointments", "appointment_sr_no=61&lightweight=true&fields=appointment_sr_no,operatory")).toEqual({
+      appointment_sr_no: "61",
+      operatory: "OP1",
+    });
+  });
+
+  test("appointment reads ask for only the fields the gateway reads, and still hold where Sikka ignores lightweight", async () => {
+    for (const ignoreLightweight of [false, true]) {
+      t.sikka.behaviour.ignoreLightweight = ignoreLightweight;
+      const [moveId, cancelId] = ignoreLightweight ? ["63", "64"] : ["61", "62"];
+      t.north.appointments.push(booking(moveId, "2026-12-04", "09:00"), booking(cancelId, "2026-12-04", "10:00"));
+      const slots = (await json(await call("/api/pms/appointments/availability?date=2026-12-04&providerId=DDS1&partOfDay=morning&limit=20"))).data.slots;
+      const starts = slots.map((slot: { start: string }) => slot.start);
+      expect(starts).not.toContain("2026-12-04T09:00:00-05:00");
+      expect(starts).not.toContain("2026-12-04T10:00:00-05:00");
+      const [free] = (await json(await call("/api/pms/appointments/availability?date=2026-12-07&providerId=DDS1"))).data.slots;
+      const moved = await json(await call("/api/pms/appointments", { method: "PATCH", body: { appointmentId: moveId, start: free.start.slice(0, 19) } }));
+      expect(moved.data.appointment).toMatchObject({ id: moveId, patientId: "7001", durationMinutes: 45, operatoryId: "OP1", type: "Cleaning" });
+      const cancelled = await json(await call("/api/pms/appointments", { method: "DELETE", body: { appointmentId: cancelId } }));
+      expect(cancelled.data.appointment).toMatchObject({ id: cancelId, status: "cancelled" });
+      const again = await json(await call("/api/pms/appointments", { method: "DELETE", body: { appointmentId: cancelId } }));
+      expect(again.data.appointment).toMatchObject({ id: cancelId, status: "cancelled" });
+    }
+    // A cancelled appointment is read as cancelled: the second cancel of each sends nothing.
+    expect(t.sikka.calls.filter((c) => c.method === "PATCH")).toHaveLength(2);
+    const reads = t.sikka.calls.filter((c) => c.path === "/appointments" && c.method === "GET").map((c) => new URLSearchParams(c.query));
+    expect(reads.length).toBeGreaterThanOrEqual(8);
+    for (const q of reads) {
+      expect(q.get("lightweight")).toBe("true");
+      expect(q.get("fields")?.split(",")).toEqual(expect.arrayContaining(["appointment_sr_no", "practice_id", "operatory", "cancelled", "status", "length"]));
     }
   });
 });

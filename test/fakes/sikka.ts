@@ -109,6 +109,32 @@ const PATIENT_DEFAULT_FIELDS = [
 ];
 
 /**
+ * An appointment item's default fields, as far as Sikka's own example lists them (it ends in "…", so the
+ * real set is larger still); the chair (`operatory`) and `cancelled` come only when asked for.
+ */
+const APPOINTMENT_DEFAULT_FIELDS = [
+  "href",
+  "patient_id",
+  "guarantor_id",
+  "provider_id",
+  "practice_id",
+  "amount",
+  "status",
+  "note",
+  "appointment_sr_no",
+  "date",
+  "time",
+  "length",
+  "description",
+  "appointment_made_date",
+  "type",
+  "procedure_code1",
+  "procedure_code1_amount",
+  "patient_name",
+  "guarantor_name",
+];
+
+/**
  * The fields of an item as Sikka answers them: its default set plus what `fields=a,b` adds, every field
  * for `fields=get_all`, and only the listed ones for `lightweight=true&fields=a,b`. A default field the
  * row lacks is sent as "", as Sikka sends an empty value; an unknown field asked for is left out.
@@ -156,7 +182,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     writeDelayMs: 0,
     /** Ignore `search=` and `find=` on /patients, as a PMS whose search Sikka cannot filter would. */
     ignorePatientFilters: false,
-    /** Ignore `lightweight=true`: the default fields come with the listed ones (it is documented, not promised). */
+    /** Ignore `lightweight=true` on patients and appointments: the default fields come with the listed ones (it is documented, not promised). */
     ignoreLightweight: false,
     /** Answer every data call with this raw response instead (hostile or broken upstream). */
     rawResponse: null as null | (() => Response),
@@ -297,6 +323,24 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       appointment_href: `https://api.sikkasoft.com/v4/practices/${p.practiceId}/appointments?patient_id=${row.patient_id}`,
       guarantor_first_name: guarantor?.firstname ?? "",
       guarantor_last_name: guarantor?.lastname ?? "",
+      ...row,
+    };
+  }
+
+  /** A stored appointment with what Sikka derives for every item: its link and the people's names. */
+  function appointmentItem(p: FakePractice, row: Row): Row {
+    const patient = p.patients.find((r) => r.patient_id === row.patient_id);
+    const guarantor = p.patients.find((r) => r.patient_id === patient?.guarantor_id);
+    const name = (r: Row | undefined) => (r ? `${r.firstname ?? ""} ${r.lastname ?? ""}`.trim() : "");
+    return {
+      href: `https://api.sikkasoft.com/v4/practices/${p.practiceId}/appointments/${row.appointment_sr_no}`,
+      guarantor_id: patient?.guarantor_id ?? "",
+      amount: "0.0000",
+      appointment_made_date: "2026-01-05T00:00:00",
+      procedure_code1: "D0120",
+      procedure_code1_amount: "0",
+      patient_name: name(patient),
+      guarantor_name: name(guarantor),
       ...row,
     };
   }
@@ -514,7 +558,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             if (patientId) rows = rows.filter((r) => r.patient_id === patientId);
             if (startDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) >= startDate);
             if (endDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= endDate);
-            return list(url, rows);
+            return list(url, rows, {}, (row) => fieldView(appointmentItem(p, row), APPOINTMENT_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight));
           }
           case "/practice_events": {
             // `events` names the API; `interval` (minutes, at most 1440) or a loaded date range bounds it.

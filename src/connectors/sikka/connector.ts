@@ -15,7 +15,7 @@ import { guardVendorCall } from "../resilience";
 import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
-import { PATIENT_QUERY, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
+import { APPOINTMENT_QUERY, PATIENT_QUERY, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { pickPaymentType } from "./payments";
 import type { PracticeFacts } from "./practice-facts";
 import { SikkaSchedule } from "./schedule";
@@ -475,7 +475,7 @@ export class SikkaConnector implements PmsConnector {
 
   private async appointmentRow(appointmentId: string): Promise<SikkaRow | null> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(appointmentId)) return null;
-    const rows = await this.client.get("/appointments", { appointment_sr_no: appointmentId, fields: "operatory,cancelled" });
+    const rows = await this.client.get("/appointments", { appointment_sr_no: appointmentId, ...APPOINTMENT_QUERY });
     return (
       rows.find((r) => text(r, "appointment_sr_no") === appointmentId && (!text(r, "practice_id") || text(r, "practice_id") === this.client.practiceId)) ?? null
     );

@@ -44,6 +44,29 @@ export function toPatient(row: SikkaRow): Patient {
   };
 }
 
+/**
+ * Every appointment field the gateway reads: the mappers here, the practice check, and the chair and
+ * `cancelled`, which are not in Sikka's default set. A schedule read spans days of bookings, each of
+ * which carries these alone this way instead of the default set (procedures, amounts, names…).
+ */
+export const APPOINTMENT_QUERY = {
+  lightweight: "true",
+  fields: [
+    "appointment_sr_no",
+    "patient_id",
+    "provider_id",
+    "practice_id",
+    "operatory",
+    "date",
+    "time",
+    "length",
+    "status",
+    "cancelled",
+    "type",
+    "description",
+  ].join(","),
+} as const;
+
 /** Every phone number on a patient row, in E.164, for matching a caller's number. */
 export const phonesOf = (row: SikkaRow): string[] =>
   ["cell", "homephone", "workphone", "phone", "other_phone"].map((k) => toE164(text(row, k))).filter((p): p is string => p !== null);

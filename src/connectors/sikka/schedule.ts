@@ -10,7 +10,7 @@ import { err, ok } from "../../lib/result";
 import type { BookingHolds } from "../types";
 import { connectorError } from "../types";
 import type { SikkaClient } from "./client";
-import { appointmentInterval, isCancelled } from "./mappers";
+import { APPOINTMENT_QUERY, appointmentInterval, isCancelled } from "./mappers";
 import type { PracticeFacts } from "./practice-facts";
 import { datePart, type SikkaRow, text } from "./values";
 
@@ -83,9 +83,9 @@ export class SikkaSchedule {
     };
   }
 
-  /** Every booking between two clinic-local days (the chair is not in Sikka's default field set). */
+  /** Every booking between two clinic-local days. */
   async bookedRanges(fromDate: string, toDate: string): Promise<BookedRange[]> {
-    const { rows } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, fields: "operatory,cancelled" });
+    const { rows } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, ...APPOINTMENT_QUERY });
     return rows.flatMap((row) => {
       const range = this.rangeOf(row);
       return range ? [range] : [];
