@@ -204,6 +204,14 @@ describe("reading through NexHealth", () => {
     expect(body.error.code).toBe("UNSUPPORTED_BY_PMS");
     expect(body.error.message).toContain("financial data is not enabled");
   });
+
+  test("a guarantor balance without a readable total is an error, never a balance of zero", async () => {
+    await setup();
+    const patient = t.nexhealth.patients.find((p) => p.id === 415)!;
+    patient.balance = "";
+    const res = await call("/api/pms/patients/415/balance");
+    expect((await json(res)).error.code).toBe("PMS_ERROR");
+  });
 });
 
 describe("writes are pending until NexHealth reports the PMS insertion", () => {

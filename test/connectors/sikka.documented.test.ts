@@ -370,6 +370,25 @@ describe("patient and appointment fields", () => {
   });
 });
 
+describe("balances", () => {
+  test("the amounts are asked for (Sikka lists them only among a balance's get_all fields) and read", async () => {
+    const res = await json(await call("/api/pms/patients/7001/balance"));
+    expect(res.data.balance).toMatchObject({ total: 125.5, patientPortion: 85.5, insurancePortion: 40 });
+    const asked = t.sikka.calls.filter((c) => c.path === "/patient_balance").map((c) => new URLSearchParams(c.query).get("fields")?.split(","));
+    expect(asked).toEqual([expect.arrayContaining(["patient_due", "insurance_due", "account_balance"])]);
+  });
+
+  test("a balance answered without a single amount is an error, never a balance of zero", async () => {
+    t.north.balances.splice(0, t.north.balances.length, { patient_id: "7001", patient_due: "", insurance_due: "n/a" });
+    const res = await call("/api/pms/patients/7001/balance");
+    const body = await json(res);
+    expect(body.error.code).toBe("PMS_ERROR");
+    expect(body).not.toHaveProperty("data");
+    const audit = await t.database.client.execute("select success, error_code from pms_audit_logs where action = 'get_patient_balance'");
+    expect(audit.rows.map((r) => [r.success, r.error_code])).toEqual([[0, "PMS_ERROR"]]);
+  });
+});
+
 describe("vendor slots", () => {
   test("OrthoTrac slots are read with fields=get_all and a booking uses the slot's own chair and length", async () => {
     t.north.pms = "OrthoTrac";

@@ -134,6 +134,9 @@ const APPOINTMENT_DEFAULT_FIELDS = [
   "guarantor_name",
 ];
 
+/** A balance item's fields that are about who it is for (Sikka documents no default set for it). */
+const BALANCE_DEFAULT_FIELDS = ["patient_id", "firstname", "lastname", "practice_id", "current_date", "practice_name", "customer_id", "chart_number"];
+
 /**
  * The fields of an item as Sikka answers them: its default set plus what `fields=a,b` adds, every field
  * for `fields=get_all`, and only the listed ones for `lightweight=true&fields=a,b`. A default field the
@@ -341,6 +344,21 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       procedure_code1_amount: "0",
       patient_name: name(patient),
       guarantor_name: name(guarantor),
+      ...row,
+    };
+  }
+
+  /** A stored balance with the patient's name and the practice's, as Sikka's balance items carry them. */
+  function balanceItem(p: FakePractice, row: Row): Row {
+    const patient = p.patients.find((r) => r.patient_id === row.patient_id);
+    return {
+      firstname: patient?.firstname ?? "",
+      lastname: patient?.lastname ?? "",
+      practice_id: p.practiceId,
+      current_date: "2026-11-30T00:00:00",
+      practice_name: `Practice ${p.practiceId}`,
+      customer_id: p.custId,
+      chart_number: patient?.chart_number ?? "",
       ...row,
     };
   }
@@ -616,9 +634,13 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               officeRows(p, "operatories").filter((r) => r.cust_id === q("cust_id") && (!q("is_hidden") || r.is_hidden === q("is_hidden"))),
             );
           case "/patient_balance":
+            // Sikka lists only the `get_all` fields of a balance. The harsher reading: by default an item
+            // carries who it is about, and the amounts come only when asked for.
             return list(
               url,
               p.balances.filter((r) => r.patient_id === q("patient_id")),
+              {},
+              (row) => fieldView(balanceItem(p, row), BALANCE_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight),
             );
           case "/subscribers":
             return list(

@@ -176,8 +176,12 @@ export class NexHealthConnector implements PmsConnector {
       if (!patient) return err(connectorError("patient_not_found", "No patient with that id at this practice."));
       const guarantor = str(patient.guarantor_id) || patientId;
       try {
+        // No row: NexHealth leaves zero balances out unless asked (`show_zero_balances`).
         const [row] = rows(await this.client.all("/guarantor_balances", { location_id: this.locationId, guarantor_id: guarantor }));
         const amount = (v: unknown) => Number(str(obj(v).amount || "0")) || 0;
+        // A row whose total is missing or unreadable says nothing about what is owed: never "0".
+        if (row && !/^-?\d+(\.\d+)?$/.test(str(obj(row.total_balance).amount).trim()))
+          return err(connectorError("upstream_error", "The practice system gave an answer we could not use."));
         const total = row ? amount(row.total_balance) : 0;
         const patientPortion = row ? amount(row.guarantor_portion) : 0;
         return ok({

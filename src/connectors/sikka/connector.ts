@@ -15,6 +15,7 @@ import { guardVendorCall } from "../resilience";
 import { type BookingHolds, type ConnectorDeps, connectorError, type PmsConnector, type PmsResult, type WritebackTracker } from "../types";
 import type { SikkaClient } from "./client";
 import { toConnectorError } from "./error-mapping";
+import { SikkaProtocolError } from "./errors";
 import { APPOINTMENT_QUERY, PATIENT_QUERY, phonesOf, toAppointment, toInsurancePlan, toPatient } from "./mappers";
 import { pickPaymentType } from "./payments";
 import type { PracticeFacts } from "./practice-facts";
@@ -36,6 +37,9 @@ const NOTE_LIMITS: Array<[RegExp, number]> = [
   [/orthotrac/i, 60],
 ];
 const SLOT_API_PMS = /orthotrac|dolphin/i;
+
+/** The amounts a balance is read from; Sikka documents them only among a balance's `get_all` fields, so they are asked for. */
+const BALANCE_FIELDS = ["patient_due", "insurance_due", "account_balance", "patient_balance"];
 
 const notFoundPatient = () => err(connectorError("patient_not_found", "No patient with that id at this practice."));
 const notFoundAppointment = () => err(connectorError("appointment_not_found", "No appointment with that id at this practice."));
@@ -139,7 +143,9 @@ export class SikkaConnector implements PmsConnector {
   getBalance(patientId: string) {
     return this.guard(async () => {
       if (!(await this.patientRow(patientId))) return notFoundPatient();
-      const [row] = await this.client.get("/patient_balance", { patient_id: patientId });
+      const [row] = await this.client.get("/patient_balance", { patient_id: patientId, fields: BALANCE_FIELDS.join(",") });
+      // A balance item without a single amount says nothing about what the patient owes: never "0".
+      if (row && BALANCE_FIELDS.every((f) => num(row, f) === null)) throw new SikkaProtocolError("Sikka answered a balance without amounts");
       const patientDue = row ? (num(row, "patient_due") ?? num(row, "patient_balance") ?? 0) : 0;
       const insuranceDue = row ? (num(row, "insurance_due") ?? 0) : 0;
       const total = row ? (num(row, "account_balance") ?? patientDue + insuranceDue) : 0;
