@@ -1,4 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "libsql";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/client";
 import { databaseMode } from "../src/db/mode";
@@ -42,5 +46,28 @@ describe("database modes (all through @libsql/client)", () => {
     const mode = await handle.client.execute("pragma journal_mode");
     expect(String(mode.rows[0]![0])).toBe("wal");
     handle.close();
+  });
+
+  test("a new file another connection is writing to still opens in WAL mode once that write ends", async () => {
+    // Switching to WAL writes the file's header. While another connection holds the write lock, SQLite
+    // refuses the switch at once (SQLITE_BUSY, without waiting out the busy timeout, since the switch
+    // already holds a read lock): instances starting together on a new file meet exactly this.
+    const dir = mkdtempSync(join(tmpdir(), "pms-gw-wal-busy-"));
+    // The same SQLite library as the service's connection: file locks between two libraries in one
+    // process do not see each other.
+    const writer = new Database(join(dir, "busy.db"));
+    try {
+      writer.exec("create table t (x)");
+      writer.exec("begin immediate");
+      const opening = openDatabase({ url: `file:${join(dir, "busy.db")}` });
+      writer.exec("rollback");
+      const handle = await opening;
+      const mode = await handle.client.execute("pragma journal_mode");
+      expect(String(mode.rows[0]![0])).toBe("wal");
+      handle.close();
+    } finally {
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

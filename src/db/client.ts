@@ -36,6 +36,33 @@ export type BackgroundCheckpoints = { everyMs: number; onFailure: (message: stri
  */
 const FALLBACK_CHECKPOINT_PAGES = 10_000;
 
+/** How long a statement waits out another connection's lock on the file, and the switch to WAL another's write. */
+const OPEN_TIMEOUT_MS = 5000;
+
+const isBusy = (e: unknown): boolean => /SQLITE_BUSY|database is locked/i.test(`${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""}`);
+
+/**
+ * Switches the file to WAL. On a new file the switch writes the header, and SQLite refuses it at once
+ * (SQLITE_BUSY, without waiting out busy_timeout: the switch already holds a read lock, and waiting with
+ * one could deadlock) while another connection writes, which instances starting together on a new file
+ * do. Tried again until `timeoutMs`; a file still not in WAL then is an error, not a silent other mode.
+ */
+async function switchToWal(client: Client, timeoutMs: number): Promise<void> {
+  const giveUpAt = performance.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    let mode = "";
+    try {
+      mode = String((await client.execute("PRAGMA journal_mode = WAL")).rows[0]?.[0] ?? "").toLowerCase();
+    } catch (e) {
+      if (!isBusy(e) || performance.now() > giveUpAt) throw e;
+    }
+    if (mode === "wal") return;
+    if (mode !== "" && performance.now() > giveUpAt) throw new Error(`the database file stayed in ${mode} mode instead of WAL`);
+    // A few milliseconds, growing, with jitter so instances starting together do not retry in step.
+    await Bun.sleep(Math.min(50, 2 ** attempt) * (0.5 + Math.random()));
+  }
+}
+
 /**
  * One libSQL client for every mode: `file:` (embedded SQLite), `:memory:`, `libsql://`/`http(s)://`
  * (remote Turso / libSQL server) and `file:` + `syncUrl` (embedded replica, reads local).
@@ -51,11 +78,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   // replicas: the stock client (it speaks the network protocol and syncs).
   const client: Client =
     mode === "embedded" || mode === "memory"
-      ? new EmbeddedClient(mode === "memory" ? ":memory:" : filePath(options.url), { timeoutMs: 5000 })
+      ? new EmbeddedClient(mode === "memory" ? ":memory:" : filePath(options.url), { timeoutMs: OPEN_TIMEOUT_MS })
       : openStockClient(options, isFile);
   if (isFile && !options.syncUrl) {
     // WAL lets readers proceed while a write commits; busy_timeout waits out short write locks.
-    await client.execute("PRAGMA journal_mode = WAL");
+    await switchToWal(client, OPEN_TIMEOUT_MS);
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   let closed = false;
@@ -63,7 +90,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   const startCheckpoints = (checkpoints: BackgroundCheckpoints): Promise<BackgroundCheckpointer | null> => {
     checkpointer ??=
       mode === "embedded" && !closed
-        ? BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: 5000, ...checkpoints }).then(
+        ? BackgroundCheckpointer.start(filePath(options.url), { timeoutMs: OPEN_TIMEOUT_MS, ...checkpoints }).then(
             async (started) => {
               // Closed while the thread was starting: nothing is left for it to copy into.
               if (closed) {
