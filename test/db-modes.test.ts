@@ -41,11 +41,15 @@ describe("database modes (all through @libsql/client)", () => {
   });
 
   test("an embedded file database opens in WAL mode", async () => {
-    const dir = `/tmp/pms-gw-wal-${crypto.randomUUID()}`;
+    const dir = join(tmpdir(), `pms-gw-wal-${crypto.randomUUID()}`);
     const handle = await openDatabase({ url: `file:${dir}/wal.db` });
-    const mode = await handle.client.execute("pragma journal_mode");
-    expect(String(mode.rows[0]![0])).toBe("wal");
-    handle.close();
+    try {
+      const mode = await handle.client.execute("pragma journal_mode");
+      expect(String(mode.rows[0]![0])).toBe("wal");
+    } finally {
+      handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a new file another connection is writing to still opens in WAL mode once that write ends", async () => {

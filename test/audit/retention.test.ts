@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { purgeAuditLog } from "../../src/audit/retention";
@@ -9,12 +9,18 @@ import { clinicToken, createSandboxClinic, makeTestApp, type TestApp, TestClock 
 import { bearer, jsonRequest } from "../helpers/request";
 
 let t: TestApp;
+/** Exports hold audit rows: each test writes its own in a folder that goes with it. */
+let exports: string;
 const clock = new TestClock(new Date("2019-06-01T12:00:00Z"));
 beforeEach(async () => {
   clock.set(new Date("2019-06-01T12:00:00Z"));
   t = await makeTestApp({ fileDatabase: true, clock });
+  exports = mkdtempSync(join(tmpdir(), "pms-gw-audit-export-"));
 });
-afterEach(() => t.close());
+afterEach(() => {
+  t.close();
+  rmSync(exports, { recursive: true, force: true });
+});
 
 test("retention (T35): nothing younger than six years is purged; older rows are exported, checkpointed, then purged, and the chain still verifies", async () => {
   const account = await createSandboxClinic(t.deps);
@@ -22,7 +28,7 @@ test("retention (T35): nothing younger than six years is purged; older rows are 
   for (let i = 0; i < 3; i++) await read(); // rows dated 2019-06-01
   clock.set(new Date("2025-11-01T12:00:00Z"));
   for (let i = 0; i < 2; i++) await read(); // rows dated 2025-11-01
-  const file = join(tmpdir(), `audit-export-${crypto.randomUUID()}.jsonl`);
+  const file = join(exports, "audit-export.jsonl");
 
   clock.set(new Date("2025-05-31T12:00:00Z")); // 5 years 364 days after the oldest row
   expect(await purgeAuditLog(t.deps.db, t.deps.chainKeys, clock, file)).toEqual({ purged: 0, reason: "nothing_past_retention" });
@@ -55,6 +61,6 @@ test("a broken chain is never purged", async () => {
   await t.database.client.execute("drop trigger pms_audit_logs_no_update");
   await t.database.client.execute("update pms_audit_logs set success = 0");
   clock.set(new Date("2026-06-02T12:00:00Z"));
-  await expect(purgeAuditLog(t.deps.db, t.deps.chainKeys, clock, join(tmpdir(), `x-${crypto.randomUUID()}`))).rejects.toThrow(/broken/);
+  await expect(purgeAuditLog(t.deps.db, t.deps.chainKeys, clock, join(exports, "audit-export.jsonl"))).rejects.toThrow(/broken/);
   expect(Number((await t.database.client.execute("select count(*) as n from pms_audit_logs")).rows[0]!.n)).toBe(1);
 });
