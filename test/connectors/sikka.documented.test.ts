@@ -428,6 +428,26 @@ describe("multi-location offices", () => {
       expect(["OP1", "OP2"]).toContain(slot.operatoryId);
     }
   });
+
+  test("in a large office the practice's own providers and chairs are found past the first page of the office-wide lists", async () => {
+    // Sixty rows of other locations come back first: one page of Sikka's default 50 holds none of ours.
+    const others = Array.from({ length: 60 }, (_, i) => String(i));
+    t.north.providers.unshift(
+      ...others.map((i) => ({
+        provider_id: `FAR${i}`,
+        firstname: "Far",
+        lastname: `Away${i}`,
+        provider_type: "Provider",
+        status: "Active",
+        practice_id: "1-9",
+      })),
+    );
+    t.north.operatories.unshift(...others.map((i) => ({ operatory: `FAROP${i}`, cust_id: "C1", is_hidden: "F", practice_id: "1-9", provider_id: "" })));
+    const slots = (await json(await call("/api/pms/appointments/availability?date=2026-12-03&limit=20"))).data.slots;
+    expect(slots.length).toBeGreaterThan(0);
+    expect(new Set(slots.map((slot: { providerId: string }) => slot.providerId))).toEqual(new Set(["DDS1", "HYG1"]));
+    for (const slot of slots) expect(["OP1", "OP2"]).toContain(slot.operatoryId);
+  });
 });
 
 describe("quota", () => {

@@ -42,7 +42,8 @@ export class SikkaSchedule {
   }
 
   async activeProviders(): Promise<SikkaRow[]> {
-    const rows = await this.client.get("/providers", { status: "active", provider_type: "Provider" });
+    // Every page: an office-wide list of a large office runs past one page, with this practice's rows anywhere in it.
+    const { rows } = await this.client.getAll("/providers", { status: "active", provider_type: "Provider" });
     return rows.filter((r) => this.ours(r) && /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
   }
 
@@ -51,7 +52,7 @@ export class SikkaSchedule {
     const custId = await this.facts.custId();
     const [providers, operatories] = await Promise.all([
       this.activeProviders(),
-      custId ? this.client.get("/operatories", { cust_id: custId, is_hidden: "F" }) : Promise.resolve([] as SikkaRow[]),
+      custId ? this.client.getAll("/operatories", { cust_id: custId, is_hidden: "F" }).then((list) => list.rows) : Promise.resolve([] as SikkaRow[]),
     ]);
     const chairs = operatories
       .filter((o) => this.ours(o) && text(o, "is_hidden") !== "T")
