@@ -450,6 +450,29 @@ describe("multi-location offices", () => {
   });
 });
 
+describe("schedules longer than one read", () => {
+  test("availability over more bookings than the gateway reads at once is an error, never taken times offered as free", async () => {
+    // Twenty pages of 500 is the scan's bound; one booking more and the rest of the day is unknown.
+    for (let i = 0; i <= 10_000; i++) {
+      t.north.appointments.push({
+        appointment_sr_no: String(200_000 + i),
+        patient_id: "5001",
+        provider_id: i % 2 ? "DDS1" : "HYG1",
+        practice_id: "1",
+        date: "2026-12-03T00:00:00",
+        time: "07:00",
+        length: "15",
+        operatory: i % 2 ? "OP1" : "OP2",
+        status: "Scheduled",
+        cancelled: "False",
+      });
+    }
+    const res = await call("/api/pms/appointments/availability?date=2026-12-03&limit=20");
+    expect((await json(res)).error.code).toBe("PMS_ERROR");
+    expect(t.sikka.calls.filter((c) => c.path === "/appointments")).toHaveLength(20);
+  });
+});
+
 describe("quota", () => {
   test("a daily cap (429 API2012) is not retried: PMS_UNAVAILABLE, and the practice is left alone until the reset", async () => {
     await call("/api/pms/patients/7001");

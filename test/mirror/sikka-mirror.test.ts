@@ -181,6 +181,15 @@ describe("the schedule mirror (Sikka)", () => {
     expect(t.sikka.calls.filter((c) => c.path === "/practice_events")).toHaveLength(0);
   });
 
+  test("a change feed longer than the gateway reads at once is replaced by a full reload", async () => {
+    await t.deps.mirrorRefresher.refreshDue();
+    // More changes in one interval than twenty pages of 500 (bookings far beyond the mirrored days).
+    const desk = t.sikka.frontDesk(t.north);
+    for (let i = 0; i <= 10_000; i++) desk.book({ date: "2027-09-01", time: "07:00", length: "15", provider_id: "DDS1", operatory: "OP1" });
+    expect(await refreshAfterInterval()).toEqual({ [north.id]: "full" });
+    expect(t.sikka.calls.filter((c) => c.path === "/practice_events")).toHaveLength(20);
+  });
+
   test("a PMS that publishes its own open slots is always answered live", async () => {
     t.north.pms = "OrthoTrac";
     await t.deps.mirrorRefresher.refreshDue();

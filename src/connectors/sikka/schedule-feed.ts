@@ -55,9 +55,14 @@ export function sikkaScheduleFeed(input: {
         const minutes = Math.ceil((input.clock.now().getTime() - sinceMs) / 60_000) + OVERLAP_MINUTES;
         if (minutes > FEED_REACH_MINUTES) return ok({ changes: [], complete: false });
         // The chair is not in the default field set of appointment records, events included.
-        const { rows } = await client.getAll("/practice_events", { events: "appointments", interval: String(minutes), fields: "operatory,cancelled" });
+        const { rows, complete: allRead } = await client.getAll("/practice_events", {
+          events: "appointments",
+          interval: String(minutes),
+          fields: "operatory,cancelled",
+        });
         const changes: ScheduleChange[] = [];
-        let complete = true;
+        // A feed cut short leaves out the latest changes: only a reload can be trusted then.
+        let complete = allRead;
         for (const row of rows) {
           const id = text(row, "appointment_sr_no");
           if (!id) {

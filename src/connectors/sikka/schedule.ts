@@ -10,6 +10,7 @@ import { err, ok } from "../../lib/result";
 import type { BookingHolds } from "../types";
 import { connectorError } from "../types";
 import type { SikkaClient } from "./client";
+import { SikkaProtocolError } from "./errors";
 import { APPOINTMENT_QUERY, appointmentInterval, isCancelled } from "./mappers";
 import type { PracticeFacts } from "./practice-facts";
 import { datePart, type SikkaRow, text } from "./values";
@@ -84,9 +85,13 @@ export class SikkaSchedule {
     };
   }
 
-  /** Every booking between two clinic-local days. */
+  /**
+   * Every booking between two clinic-local days. A read cut short (more bookings than the scan's bound)
+   * would show taken times as free, so it is an error rather than a partial answer.
+   */
   async bookedRanges(fromDate: string, toDate: string): Promise<BookedRange[]> {
-    const { rows } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, ...APPOINTMENT_QUERY });
+    const { rows, complete } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, ...APPOINTMENT_QUERY });
+    if (!complete) throw new SikkaProtocolError("Sikka's schedule for that range is longer than the gateway reads at once");
     return rows.flatMap((row) => {
       const range = this.rangeOf(row);
       return range ? [range] : [];
