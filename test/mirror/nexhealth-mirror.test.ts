@@ -67,6 +67,33 @@ describe("the schedule mirror (NexHealth)", () => {
     expect((await slotsAt()).some((s) => s.start === TEN && s.providerId === "83")).toBe(false);
   });
 
+  test("schedules longer than the gateway reads at once: a reload refuses rather than show taken times free, and changes cut short bring a reload", async () => {
+    expect(await t.deps.mirrorRefresher.refreshDue()).toEqual({ [clinic.id]: "full" });
+    // Twenty pages of 1,000 is the scan's bound: one booking more in the mirrored days.
+    const booking = (i: number, cancelled: boolean) => ({
+      id: 900_000 + i,
+      patient_id: 401,
+      provider_id: 83,
+      location_id: 7,
+      operatory_id: 183,
+      start_time: "2026-12-04T13:00:00.000Z",
+      end_time: "2026-12-04T13:15:00.000Z",
+      cancelled,
+      unavailable: false,
+      foreign_id: null,
+      created_at: new Date(t.clock.now().getTime()).toISOString(),
+      updated_at: new Date(t.clock.now().getTime()).toISOString(),
+    });
+    // Changed since the last read, all of them cancelled: the changes run past the bound, the bookings do not.
+    for (let i = 0; i <= 20_000; i++) t.nexhealth.appointments.push(booking(i, true));
+    t.clock.advance(t.deps.config.mirror.refreshIntervalMs);
+    expect(await t.deps.mirrorRefresher.refreshDue()).toEqual({ [clinic.id]: "full" });
+    // Now the bookings themselves run past it: the reload fails and the mirror says so.
+    for (const a of t.nexhealth.appointments) if (a.id >= 900_000) a.cancelled = false;
+    t.clock.advance(25 * 3600_000);
+    expect(await t.deps.mirrorRefresher.refreshDue()).toEqual({ [clinic.id]: "failed" });
+  });
+
   test("a working hour with a recurrence the gateway does not read keeps the practice on live availability", async () => {
     t.nexhealth.workingHours.push({
       id: 9999,

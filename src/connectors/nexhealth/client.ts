@@ -11,6 +11,8 @@ const TIMEOUT_MS = 3_000;
 const RENEW_MARGIN_MS = 5 * 60_000;
 /** NexHealth's documented default page size is 5; always ask for this many. */
 export const PER_PAGE = 100;
+/** NexHealth's documented maximum page size: for schedules, which run to thousands of bookings. */
+export const MAX_PER_PAGE = 1000;
 const MAX_PAGES = 20;
 
 /** A non-secret name for an API key, to key what belongs to it (its token, its webhook endpoint). */
@@ -127,16 +129,24 @@ export class NexHealthClient {
     }
   }
 
-  /** Every row of a cursor-paginated list (an explicit `per_page`; NexHealth's default is tiny). */
-  async all(path: string, query: Query): Promise<unknown[]> {
+  /**
+   * The rows of a cursor-paginated list, up to MAX_PAGES pages of `perPage` (always explicit: NexHealth's
+   * default is tiny); `complete` is false when the list went on past them.
+   */
+  async scan(path: string, query: Query, perPage = PER_PAGE): Promise<{ rows: unknown[]; complete: boolean }> {
     const rows: unknown[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.call("GET", path, { ...query, per_page: PER_PAGE, ...(cursor ? { end_cursor: cursor } : {}) });
+      const res = await this.call("GET", path, { ...query, per_page: perPage, ...(cursor ? { end_cursor: cursor } : {}) });
       if (Array.isArray(res.data)) rows.push(...res.data);
-      if (!res.pageInfo?.hasNextPage || !res.pageInfo.endCursor) break;
+      if (!res.pageInfo?.hasNextPage || !res.pageInfo.endCursor) return { rows, complete: true };
       cursor = res.pageInfo.endCursor;
     }
-    return rows;
+    return { rows, complete: false };
+  }
+
+  /** The rows of a list as far as a scan reaches: for lookups and searches, whose first pages are what matters. */
+  async all(path: string, query: Query): Promise<unknown[]> {
+    return (await this.scan(path, query)).rows;
   }
 }

@@ -3,9 +3,9 @@ import type { Weekday } from "../../domain/practice";
 import type { BookedRange, ScheduleChange, ScheduleFrame } from "../../domain/schedule";
 import { clinicDaysSpan } from "../../domain/time";
 import type { Clock } from "../../lib/clock";
-import { ok } from "../../lib/result";
-import type { PmsResult, ScheduleFeed } from "../types";
-import type { NexHealthClient } from "./client";
+import { err, ok } from "../../lib/result";
+import { connectorError, type PmsResult, type ScheduleFeed } from "../types";
+import { MAX_PER_PAGE, type NexHealthClient } from "./client";
 import type { LocationFacts } from "./location-facts";
 import { utcTime } from "./mappers";
 import { type Row, rows, str } from "./values";
@@ -117,8 +117,14 @@ export function nexHealthScheduleFeed(input: {
       }),
 
     booked: (fromDate, toDate) =>
-      guard(async () => {
-        const found = await client.all("/appointments", { location_id: locationId, ...window(fromDate, toDate), cancelled: false });
+      guard(async (): Promise<PmsResult<BookedRange[]>> => {
+        const { rows: found, complete } = await client.scan(
+          "/appointments",
+          { location_id: locationId, ...window(fromDate, toDate), cancelled: false },
+          MAX_PER_PAGE,
+        );
+        // A read cut short would show taken times as free.
+        if (!complete) return err(connectorError("upstream_error", "The office's schedule for those days is longer than the gateway reads at once."));
         return ok(rows(found).flatMap((row) => (str(row.location_id) && str(row.location_id) !== String(locationId) ? [] : (toRange(row) ?? []))));
       }),
 
@@ -126,11 +132,13 @@ export function nexHealthScheduleFeed(input: {
       guard(async (): Promise<PmsResult<{ changes: ScheduleChange[]; complete: boolean }>> => {
         // Both cancelled and active appointments: a cancellation is a change to apply. A booking moved out
         // of the window is not listed and stays as it was: a time shown busy that is free, never the reverse.
-        const found = await client.all("/appointments", {
-          location_id: locationId,
-          ...window(fromDate, toDate),
-          updated_since: utcTime(new Date(sinceMs - OVERLAP_MS)),
-        });
+        const { rows: found, complete } = await client.scan(
+          "/appointments",
+          { location_id: locationId, ...window(fromDate, toDate), updated_since: utcTime(new Date(sinceMs - OVERLAP_MS)) },
+          MAX_PER_PAGE,
+        );
+        // Changes cut short leave some out: only a reload can be trusted then.
+        if (!complete) return ok({ changes: [], complete: false });
         const changes: ScheduleChange[] = [];
         for (const row of rows(found)) {
           if (str(row.location_id) && str(row.location_id) !== String(locationId)) continue;
