@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { MAX_PAGE_SIZE, MAX_PAGES } from "../../src/connectors/sikka/client";
 import { json, jsonRequest } from "../helpers/request";
 import { makeSikkaTestApp, SIKKA_APP, type SikkaTestApp } from "../helpers/sikka";
 
@@ -67,8 +68,8 @@ describe("onboarding at scale", () => {
 
 describe("pagination", () => {
   test("a filtered listing longer than one page is read page by page from our own request, never from Sikka's filter-less next links", async () => {
-    // 520 bookings of other providers in that week, then the one that matters on the second page.
-    for (let i = 0; i < 520; i++) {
+    // A page and twenty more of other providers' bookings that week, then the one that matters on the second page.
+    for (let i = 0; i < MAX_PAGE_SIZE + 20; i++) {
       t.north.appointments.push({
         appointment_sr_no: String(20000 + i),
         patient_id: "5001",
@@ -452,8 +453,8 @@ describe("multi-location offices", () => {
 
 describe("schedules longer than one read", () => {
   test("availability over more bookings than the gateway reads at once is an error, never taken times offered as free", async () => {
-    // Twenty pages of 500 is the scan's bound; one booking more and the rest of the day is unknown.
-    for (let i = 0; i <= 10_000; i++) {
+    // Twenty pages of 5,000 is the scan's bound; one booking more and the rest of the day is unknown.
+    for (let i = 0; i <= MAX_PAGES * MAX_PAGE_SIZE; i++) {
       t.north.appointments.push({
         appointment_sr_no: String(200_000 + i),
         patient_id: "5001",

@@ -14,6 +14,8 @@ const MAX_READ_ATTEMPTS = 3;
 /** A scan stops after this many pages and says so in the log rather than hold a caller for minutes. */
 export const MAX_PAGES = 20;
 export const PAGE_SIZE = 500;
+/** Sikka's largest page ("Maximum 5000 records"): a schedule read is one request for most practices' days. */
+export const MAX_PAGE_SIZE = 5000;
 
 type Query = Record<string, string | undefined>;
 

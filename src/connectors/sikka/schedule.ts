@@ -9,7 +9,7 @@ import type { Clock } from "../../lib/clock";
 import { err, ok } from "../../lib/result";
 import type { BookingHolds } from "../types";
 import { connectorError } from "../types";
-import type { SikkaClient } from "./client";
+import { MAX_PAGE_SIZE, type SikkaClient } from "./client";
 import { SikkaProtocolError } from "./errors";
 import { APPOINTMENT_QUERY, appointmentInterval, isCancelled } from "./mappers";
 import type { PracticeFacts } from "./practice-facts";
@@ -90,7 +90,7 @@ export class SikkaSchedule {
    * would show taken times as free, so it is an error rather than a partial answer.
    */
   async bookedRanges(fromDate: string, toDate: string): Promise<BookedRange[]> {
-    const { rows, complete } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, ...APPOINTMENT_QUERY });
+    const { rows, complete } = await this.client.getAll("/appointments", { startdate: fromDate, enddate: toDate, ...APPOINTMENT_QUERY }, MAX_PAGE_SIZE);
     if (!complete) throw new SikkaProtocolError("Sikka's schedule for that range is longer than the gateway reads at once");
     return rows.flatMap((row) => {
       const range = this.rangeOf(row);
