@@ -318,6 +318,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     p.events.push({ at: now(), flag, row: { ...row }, changes });
   }
 
+  /** Each stored row as its item (`item`), cut to the fields this request asks for. */
+  const asAsked =
+    (url: URL, defaults: string[], item: (row: Row) => Row) =>
+    (row: Row): Row =>
+      fieldView(item(row), defaults, url, !behaviour.ignoreLightweight);
+
   /** A stored patient with what Sikka derives for every item: its links and its guarantor's name. */
   function patientItem(p: FakePractice, row: Row): Row {
     const guarantor = p.patients.find((g) => g.patient_id === row.guarantor_id);
@@ -567,7 +573,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             const find = q("find");
             const dob = find?.match(/^birthdate=eq_(\d{4}-\d{2}-\d{2})$/);
             if (dob && !behaviour.ignorePatientFilters) rows = rows.filter((r) => (r.birthdate ?? "").startsWith(dob[1]!));
-            return list(url, rows, {}, (row) => fieldView(patientItem(p, row), PATIENT_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight));
+            return list(
+              url,
+              rows,
+              {},
+              asAsked(url, PATIENT_DEFAULT_FIELDS, (row) => patientItem(p, row)),
+            );
           }
           case "/appointments": {
             let rows = p.appointments;
@@ -576,7 +587,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             if (patientId) rows = rows.filter((r) => r.patient_id === patientId);
             if (startDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) >= startDate);
             if (endDate) rows = rows.filter((r) => (r.date ?? "").slice(0, 10) <= endDate);
-            return list(url, rows, {}, (row) => fieldView(appointmentItem(p, row), APPOINTMENT_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight));
+            return list(
+              url,
+              rows,
+              {},
+              asAsked(url, APPOINTMENT_DEFAULT_FIELDS, (row) => appointmentItem(p, row)),
+            );
           }
           case "/practice_events": {
             // `events` names the API; `interval` (minutes, at most 1440) or a loaded date range bounds it.
@@ -590,17 +606,13 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             // The loaded range's zone is undocumented: read as UTC here (the connector uses `interval`).
             const since = interval !== null ? now() - Number(interval) * 60_000 : Date.parse(`${from}Z`);
             const until = interval === null && q("loaded_enddate") ? Date.parse(`${q("loaded_enddate")}Z`) : Number.POSITIVE_INFINITY;
-            const fields = (q("fields") ?? "").split(",");
-            const all = fields.includes("get_all");
-            // Harsher reading: an event carries the record's default field set; the chair and the
-            // cancelled flag only when asked for with `fields`.
+            // Harsher reading: an event carries the record as `/appointments` answers it by default (the
+            // chair and the cancelled flag only when asked for with `fields`), and `lightweight`, which
+            // Sikka advises against here, is not honoured.
             const rows = p.events
               .filter((e) => e.at >= since && e.at <= until)
               .map((e) => ({
-                ...withoutFields(
-                  e.row,
-                  ["operatory", "cancelled"].filter((f) => !all && !fields.includes(f)),
-                ),
+                ...fieldView(appointmentItem(p, e.row), APPOINTMENT_DEFAULT_FIELDS, url, false),
                 flag: e.flag,
                 loadeddate: new Date(e.at).toISOString().slice(0, 19),
                 changes: e.changes as unknown as string,
@@ -640,7 +652,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               url,
               p.balances.filter((r) => r.patient_id === q("patient_id")),
               {},
-              (row) => fieldView(balanceItem(p, row), BALANCE_DEFAULT_FIELDS, url, !behaviour.ignoreLightweight),
+              asAsked(url, BALANCE_DEFAULT_FIELDS, (row) => balanceItem(p, row)),
             );
           case "/subscribers":
             return list(
