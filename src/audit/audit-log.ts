@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, isNotNull, lte, type SQL } from "drizzle-orm";
+import { isDatabaseBusy } from "../db/busy";
 import type { Database } from "../db/client";
 import { pmsAuditLogs } from "../db/schema";
 import { textHasCardData } from "../domain/card-data";
@@ -44,7 +45,7 @@ const CHAIN_ATTEMPTS = 25;
 /** The chain trigger's refusal (another writer appended first) or the file lock held past the timeout. */
 const isChainConflict = (e: unknown): boolean => {
   const text = `${(e as Error)?.message ?? ""} ${String((e as { cause?: Error })?.cause?.message ?? "")}`;
-  return /prev_hash does not match|SQLITE_BUSY|database is locked/i.test(text);
+  return /prev_hash does not match/i.test(text) || isDatabaseBusy(e);
 };
 
 /** Rows committed together at most; a larger backlog commits over several transactions. */

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { isDatabaseBusy } from "./busy";
 import { BackgroundCheckpointer } from "./checkpointer";
 import { EmbeddedClient } from "./embedded-client";
 import { databaseMode } from "./mode";
@@ -39,8 +40,6 @@ const FALLBACK_CHECKPOINT_PAGES = 10_000;
 /** How long a statement waits out another connection's lock on the file, and the switch to WAL another's write. */
 const OPEN_TIMEOUT_MS = 5000;
 
-const isBusy = (e: unknown): boolean => /SQLITE_BUSY|database is locked/i.test(`${(e as { code?: string })?.code ?? ""} ${(e as Error)?.message ?? ""}`);
-
 /**
  * Switches the file to WAL. On a new file the switch writes the header, and SQLite refuses it at once
  * (SQLITE_BUSY, without waiting out busy_timeout: the switch already holds a read lock, and waiting with
@@ -54,7 +53,7 @@ async function switchToWal(client: Client, timeoutMs: number): Promise<void> {
     try {
       mode = String((await client.execute("PRAGMA journal_mode = WAL")).rows[0]?.[0] ?? "").toLowerCase();
     } catch (e) {
-      if (!isBusy(e) || performance.now() > giveUpAt) throw e;
+      if (!isDatabaseBusy(e) || performance.now() > giveUpAt) throw e;
     }
     if (mode === "wal") return;
     if (mode !== "" && performance.now() > giveUpAt) throw new Error(`the database file stayed in ${mode} mode instead of WAL`);
