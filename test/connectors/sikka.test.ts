@@ -211,6 +211,27 @@ describe("reading Sikka's data", () => {
     expect(t.sikka.calls.some((c) => c.path === "/operatories" && c.query.includes("cust_id=C1"))).toBe(true);
   });
 
+  test("a practice reads its own customer's chairs when Sikka lists the office's other practices first", async () => {
+    const south = await t.sikkaClinic("South", { officeId: "D20006", secretKey: "secret-north", practiceId: "1-1" });
+    t.sikka.behaviour.ignorePracticeFilter = true;
+    const res = await call("/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30&limit=5", {}, south.headers);
+    expect(res.status).toBe(200);
+    const slots = (await json(res)).data.slots as Array<{ operatoryId: string | null }>;
+    expect(slots.length).toBeGreaterThan(0);
+    // South's own chairs: under the first practice's customer id, none of them would be listed.
+    for (const s of slots) expect(["OP1", "OP2"] as Array<string | null>).toContain(s.operatoryId);
+    const chairReads = t.sikka.calls.filter((c) => c.path === "/operatories" && c.practiceId === "1-1");
+    expect(chairReads.length).toBeGreaterThan(0);
+    for (const c of chairReads) expect(c.query).toContain("cust_id=C2");
+  });
+
+  test("a practice list without the clinic's practice fails the read instead of offering unchecked chairs", async () => {
+    t.sikka.behaviour.rawResponse = () => Response.json({ offset: "0", limit: "50", total_count: "0", pagination: { next: "" }, items: [] });
+    const res = await call("/api/pms/appointments/availability?date=2026-12-03&durationMinutes=30");
+    expect(res.status).toBe(502);
+    expect((await json(res)).error.code).toBe("PMS_ERROR");
+  });
+
   test("OrthoTrac practices use Sikka's own available slots", async () => {
     t.north.pms = "OrthoTrac";
     t.north.slots.push({ provider_id: "DDS1", practice_id: "1", date: "2026-12-03T00:00:00", time: "10:00", end_time: "11:00", operatory: "OP2" });

@@ -187,6 +187,11 @@ export function startFakeSikka(options: FakeSikkaOptions) {
     ignorePatientFilters: false,
     /** Ignore `lightweight=true` on patients and appointments: the default fields come with the listed ones (it is documented, not promised). */
     ignoreLightweight: false,
+    /**
+     * Answer `/practices` with every practice of the office, as if `practice_id=` were not applied: the
+     * request key is the office's, and a list that leaves the filter out still answers 200.
+     */
+    ignorePracticeFilter: false,
     /** Answer every data call with this raw response instead (hostile or broken upstream). */
     rawResponse: null as null | (() => Response),
     /** Point `pagination.next` at another origin (a hostile or broken response). */
@@ -556,7 +561,12 @@ export function startFakeSikka(options: FakeSikkaOptions) {
       if (req.method === "GET") {
         switch (path) {
           case "/practices":
-            return list(url, [{ practice_id: p.practiceId, name: `Practice ${p.practiceId}`, cust_id: p.custId }]);
+            return list(
+              url,
+              practices
+                .filter((x) => x.officeId === p.officeId && (behaviour.ignorePracticeFilter || x === p))
+                .map((x) => ({ practice_id: x.practiceId, name: `Practice ${x.practiceId}`, cust_id: x.custId })),
+            );
           case "/patients": {
             let rows = p.patients;
             const patientId = q("patient_id");

@@ -1,6 +1,7 @@
 import type { TtlCache } from "../../lib/ttl-cache";
 import type { SikkaClient } from "./client";
 import type { SikkaCredentials } from "./credentials";
+import { SikkaProtocolError } from "./errors";
 import { findAuthorizedPractice } from "./onboarding";
 import { type SikkaRow, text } from "./values";
 
@@ -34,11 +35,19 @@ export class PracticeFacts {
     });
   }
 
+  /**
+   * The customer id the practice's chairs are listed under, from the practice's own row. A request key
+   * belongs to the whole office, so the list may hold its other practices too (each with its own
+   * customer id): another practice's id would read that practice's chairs, and this practice's bookings
+   * would be checked against none of its own. No row of this practice fails the read rather than guess.
+   */
   custId(): Promise<string | null> {
     if (this.credentials.custId) return Promise.resolve(this.credentials.custId);
     return this.fact("custId", async () => {
       const practices = await this.client.get("/practices");
-      return practices[0] ? text(practices[0], "cust_id") || null : null;
+      const mine = practices.find((p) => text(p, "practice_id") === this.credentials.practiceId);
+      if (!mine) throw new SikkaProtocolError("Sikka's practice list does not include this practice");
+      return text(mine, "cust_id") || null;
     });
   }
 
