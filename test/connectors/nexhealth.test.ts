@@ -212,6 +212,20 @@ describe("reading through NexHealth", () => {
     const res = await call("/api/pms/patients/415/balance");
     expect((await json(res)).error.code).toBe("PMS_ERROR");
   });
+
+  test("a readable total with an unreadable portion is an error too: the caller is never told they owe nothing", async () => {
+    await setup();
+    const patient = t.nexhealth.patients.find((p) => p.id === 415)!;
+    patient.insurance_estimate = "40.00";
+    patient.guarantor_portion = "85.50";
+    const split = (await json(await call("/api/pms/patients/415/balance"))).data.balance;
+    expect(split).toMatchObject({ total: 125.5, patientPortion: 85.5, insurancePortion: 40 });
+    patient.guarantor_portion = "n/a";
+    expect((await json(await call("/api/pms/patients/415/balance"))).error.code).toBe("PMS_ERROR");
+    patient.guarantor_portion = "85.50";
+    patient.insurance_estimate = "";
+    expect((await json(await call("/api/pms/patients/415/balance"))).error.code).toBe("PMS_ERROR");
+  });
 });
 
 describe("writes are pending until NexHealth reports the PMS insertion", () => {

@@ -33,7 +33,7 @@ import type { LocationFacts } from "./location-facts";
 import { tenDigits, toAppointment, toPatient, utcTime } from "./mappers";
 import { nexHealthScheduleFeed } from "./schedule-feed";
 import { readSlots } from "./slots";
-import { obj, type Row, rows, str } from "./values";
+import { moneyAmount, obj, type Row, rows, str } from "./values";
 import { appointmentWriteId, paymentWriteId } from "./write-ids";
 
 const POLL_INTERVAL_MS = 400;
@@ -178,17 +178,17 @@ export class NexHealthConnector implements PmsConnector {
       try {
         // No row: NexHealth leaves zero balances out unless asked (`show_zero_balances`).
         const [row] = rows(await this.client.all("/guarantor_balances", { location_id: this.locationId, guarantor_id: guarantor }));
-        const amount = (v: unknown) => Number(str(obj(v).amount || "0")) || 0;
-        // A row whose total is missing or unreadable says nothing about what is owed: never "0".
-        if (row && !/^-?\d+(\.\d+)?$/.test(str(obj(row.total_balance).amount).trim()))
+        const total = row ? moneyAmount(row.total_balance) : 0;
+        const patientPortion = row ? moneyAmount(row.guarantor_portion) : 0;
+        const insurancePortion = row ? moneyAmount(row.insurance_estimate) : 0;
+        // An amount missing or unreadable says nothing about what is owed (or who owes it): never "0".
+        if (total === null || patientPortion === null || insurancePortion === null)
           return err(connectorError("upstream_error", "The practice system gave an answer we could not use."));
-        const total = row ? amount(row.total_balance) : 0;
-        const patientPortion = row ? amount(row.guarantor_portion) : 0;
         return ok({
           patientId,
           total: Math.round(total * 100) / 100,
           patientPortion: Math.round(patientPortion * 100) / 100,
-          insurancePortion: row ? Math.round(amount(row.insurance_estimate) * 100) / 100 : 0,
+          insurancePortion: Math.round(insurancePortion * 100) / 100,
           currency: this.practice.currency,
           asOf: formatInClinicZone(this.deps.clock.now(), this.zone),
         });
