@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { BackgroundCheckpointer } from "../../src/db/checkpointer";
-import { openDatabase } from "../../src/db/client";
+import { FALLBACK_CHECKPOINT_PAGES, openDatabase } from "../../src/db/client";
 import { fileDatabasePerTest } from "../helpers/file-database";
 
 const files = fileDatabasePerTest("ckpt-");
@@ -15,7 +15,7 @@ async function openWithCheckpointer(failures: string[] = [], script?: URL) {
 test("the log is copied into the file by the checkpoint thread, not by the service's commits", async () => {
   const db = await openWithCheckpointer();
   expect(await db.checkpointer).not.toBeNull();
-  expect((await db.client.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]).toBe(10_000);
+  expect((await db.client.execute("PRAGMA wal_autocheckpoint")).rows[0]?.[0]).toBe(FALLBACK_CHECKPOINT_PAGES);
   await db.client.execute("create table t (id integer primary key, v text)");
   // About 1,500 pages of log: past SQLite's default threshold, below the fallback one.
   for (let i = 0; i < 30; i++) {
