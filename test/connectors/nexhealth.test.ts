@@ -213,6 +213,30 @@ describe("reading through NexHealth", () => {
     expect((await json(res)).error.code).toBe("PMS_ERROR");
   });
 
+  test("a balance is the patient's guarantor's row, never another's when NexHealth leaves the filter out", async () => {
+    await setup();
+    t.nexhealth.patients.unshift({
+      id: 414,
+      first_name: "Other",
+      last_name: "Guarantor",
+      name: "Other Guarantor",
+      institution_id: 1,
+      location_ids: [7],
+      guarantor_id: 414,
+      inactive: false,
+      balance: "999.00",
+      bio: { date_of_birth: "1970-01-01" },
+    });
+    t.nexhealth.behaviour.ignoreGuarantorFilter = true;
+    const mine = await json(await call("/api/pms/patients/415/balance"));
+    expect(mine.data.balance).toMatchObject({ patientId: "415", total: 125.5 });
+    delete t.nexhealth.patients.find((p) => p.id === 415)!.balance;
+    const others = await call("/api/pms/patients/415/balance");
+    const text = await others.text();
+    expect(JSON.parse(text).error.code).toBe("PMS_ERROR");
+    expect(text).not.toContain("999");
+  });
+
   test("a readable total with an unreadable portion is an error too: the caller is never told they owe nothing", async () => {
     await setup();
     const patient = t.nexhealth.patients.find((p) => p.id === 415)!;

@@ -167,6 +167,19 @@ describe("reading Sikka's data", () => {
     expect(JSON.stringify(insurance)).not.toContain("MEM0099887766");
   });
 
+  test("a balance is this patient's item, never another patient's when Sikka leaves the filter out", async () => {
+    t.north.balances.unshift({ patient_id: "7002", patient_due: "999.00", insurance_due: "0.00", account_balance: "999.00" });
+    t.sikka.behaviour.ignoreBalanceFilter = true;
+    const mine = await json(await call("/api/pms/patients/7001/balance"));
+    expect(mine.data.balance).toMatchObject({ patientId: "7001", total: 125.5, patientPortion: 85.5 });
+    t.north.balances.splice(1);
+    const others = await call("/api/pms/patients/7001/balance");
+    expect(others.status).toBe(502);
+    const text = await others.text();
+    expect(JSON.parse(text).error.code).toBe("PMS_ERROR");
+    expect(text).not.toContain("999");
+  });
+
   test("HTTP 204 is an empty result, not an error", async () => {
     t.north.balances.length = 0;
     const balance = await json(await call("/api/pms/patients/7001/balance"));

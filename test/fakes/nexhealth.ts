@@ -82,6 +82,10 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
   const faults: Array<{ path: RegExp; status: number; codeFalse: boolean; error: string }> = [];
   let nextId = 5000;
   let failingInsertions = 0;
+  const behaviour = {
+    /** Answer `/guarantor_balances` with every guarantor's row of the institution, as if `guarantor_id=` were not applied. */
+    ignoreGuarantorFilter: false,
+  };
 
   const envelope = (status: number, data: unknown, extra: Row = {}) =>
     new Response(JSON.stringify({ code: status < 300, description: null, error: [], data, ...extra }), {
@@ -485,22 +489,19 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
     if (path === "/guarantor_balances") {
       if (!inst.financialData) return failure(403, "You don't have access to perform this action.");
       const guarantor = Number(q.get("guarantor_id"));
-      const patient = patients.find((p) => p.id === guarantor && p.institution_id === inst.id);
-      if (!patient) return page([], q);
       const money = (amount: string) => ({ amount, currency: "USD" });
-      return page(
-        [
-          {
-            id: guarantor + 1,
-            guarantor_id: guarantor,
-            location_id: Number(q.get("location_id")),
-            total_balance: money(String(patient.balance ?? "0.00")),
-            guarantor_portion: money(String(patient.guarantor_portion ?? patient.balance ?? "0.00")),
-            insurance_estimate: money(String(patient.insurance_estimate ?? "0.00")),
-          },
-        ],
-        q,
+      const balanceOf = (patient: (typeof patients)[number]) => ({
+        id: patient.id + 1,
+        guarantor_id: patient.id,
+        location_id: Number(q.get("location_id")),
+        total_balance: money(String(patient.balance ?? "0.00")),
+        guarantor_portion: money(String(patient.guarantor_portion ?? patient.balance ?? "0.00")),
+        insurance_estimate: money(String(patient.insurance_estimate ?? "0.00")),
+      });
+      const guarantors = patients.filter(
+        (p) => p.institution_id === inst.id && (behaviour.ignoreGuarantorFilter ? p.balance !== undefined : p.id === guarantor),
       );
+      return page(guarantors.map(balanceOf), q);
     }
     if (path === "/payments" && req.method === "GET") {
       const transactionId = q.get("transaction_id");
@@ -620,6 +621,7 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
 
   return {
     url: `http://127.0.0.1:${server.port}`,
+    behaviour,
     institutions,
     providers,
     patients,

@@ -192,6 +192,8 @@ export function startFakeSikka(options: FakeSikkaOptions) {
      * request key is the office's, and a list that leaves the filter out still answers 200.
      */
     ignorePracticeFilter: false,
+    /** Answer `/patient_balance` with every balance item of the practice, as if `patient_id=` were not applied. */
+    ignoreBalanceFilter: false,
     /** Answer every data call with this raw response instead (hostile or broken upstream). */
     rawResponse: null as null | (() => Response),
     /** Point `pagination.next` at another origin (a hostile or broken response). */
@@ -660,7 +662,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             // carries who it is about, and the amounts come only when asked for.
             return list(
               url,
-              p.balances.filter((r) => r.patient_id === q("patient_id")),
+              p.balances.filter((r) => behaviour.ignoreBalanceFilter || r.patient_id === q("patient_id")),
               {},
               asAsked(url, BALANCE_DEFAULT_FIELDS, (row) => balanceItem(p, row)),
             );

@@ -143,7 +143,11 @@ export class SikkaConnector implements PmsConnector {
   getBalance(patientId: string) {
     return this.guard(async () => {
       if (!(await this.patientRow(patientId))) return notFoundPatient();
-      const [row] = await this.client.get("/patient_balance", { patient_id: patientId, fields: BALANCE_FIELDS.join(",") });
+      const items = await this.client.get("/patient_balance", { patient_id: patientId, fields: ["patient_id", ...BALANCE_FIELDS].join(",") });
+      const row = items.find((item) => text(item, "patient_id") === patientId);
+      // Items about other patients only: the filter was not applied, and none of these amounts is this
+      // patient's to hear. No item at all is a patient without a ledger.
+      if (!row && items.length > 0) throw new SikkaProtocolError("Sikka answered a balance for other patients");
       // A balance item without a single amount says nothing about what the patient owes: never "0".
       if (row && BALANCE_FIELDS.every((f) => num(row, f) === null)) throw new SikkaProtocolError("Sikka answered a balance without amounts");
       const patientDue = row ? (num(row, "patient_due") ?? num(row, "patient_balance") ?? 0) : 0;
