@@ -54,6 +54,23 @@ describe("credentials bind a clinic to exactly its own office and practice", () 
     const southCalls = dataCalls().filter((c) => c.practiceId === "1-1");
     expect(southCalls.length).toBeGreaterThan(0);
   });
+
+  test("a row that does not name this practice is not this practice's: no patient, no search result, no appointment", async () => {
+    const { practice_id: _, ...unnamed } = patientRow("7099", "Nola", "Unclaimed", "1990-02-03");
+    t.north.patients.push(unnamed);
+    t.north.appointments.push({
+      appointment_sr_no: "A-UNNAMED",
+      patient_id: "7001",
+      provider_id: "DDS1",
+      date: "2026-12-03T00:00:00",
+      time: "09:00",
+      length: "30",
+    });
+    expect((await call("/api/pms/patients/7099")).status).toBe(404);
+    const found = await json(await call("/api/pms/patients/search", { body: { lastName: "Unclaimed" } }));
+    expect(found.data.patients).toEqual([]);
+    expect((await call("/api/pms/appointments", { method: "DELETE", body: { appointmentId: "A-UNNAMED" } })).status).toBe(404);
+  });
 });
 
 describe("reading Sikka's data", () => {
