@@ -667,9 +667,10 @@ export function startFakeSikka(options: FakeSikkaOptions) {
               asAsked(url, BALANCE_DEFAULT_FIELDS, (row) => balanceItem(p, row)),
             );
           case "/subscribers":
+            // Sikka's subscriber fields do not include the patient: the row is only the filter's word for whose it is.
             return list(
               url,
-              p.subscribers.filter((r) => r.patient_id === q("patient_id")),
+              p.subscribers.filter((r) => r.patient_id === q("patient_id")).map(({ patient_id: _, ...documented }) => documented),
             );
           case "/insurance_companies":
             // The carrier's name is not in the default field set: only `fields=get_all` returns it.
