@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type Clock, toSqlTimestamp } from "../lib/clock";
 
@@ -16,21 +16,32 @@ export type AuditMetrics = {
 };
 
 /**
+ * The two scans of a window: one grouped by action and error code, from which every count, time and
+ * error figure is summed, and one for the distinct patients. A window is a range of an index that
+ * carries every column read here: the (account_id, created_at, …) one for a clinic, the (created_at, …)
+ * one for all of them.
+ */
+export function metricsScans(since: string, accountId?: string): { groups: SQL; patients: SQL } {
+  const scope = accountId ? sql`account_id = ${accountId} and created_at > ${since}` : sql`created_at > ${since}`;
+  return {
+    groups: sql`
+      select action, error_code as code, count(*) as n, sum(response_time) as total_ms, max(response_time) as max_ms,
+             sum(case when success = 0 then 1 else 0 end) as failed, sum(phi_accessed) as phi
+        from pms_audit_logs where ${scope} group by action, error_code`,
+    patients: sql`select count(distinct patient_id) as patients from pms_audit_logs where ${scope} and phi_accessed = 1`,
+  };
+}
+
+/**
  * The three monitoring figures (per-action response times, error rate, PHI accesses and
- * distinct patients), from `pms_audit_logs` with SQLite time arithmetic. Two scans of the window: one
- * grouped by action and error code, from which every count, time and error figure is summed, and one
- * for the distinct patients. One clinic's window is a range of the (account_id, created_at) index.
+ * distinct patients), from `pms_audit_logs` with SQLite time arithmetic.
  */
 export async function auditMetrics(db: Database, clock: Clock, window: MetricsWindow, accountId?: string): Promise<AuditMetrics> {
   const since = toSqlTimestamp(new Date(clock.now().getTime() - WINDOWS[window]));
-  const scope = accountId ? sql`account_id = ${accountId} and created_at > ${since}` : await allClinicsScope(db, since);
+  const scans = metricsScans(since, accountId);
   const [groups, phi] = await Promise.all([
-    db.all<{ action: string; code: string | null; n: number; total_ms: number; max_ms: number; failed: number; phi: number }>(sql`
-      select action, error_code as code, count(*) as n, sum(response_time) as total_ms, max(response_time) as max_ms,
-             sum(case when success = 0 then 1 else 0 end) as failed, sum(phi_accessed) as phi
-        from pms_audit_logs where ${scope} group by action, error_code`),
-    db.all<{ patients: number }>(sql`
-      select count(distinct patient_id) as patients from pms_audit_logs where ${scope} and phi_accessed = 1`),
+    db.all<{ action: string; code: string | null; n: number; total_ms: number; max_ms: number; failed: number; phi: number }>(scans.groups),
+    db.all<{ patients: number }>(scans.patients),
   ]);
   const actions = new Map<string, { count: number; totalMs: number; maxMs: number; errors: number }>();
   const pmsErrorsByCode: Record<string, number> = {};
@@ -67,20 +78,4 @@ export async function auditMetrics(db: Database, clock: Clock, window: MetricsWi
     phi: { accesses, distinctPatients: Number(phi[0]?.patients ?? 0) },
     pmsErrorsByCode,
   };
-}
-
-/**
- * Every clinic's window, read as a range of rows rather than through the time index. Found through that
- * index, each row of a day (tens of thousands) is a separate lookup in the table; rows are appended in
- * time, so the window's rows sit together, between the lowest and highest id the index finds for it
- * (read from the index alone). Filtering that range by time again keeps the result exact however the
- * clocks of several writers interleave: a row inside the range but outside the window is left out, and no
- * row of the window lies outside it. `+created_at` keeps SQLite from going back to the time index.
- */
-async function allClinicsScope(db: Database, since: string) {
-  const [span] = await db.all<{ first: number | null; last: number | null }>(
-    sql`select min(id) as first, max(id) as last from pms_audit_logs where created_at > ${since}`,
-  );
-  if (span?.first == null || span.last == null) return sql`0`;
-  return sql`id between ${Number(span.first)} and ${Number(span.last)} and +created_at > ${since}`;
 }

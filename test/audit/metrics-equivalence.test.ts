@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { auditMetrics } from "../../src/audit/metrics";
+import { auditMetrics, metricsScans } from "../../src/audit/metrics";
 import { openDatabase } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
 
@@ -69,5 +70,18 @@ test("every figure equals its plain SQL definition, per window and per clinic", 
     ),
     { numRuns: 60 },
   );
+  handle.close();
+});
+
+test("every window is read from an index alone, never row by row from the table", async () => {
+  const handle = await openDatabase({ url: ":memory:" });
+  await applyMigrations(handle.db);
+  for (const accountId of [undefined, "acc_a"]) {
+    for (const scan of Object.values(metricsScans("2026-12-01 00:00:00.000", accountId))) {
+      const plan = (await handle.db.all<{ detail: string }>(sql`explain query plan ${scan}`)).map((step) => step.detail);
+      expect(plan.some((step) => /USING COVERING INDEX pms_audit_logs_/.test(step))).toBe(true);
+      expect(plan.some((step) => /SCAN pms_audit_logs|USING INDEX|PRIMARY KEY/.test(step))).toBe(false);
+    }
+  }
   handle.close();
 });

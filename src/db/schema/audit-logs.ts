@@ -27,5 +27,14 @@ export const pmsAuditLogs = sqliteTable(
     hash: text("hash"),
     chainKeyId: text("chain_key_id"),
   },
-  (t) => [index("pms_audit_logs_account_created").on(t.accountId, t.createdAt), index("pms_audit_logs_created_action").on(t.createdAt, t.action)],
+  // Each index carries, after the columns it is searched by, every column the monitoring figures read, so
+  // a window of them is read from the index alone (a day of all clinics is tens of thousands of rows,
+  // each otherwise one lookup in the table); the leading columns are the ones they always had.
+  (t) => {
+    const figures = [t.action, t.errorCode, t.success, t.phiAccessed, t.responseTime, t.patientId] as const;
+    return [
+      index("pms_audit_logs_account_created").on(t.accountId, t.createdAt, ...figures),
+      index("pms_audit_logs_created_action").on(t.createdAt, ...figures),
+    ];
+  },
 );
