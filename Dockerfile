@@ -8,7 +8,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # The service bundled into one file (npm run build): started from its sources it would first resolve,
-# read and transpile ~800 modules, which is most of its start-up.
+# read and transpile ~800 modules, which is most of its start-up. The bundle's bytecode (index.js.jsc)
+# is only used by the Bun version that wrote it: this stage and the runtime's use the same image.
 FROM oven/bun:1.4.5-slim AS build
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules

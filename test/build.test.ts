@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildService, builtEntry } from "../scripts/build";
@@ -53,6 +53,13 @@ test("the built service applies its migrations, starts its checkpoint thread and
   expect(((await slots.json()) as { data: { slots: unknown[] } }).data.slots.length).toBeGreaterThan(0);
   const audit = await fetch(`${s.url}/api/admin/audit-logs/verify`, { headers: admin });
   expect(await audit.json()).toMatchObject({ ok: true });
+});
+
+test("the bundle comes with its bytecode, so a start loads compiled code instead of parsing the bundle", () => {
+  // Bun writes none, silently, for a bundle it cannot keep bytecode for (an ES module, or one using
+  // `import.meta.resolve`): the start then parses 2.5 MB of JavaScript again.
+  expect(readFileSync(builtEntry(outDir), "utf8").slice(0, 40)).toStartWith("// @bun @bytecode @bun-cjs");
+  expect(statSync(`${builtEntry(outDir)}.jsc`).size).toBeGreaterThan(1_000_000);
 });
 
 test("the built service serves the explorer and its document", async () => {

@@ -1,3 +1,5 @@
+import { bundleUrl } from "../lib/bundle";
+
 /** What one checkpoint did: whether a reader or writer kept it from finishing, the log's frames, and how many are now in the file. */
 export type CheckpointResult = { busy: number; logFrames: number; checkpointed: number };
 
@@ -13,13 +15,13 @@ export const CHECKPOINT_EVERY_MS = 100;
 
 /**
  * Where the production build (scripts/build.ts) writes the thread's script, relative to the bundle it
- * makes of the service: bundled, this module's own URL is the bundle's. Unset when running the sources.
+ * makes of the service. Unset when running the sources.
  */
 declare const BUNDLED_CHECKPOINT_WORKER: string | undefined;
 
 /** The thread's script: beside this module in the sources, where the build put it in the bundle. */
 const checkpointWorkerScript = () =>
-  typeof BUNDLED_CHECKPOINT_WORKER === "string" ? new URL(BUNDLED_CHECKPOINT_WORKER, import.meta.url) : new URL("./checkpoint-worker.ts", import.meta.url);
+  typeof BUNDLED_CHECKPOINT_WORKER === "string" ? new URL(BUNDLED_CHECKPOINT_WORKER, bundleUrl()) : new URL("./checkpoint-worker.ts", import.meta.url);
 
 /** How long a stopping thread may take to finish its checkpoint and close before it is terminated. */
 const STOP_GRACE_MS = 2_000;

@@ -3,16 +3,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { bundleUrl } from "../lib/bundle";
 import type { Database } from "./client";
 
 /**
  * The production build (scripts/build.ts) bundles the service into one file and names the migrations'
- * folder relative to it: bundled, this module's own URL is the bundle's. Unset when running the sources.
+ * folder relative to it. Unset when running the sources.
  */
 declare const BUNDLED_MIGRATIONS_FOLDER: string | undefined;
 
 export const migrationsFolder = fileURLToPath(
-  typeof BUNDLED_MIGRATIONS_FOLDER === "string" ? new URL(BUNDLED_MIGRATIONS_FOLDER, import.meta.url) : new URL("../../drizzle", import.meta.url),
+  typeof BUNDLED_MIGRATIONS_FOLDER === "string" ? new URL(BUNDLED_MIGRATIONS_FOLDER, bundleUrl()) : new URL("../../drizzle", import.meta.url),
 );
 
 type Journal = { entries: Array<{ when: number }> };

@@ -1,10 +1,10 @@
-import { fileURLToPath } from "node:url";
 import { toOpenAPISchema } from "@elysiajs/openapi";
 import type { Elysia } from "elysia";
 import "./formats";
 import { refineDocument } from "./refine";
 
-const asset = (name: string) => fileURLToPath(import.meta.resolve(`swagger-ui-dist/${name}`));
+// Resolved at run time from where the code runs (the sources or the bundle), through node_modules.
+const asset = (name: string) => require.resolve(`swagger-ui-dist/${name}`);
 const ASSETS: Record<string, { path: string; type: string }> = {
   "swagger-ui.css": { path: asset("swagger-ui.css"), type: "text/css; charset=utf-8" },
   "swagger-ui-bundle.js": { path: asset("swagger-ui-bundle.js"), type: "text/javascript; charset=utf-8" },
