@@ -6,7 +6,7 @@ import { isRetryableRead, SikkaHttpError } from "./errors";
 import { readList, type SikkaResponse, sikkaRequest } from "./http";
 import { type SikkaQuota, SikkaQuotaError } from "./quota";
 import type { RequestKeyManager } from "./request-keys";
-import type { SikkaRow } from "./values";
+import { type SikkaRow, text } from "./values";
 
 export const READ_TIMEOUT_MS = 2_500;
 export const WRITE_TIMEOUT_MS = 4_000;
@@ -45,6 +45,15 @@ export class SikkaClient {
 
   get practiceId() {
     return this.deps.credentials.practiceId;
+  }
+
+  /**
+   * True for a row that names this practice. A request key is the whole office's, and its lists (patients,
+   * appointments, providers, chairs, practices) can hold the office's other practices whatever
+   * `practice_id` a request names; a row that names none cannot be shown to be this practice's.
+   */
+  owns(row: SikkaRow): boolean {
+    return text(row, "practice_id") === this.practiceId;
   }
 
   get officeId() {

@@ -120,7 +120,7 @@ export class SikkaConnector implements PmsConnector {
       const { rows } = await this.client.getAll("/patients", query);
       const prefix = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().startsWith(wanted.toLowerCase());
       const matches = rows.filter((row) => {
-        if (!this.ours(row)) return false;
+        if (!this.client.owns(row)) return false;
         const first = text(row, "firstname");
         const last = text(row, "lastname");
         if (!prefix(first, search.firstName) || !prefix(last, search.lastName)) return false;
@@ -480,20 +480,12 @@ export class SikkaConnector implements PmsConnector {
   private async patientRow(patientId: string): Promise<SikkaRow | null> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(patientId)) return null;
     const rows = await this.client.get("/patients", { patient_id: patientId, ...PATIENT_QUERY });
-    return rows.find((r) => text(r, "patient_id") === patientId && this.ours(r)) ?? null;
+    return rows.find((r) => text(r, "patient_id") === patientId && this.client.owns(r)) ?? null;
   }
 
   private async appointmentRow(appointmentId: string): Promise<SikkaRow | null> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(appointmentId)) return null;
     const rows = await this.client.get("/appointments", { appointment_sr_no: appointmentId, ...APPOINTMENT_QUERY });
-    return rows.find((r) => text(r, "appointment_sr_no") === appointmentId && this.ours(r)) ?? null;
-  }
-
-  /**
-   * A row of this practice: a request key is the whole office's, so its lists can hold the office's other
-   * practices. Both reads ask for `practice_id`; a row without one cannot be shown to be this practice's.
-   */
-  private ours(row: SikkaRow): boolean {
-    return text(row, "practice_id") === this.client.practiceId;
+    return rows.find((r) => text(r, "appointment_sr_no") === appointmentId && this.client.owns(r)) ?? null;
   }
 }

@@ -45,7 +45,7 @@ export class PracticeFacts {
     if (this.credentials.custId) return Promise.resolve(this.credentials.custId);
     return this.fact("custId", async () => {
       const practices = await this.client.get("/practices");
-      const mine = practices.find((p) => text(p, "practice_id") === this.credentials.practiceId);
+      const mine = practices.find((p) => this.client.owns(p));
       if (!mine) throw new SikkaProtocolError("Sikka's practice list does not include this practice");
       return text(mine, "cust_id") || null;
     });

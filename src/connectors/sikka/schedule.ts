@@ -33,19 +33,12 @@ export class SikkaSchedule {
     return this.practice.timezone;
   }
 
-  /**
-   * A row of this practice. Provider and operatory lists can span every location of a multi-location
-   * office whatever `practice_id` the request names, so rows of another location are dropped here: a
-   * booking must never land in another location's chair.
-   */
-  private ours(row: SikkaRow): boolean {
-    return text(row, "practice_id") === this.client.practiceId;
-  }
-
   async activeProviders(): Promise<SikkaRow[]> {
     // Every page: an office-wide list of a large office runs past one page, with this practice's rows anywhere in it.
     const { rows } = await this.client.getAll("/providers", { status: "active", provider_type: "Provider" });
-    return rows.filter((r) => this.ours(r) && /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))));
+    return rows.filter(
+      (r) => this.client.owns(r) && /^active$/i.test(text(r, "status")) && (!text(r, "provider_type") || /provider/i.test(text(r, "provider_type"))),
+    );
   }
 
   /** Active providers of this practice with the chairs each may use (unassigned chairs are shared). */
@@ -56,7 +49,7 @@ export class SikkaSchedule {
       custId ? this.client.getAll("/operatories", { cust_id: custId, is_hidden: "F" }).then((list) => list.rows) : Promise.resolve([] as SikkaRow[]),
     ]);
     const chairs = operatories
-      .filter((o) => this.ours(o) && text(o, "is_hidden") !== "T")
+      .filter((o) => this.client.owns(o) && text(o, "is_hidden") !== "T")
       .map((o) => ({ id: text(o, "operatory"), providers: text(o, "provider_id").split("|").filter(Boolean) }));
     return providers.map((p) => {
       const id = text(p, "provider_id");
