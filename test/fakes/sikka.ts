@@ -670,7 +670,7 @@ export function startFakeSikka(options: FakeSikkaOptions) {
             // Sikka's subscriber fields do not include the patient: the row is only the filter's word for whose it is.
             return list(
               url,
-              p.subscribers.filter((r) => r.patient_id === q("patient_id")).map(({ patient_id: _, ...documented }) => documented),
+              p.subscribers.filter((r) => r.patient_id === q("patient_id")).map((r) => withoutFields(r, ["patient_id"])),
             );
           case "/insurance_companies":
             // The carrier's name is not in the default field set: only `fields=get_all` returns it.

@@ -179,14 +179,12 @@ export class NexHealthConnector implements PmsConnector {
         // No row: NexHealth leaves zero balances out unless asked (`show_zero_balances`).
         const items = rows(await this.client.all("/guarantor_balances", { location_id: this.locationId, guarantor_id: guarantor }));
         const row = items.find((item) => str(item.guarantor_id) === guarantor);
-        // Rows about other guarantors only: the filter was not applied, and none of these amounts is this
-        // patient's to hear.
-        if (!row && items.length > 0) return err(connectorError("upstream_error", "The practice system gave an answer we could not use."));
         const total = row ? moneyAmount(row.total_balance) : 0;
         const patientPortion = row ? moneyAmount(row.guarantor_portion) : 0;
         const insurancePortion = row ? moneyAmount(row.insurance_estimate) : 0;
-        // An amount missing or unreadable says nothing about what is owed (or who owes it): never "0".
-        if (total === null || patientPortion === null || insurancePortion === null)
+        // Never "0" for what cannot be read: rows about other guarantors only (the filter was not applied,
+        // and none of their amounts is this patient's to hear), or an amount missing or unreadable.
+        if ((!row && items.length > 0) || total === null || patientPortion === null || insurancePortion === null)
           return err(connectorError("upstream_error", "The practice system gave an answer we could not use."));
         return ok({
           patientId,
