@@ -187,13 +187,32 @@ async function main() {
   });
   const sikkaReq: LoadRequest = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } };
   await fetch(`${svc.url}${sikkaReq.path}`, { headers: sikkaReq.headers });
+  // The floor: a bare route asking the same fake for the same patient, sent the same bytes in alternating
+  // rounds (floor, service, service, floor). The fake answers at once, but the exchange still has a tail
+  // here: the load generator, the vendor and the gateway share two cores. The service's overhead is what its
+  // figures add to the floor's in the same run.
+  const floor = await startProcess([process.execPath, "bench/proxy-server.ts", "3997", sikka.url], 3997, {});
+  const floorCheck = await fetch(`${floor.url}${sikkaReq.path}`);
+  if (!floorCheck.ok) throw new Error(`the floor's route answered ${floorCheck.status}`);
+  // Both warmed up first. The service has not run the Sikka path's own code yet (the connector, reading
+  // the vendor's answers): its first seconds run on the engine's lower tiers while the compiler threads
+  // take a core, and the worse round's p99 would be the warm-up's.
+  const warmUp = { connections: CONNECTIONS, seconds: Math.max(1, Math.round(SECONDS / 4)) };
+  await runLoad(svc.url, [sikkaReq], warmUp);
+  await runLoad(floor.url, [sikkaReq], warmUp);
   await markAudit();
   const sikkaLogFrom = logOffset(serviceLog);
-  const { result: sikkaPath, peakMb: rssSikka } = await peakRss(svc.proc.pid, () =>
-    runLoad(svc.url, [sikkaReq], { connections: CONNECTIONS, seconds: SECONDS }),
+  const sikkaRounds = await abba(floor.url, svc, [sikkaReq], [sikkaReq], [sikkaReq]);
+  const sikkaPath = sikkaRounds.service;
+  const rssSikka = sikkaRounds.peakMb;
+  record("3. Sikka path (get_patient, fake Sikka answering at once)", line("sikka", sikkaPath), "");
+  record("    audit rows written ÷ 2xx answers", sikkaRounds.audited, "every 2xx audited");
+  record("3f. the floor: a bare route forwarding to the same fake, same bytes", line("floor", sikkaRounds.reference), "");
+  record(
+    "    service overhead over the floor (3 − 3f)",
+    `p50 ${fmt(sikkaPath.p50ms - sikkaRounds.reference.p50ms, 2)} ms, p99 ${fmt(sikkaPath.p99ms - sikkaRounds.reference.p99ms, 2)} ms`,
+    "p99 ≤ 5 ms",
   );
-  record("3. Sikka path (get_patient, fake Sikka answering at once)", line("sikka", sikkaPath), "p99 ≤ 5 ms");
-  record("    audit rows written ÷ 2xx answers", await auditedShare(sikkaPath), "every 2xx audited");
   // The same requests as the service's own access log saw them: from reading each to handing back its
   // answer, and of that the time in Sikka's connector. Not the figure above: queueing before the service
   // reads a request is only in the load generator's.
@@ -203,14 +222,18 @@ async function main() {
     `p50 ${fmt(share.inService.p50, 2)} / ${fmt(share.inConnector.p50, 2)} / ${fmt(share.own.p50, 2)} ms, p99 ${fmt(share.inService.p99, 2)} / ${fmt(share.inConnector.p99, 2)} / ${fmt(share.own.p99, 2)} ms (${share.requests} requests)`,
     "",
   );
-  const sikkaAlone = await runLoad(svc.url, [sikkaReq], { connections: 1, seconds: Math.min(SECONDS, 5) });
+  const oneConnection = { connections: 1, seconds: Math.min(SECONDS, 5) };
+  const sikkaAlone = await runLoad(svc.url, [sikkaReq], oneConnection);
+  const floorAlone = await runLoad(floor.url, [sikkaReq], oneConnection);
+  await floor.stop();
   const keys = parseEncryptionKeys(secrets.ENCRYPTION_KEY);
   if (!keys.ok) throw new Error(keys.problem);
   const chain = await verifyAuditChain(auditDb.db, new ChainKeys(keys.keys));
   if (!chain.ok) throw new Error(`audit chain broken after the load: ${JSON.stringify(chain)}`);
   record("audit hash chain after the load (audit:verify)", `intact, ${chain.rows} rows`, "intact");
   auditDb.close();
-  record("   the same, one connection (service overhead per call)", line("sikka1", sikkaAlone), "");
+  record("   3 and 3f on one connection: the service", line("sikka1", sikkaAlone), "");
+  record("   the floor", line("floor1", floorAlone), "");
   record(
     `memory: peak resident set under load (${
       Object.entries(productionRuntimeEnv())
