@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { buildService, builtEntry } from "../scripts/build";
@@ -12,7 +12,7 @@ import { hasWrk, type LoadRequest, type LoadResult, runLoad } from "./load";
 import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
-import { memoryBreakdown, peakRss, startProcess } from "./service";
+import { benchServiceEnv, memoryBreakdown, peakRss, productionRuntimeEnv, startProcess } from "./service";
 import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
@@ -38,12 +38,6 @@ const record = (name: string, value: string, target: string) => {
   console.log(`${name.padEnd(58)} ${value}${target ? `   (target ${target})` : ""}`);
 };
 
-/** The runtime settings fly.toml gives the production machine (not the service's own configuration). */
-function productionRuntimeEnv(): Record<string, string> {
-  const fly = Bun.TOML.parse(readFileSync("fly.toml", "utf8")) as { env?: Record<string, string> };
-  return Object.fromEntries(Object.entries(fly.env ?? {}).filter(([name]) => name.startsWith("BUN_")));
-}
-
 async function main() {
   console.log(
     `pms-gateway benchmark — ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${fmt(totalmem() / 2 ** 30, 0)} GiB, Bun ${Bun.version}, load: ${hasWrk() ? "wrk" : "autocannon"}, ${CONNECTIONS} connections, ${SECONDS} s per run\n`,
@@ -62,18 +56,7 @@ async function main() {
 
   // The service, in production mode on an embedded SQLite file, with a fake Sikka on loopback.
   const sikka = await startVendorProcess();
-  const env = {
-    ...secrets,
-    ...productionRuntimeEnv(),
-    NODE_ENV: "production",
-    DATABASE_URL: `file:${join(dir, "bench.db")}`,
-    PUBLIC_URL: "https://bench.example.com",
-    LOG_LEVEL: "info",
-    RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
-    SIKKA_CLIENT_ID: BENCH_VENDOR.app.appId,
-    SIKKA_CLIENT_SECRET: BENCH_VENDOR.app.appKey,
-    SIKKA_API_URL: sikka.url,
-  };
+  const env = benchServiceEnv(join(dir, "bench.db"), sikka.url);
   // The service as production runs it: the bundle the Dockerfile builds (npm run build).
   await buildService();
   const service = [process.execPath, builtEntry()];

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { benchSecrets } from "./requests";
+import { BENCH_VENDOR } from "./vendor-process";
 
 export type Running = { proc: ReturnType<typeof Bun.spawn>; url: string; readyMs: number; stop(): Promise<void> };
 
@@ -68,4 +70,30 @@ export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{
   } finally {
     clearInterval(timer);
   }
+}
+
+/** The runtime settings fly.toml gives the production machine (not the service's own configuration). */
+export function productionRuntimeEnv(): Record<string, string> {
+  const fly = Bun.TOML.parse(readFileSync("fly.toml", "utf8")) as { env?: Record<string, string> };
+  return Object.fromEntries(Object.entries(fly.env ?? {}).filter(([name]) => name.startsWith("BUN_")));
+}
+
+/**
+ * The service as the benchmarks run it: production mode and fly.toml's runtime settings, an embedded
+ * SQLite file at `databaseFile`, the access log at info, no rate limit in the way of the load, and the
+ * clinics' Sikka calls going to the fake at `vendorUrl`.
+ */
+export function benchServiceEnv(databaseFile: string, vendorUrl: string): Record<string, string> & { DATABASE_URL: string } {
+  return {
+    ...benchSecrets,
+    ...productionRuntimeEnv(),
+    NODE_ENV: "production",
+    DATABASE_URL: `file:${databaseFile}`,
+    PUBLIC_URL: "https://bench.example.com",
+    LOG_LEVEL: "info",
+    RATE_LIMIT_PER_ACCOUNT_PER_MINUTE: "100000000",
+    SIKKA_CLIENT_ID: BENCH_VENDOR.app.appId,
+    SIKKA_CLIENT_SECRET: BENCH_VENDOR.app.appKey,
+    SIKKA_API_URL: vendorUrl,
+  };
 }
