@@ -237,6 +237,14 @@ describe("reading through NexHealth", () => {
     expect(text).not.toContain("999");
   });
 
+  test("a guarantor who owes nothing has no balance row (NexHealth leaves zero balances out): the balance is zero", async () => {
+    await setup();
+    delete t.nexhealth.patients.find((p) => p.id === 415)!.balance;
+    const res = await call("/api/pms/patients/415/balance");
+    expect(res.status).toBe(200);
+    expect((await json(res)).data.balance).toMatchObject({ patientId: "415", total: 0, patientPortion: 0, insurancePortion: 0 });
+  });
+
   test("a readable total with an unreadable portion is an error too: the caller is never told they owe nothing", async () => {
     await setup();
     const patient = t.nexhealth.patients.find((p) => p.id === 415)!;

@@ -498,10 +498,15 @@ export function startFakeNexHealth(options: FakeNexHealthOptions = {}) {
         guarantor_portion: money(String(patient.guarantor_portion ?? patient.balance ?? "0.00")),
         insurance_estimate: money(String(patient.insurance_estimate ?? "0.00")),
       });
-      const guarantors = patients.filter(
-        (p) => p.institution_id === inst.id && (behaviour.ignoreGuarantorFilter ? p.balance !== undefined : p.id === guarantor),
-      );
-      return page(guarantors.map(balanceOf), q);
+      // Zero balances are left out unless `show_zero_balances=true` asks for them: a guarantor who owes
+      // nothing has no row at all. An amount that is not a number is never taken for zero here either.
+      const showZero = q.get("show_zero_balances") === "true";
+      const owesNothing = (row: ReturnType<typeof balanceOf>) => row.total_balance.amount.trim() !== "" && Number(row.total_balance.amount) === 0;
+      const balances = patients
+        .filter((p) => p.institution_id === inst.id && (behaviour.ignoreGuarantorFilter || p.id === guarantor))
+        .map(balanceOf)
+        .filter((row) => showZero || !owesNothing(row));
+      return page(balances, q);
     }
     if (path === "/payments" && req.method === "GET") {
       const transactionId = q.get("transaction_id");
