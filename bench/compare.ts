@@ -4,15 +4,15 @@
 // the script each side runs (by default the production bundle, built first). For deciding whether a change
 // helps: on this shared machine one run moves by a quarter from minute to minute, so a variant is only
 // compared with the other in the rounds next to it. Not a benchmark figure (`npm run bench`).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildService, builtEntry } from "../scripts/build";
 import { mintToken } from "../src/http/auth/jwt";
 import { type LoadRequest, type LoadResult, runLoad } from "./load";
 import { benchSecrets } from "./requests";
-import { benchServiceEnv, type Running, startProcess } from "./service";
-import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
+import { benchServiceEnv, cpuSeconds, type Running, startProcess } from "./service";
+import { benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const ROUNDS = Number(process.argv[3] ?? 2);
@@ -30,12 +30,6 @@ function parseEnvList(text: string | undefined): Record<string, string> {
   return env;
 }
 
-/** CPU seconds a process has used so far (Linux). */
-const cpuSeconds = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
 type Side = { name: string; process: Running; request: LoadRequest; results: LoadResult[] };
 
 async function main() {
@@ -50,20 +44,7 @@ async function main() {
     dirs.push(dir);
     const env = { ...benchServiceEnv(join(dir, "bench.db"), sikka.url), ...extraEnv };
     const running = await startProcess([process.execPath, entry], port, env, join(dir, "service.log"));
-    const api = async (method: string, path: string, body: unknown) => {
-      const res = await fetch(`${running.url}${path}`, {
-        method,
-        headers: { authorization: admin, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${name}: ${method} ${path}: ${res.status}`);
-      return res.json() as Promise<{ account: { id: string } }>;
-    };
-    const clinic = (await api("POST", "/api/admin/accounts", { name: `Compare ${name}`, timezone: "America/New_York" })).account.id;
-    await api("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sikka", credentials: BENCH_VENDOR.practice });
-    const request = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin, "x-account-id": clinic } };
-    const probe = await fetch(`${running.url}${request.path}`, { headers: request.headers });
-    if (!probe.ok) throw new Error(`${name}: the Sikka path answered ${probe.status}`);
+    const request = await benchSikkaClinic(running.url, admin, `Compare ${name}`);
     return { name, process: running, request, results: [] };
   };
 

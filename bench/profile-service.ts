@@ -2,14 +2,14 @@
 // with `bun --cpu-prof-md` (written to /tmp/pms-gw-service-profile; NOPROF=1 runs it unprofiled, CONNS=n
 // sets the connections). Prints the service's CPU share, its RSS each second and the log file's size.
 // For finding where a call's time goes at the HTTP layer; not a benchmark figure (`npm run bench`).
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "../src/http/auth/jwt";
 import { runLoad } from "./load";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
-import { rssMb, startProcess } from "./service";
-import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
+import { cpuSeconds, rssMb, startProcess } from "./service";
+import { BENCH_VENDOR, benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
 const kind = process.argv[2] ?? "avail";
 const seconds = Number(process.argv[3] ?? 8);
@@ -45,25 +45,15 @@ const verify = signedPost(
   toolCall("verify", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }, clinic),
 );
 await fetch(`${svc.url}${verify.path}`, { method: "POST", headers: verify.headers, body: verify.body ?? "" });
-const sikkaClinic = kind === "sikka" ? (await api("POST", "/api/admin/accounts", { name: "Profile Sikka", timezone: "America/New_York" })).account.id : "";
-if (kind === "sikka")
-  await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
-    provider: "sikka",
-    credentials: BENCH_VENDOR.practice,
-  });
 const requests =
   kind === "sikka"
-    ? [{ method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } }]
+    ? [await benchSikkaClinic(svc.url, admin.authorization, "Profile Sikka")]
     : kind === "health"
       ? [{ method: "GET", path: "/health", headers: {} }]
       : kind === "avail"
         ? [signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
         : bookingRequests(60_000, clinic);
-const cpuOf = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-const cpuBefore = cpuOf(svc.proc.pid);
+const cpuBefore = cpuSeconds(svc.proc.pid);
 const rssSamples: number[] = [];
 const rssTimer = setInterval(() => {
   rssSamples.push(Math.round(rssMb(svc.proc.pid)));
@@ -71,7 +61,7 @@ const rssTimer = setInterval(() => {
 const result = await runLoad(svc.url, requests, { connections: Number(process.env.CONNS ?? 32), seconds });
 clearInterval(rssTimer);
 console.log(`RSS each second (MB): ${rssSamples.join(" ")}`);
-console.log(`service CPU: ${(((cpuOf(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
+console.log(`service CPU: ${(((cpuSeconds(svc.proc.pid) - cpuBefore) / seconds) * 100).toFixed(0)} % of one core`);
 console.log(`${kind}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}; profile in ${out}`);
 const walMb = (statSync(`${join(dir, "bench.db")}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 2 ** 20;
 console.log(`write-ahead log after the run: ${walMb.toFixed(1)} MB`);

@@ -13,7 +13,7 @@ import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
 import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { benchServiceEnv, memoryBreakdown, peakRss, productionRuntimeEnv, startProcess } from "./service";
-import { BENCH_VENDOR, startVendorProcess } from "./vendor-process";
+import { benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
 // npm run bench [-- seconds]: every figure of the performance brief, on loopback, in one run.
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -163,13 +163,7 @@ async function main() {
   const rssBook = bookingRounds.peakMb;
 
   // 3. Service overhead on the Sikka path: a fake Sikka on loopback that answers at once.
-  const sikkaClinic = (await api("POST", "/api/admin/accounts", { name: "Bench Sikka", timezone: "America/New_York" })).account.id as string;
-  await api("PUT", `/api/admin/accounts/${sikkaClinic}/pms`, {
-    provider: "sikka",
-    credentials: BENCH_VENDOR.practice,
-  });
-  const sikkaReq: LoadRequest = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization: admin.authorization, "x-account-id": sikkaClinic } };
-  await fetch(`${svc.url}${sikkaReq.path}`, { headers: sikkaReq.headers });
+  const sikkaReq = await benchSikkaClinic(svc.url, admin.authorization, "Bench Sikka");
   // The floor: a bare route asking the same fake for the same patient, sent the same bytes in alternating
   // rounds (floor, service, service, floor). The fake answers at once, but the exchange still has a tail
   // here: the load generator, the vendor and the gateway share two cores. The service's overhead is what its

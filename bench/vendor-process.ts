@@ -5,6 +5,7 @@
 // slowed, and the gateway's Sikka-path latency measured the benchmark's own memory.
 import type { Subprocess } from "bun";
 import { seedPractice, startFakeSikka } from "../test/fakes/sikka";
+import type { LoadRequest } from "./load";
 
 /** The practice every benchmark connects to, and the app the gateway calls as. */
 export const BENCH_VENDOR = {
@@ -28,6 +29,24 @@ export async function startVendorProcess(): Promise<VendorProcess> {
   reader.releaseLock();
   const url = text.slice(0, text.indexOf("\n")).trim();
   return { url, proc, stop: () => proc.kill() };
+}
+
+/**
+ * A clinic of the service connected to the bench's practice on the fake Sikka (through the admin API, as
+ * `authorization`), and the Sikka-path request for it: get_patient of a seeded patient, answered once.
+ */
+export async function benchSikkaClinic(serviceUrl: string, authorization: string, name: string): Promise<LoadRequest> {
+  const call = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(`${serviceUrl}${path}`, { method, headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<{ account: { id: string } }>;
+  };
+  const clinic = (await call("POST", "/api/admin/accounts", { name, timezone: "America/New_York" })).account.id;
+  await call("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sikka", credentials: BENCH_VENDOR.practice });
+  const request = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization, "x-account-id": clinic } };
+  const first = await fetch(`${serviceUrl}${request.path}`, { headers: request.headers });
+  if (!first.ok) throw new Error(`${name}: the Sikka path answered ${first.status}`);
+  return request;
 }
 
 if (import.meta.main) {
