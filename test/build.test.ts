@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { buildService, builtEntry } from "../scripts/build";
 import { mintToken } from "../src/http/auth/jwt";
 import { TEST_JWT_SECRET } from "./helpers/app";
+import { upcomingWeekday } from "./helpers/dates";
 import { type Instance, instanceEnv, startInstance } from "./helpers/instances";
 
 /**
@@ -48,7 +49,10 @@ test("the built service applies its migrations, starts its checkpoint thread and
     body: JSON.stringify({ provider: "sandbox", credentials: {} }),
   });
   expect(pms.status).toBe(200);
-  const slots = await fetch(`${s.url}/api/pms/appointments/availability?limit=3`, { headers: { ...admin, "x-account-id": accountId } });
+  // The bundle runs on the real clock: today may be past its office hours, so ask for a weekday ahead.
+  const slots = await fetch(`${s.url}/api/pms/appointments/availability?date=${upcomingWeekday(1)}&limit=3`, {
+    headers: { ...admin, "x-account-id": accountId },
+  });
   expect(slots.status).toBe(200);
   expect(((await slots.json()) as { data: { slots: unknown[] } }).data.slots.length).toBeGreaterThan(0);
   const audit = await fetch(`${s.url}/api/admin/audit-logs/verify`, { headers: admin });

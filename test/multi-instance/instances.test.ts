@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { mintToken } from "../../src/http/auth/jwt";
 import { seedPractice, startFakeSikka } from "../fakes/sikka";
 import { TEST_JWT_SECRET } from "../helpers/app";
+import { upcomingWeekday, utcOfLocal } from "../helpers/dates";
 import { type Instance, instanceEnv, startInstance } from "../helpers/instances";
 import { signedRequest } from "../helpers/request";
 import { SIKKA_APP } from "../helpers/sikka";
@@ -75,10 +76,12 @@ describe("three instances on one database file", () => {
   test("audit chain under contention: 450 concurrent tool calls across three instances, every one answered and audited, the chain intact", async () => {
     const started = performance.now();
     const latencies: number[] = [];
+    // A day ahead of the real clock, so every call goes through the schedule rather than the past-date answer.
+    const date = upcomingWeekday(1);
     const results = await Promise.all(
       Array.from({ length: 450 }, async (_, n) => {
         const t0 = performance.now();
-        const r = await toolCall(instances[n % 3]!, [{ id: `load-${n}`, name: "check_availability", arguments: { date: "2026-12-02" } }], `load-call-${n}`);
+        const r = await toolCall(instances[n % 3]!, [{ id: `load-${n}`, name: "check_availability", arguments: { date } }], `load-call-${n}`);
         latencies.push(performance.now() - t0);
         return r;
       }),
@@ -98,11 +101,13 @@ describe("three instances on one database file", () => {
   test("exactly once across instances: the same tool call delivered to two instances at the same moment books once, and both answers are the first outcome", async () => {
     const verify = [{ id: "eo-verify", name: "search_patients", arguments: { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" } }];
     await toolCall(instances[0]!, verify, "eo-call");
-    const book = [{ id: "eo-book", name: "book_appointment", arguments: { patientId: "1", start: "2026-12-08T11:00:00", providerId: "1" } }];
+    // The instances run on the real clock: the slot is a weekday ahead of whatever day this runs.
+    const start = `${upcomingWeekday()}T11:00:00`;
+    const book = [{ id: "eo-book", name: "book_appointment", arguments: { patientId: "1", start, providerId: "1" } }];
     const [a, b] = await Promise.all([toolCall(instances[1]!, book, "eo-call"), toolCall(instances[2]!, book, "eo-call")]);
     expect(a.body.results[0]).toEqual(b.body.results[0]!);
     expect(a.body.results[0]?.result).toContain("booked");
-    expect(countOnFile("select count(*) as n from sandbox_appointments where start_utc = '2026-12-08T16:00:00.000Z'")).toBe(1);
+    expect(countOnFile(`select count(*) as n from sandbox_appointments where start_utc = '${utcOfLocal(start, "America/New_York")}'`)).toBe(1);
   }, 30_000);
 
   test("a Sikka writeback left pending by an instance that is then killed (SIGKILL) is finished by another", async () => {
@@ -137,7 +142,7 @@ describe("three instances on one database file", () => {
         await fetch(`${a.url}/api/pms/appointments`, {
           method: "POST",
           headers: { ...json, "x-account-id": clinic },
-          body: JSON.stringify({ patientId: "7001", start: "2026-12-09T10:00:00", durationMinutes: 30 }),
+          body: JSON.stringify({ patientId: "7001", start: `${upcomingWeekday(8)}T10:00:00`, durationMinutes: 30 }),
         })
       ).json()) as { data: { appointment: { reference: string; confirmation: string } } };
       expect(booked.data.appointment.confirmation).toBe("pending");
@@ -168,6 +173,7 @@ describe("three instances on one database file", () => {
     let stop = false;
     const outcomes: number[] = [];
     let turn = 0;
+    const date = upcomingWeekday(1);
     // A client that, like Fly's proxy, sends each request to the next instance and retries elsewhere
     // only when a connection is refused (a request that reached an instance is never sent twice).
     const client = (async () => {
@@ -175,7 +181,7 @@ describe("three instances on one database file", () => {
         for (let tries = 0; tries < 6; tries++) {
           const target = instances[turn++ % instances.length]!;
           try {
-            const res = await fetch(`${target.url}/api/pms/appointments/availability?date=2026-12-02&accountId=${accountId}`, {
+            const res = await fetch(`${target.url}/api/pms/appointments/availability?date=${date}&accountId=${accountId}`, {
               headers: { authorization: admin },
             });
             outcomes.push(res.status);
