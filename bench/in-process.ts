@@ -13,7 +13,7 @@ import { openDatabase } from "../src/db/client";
 import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
 import { createLogger } from "../src/lib/logger";
-import { asRequest, benchSecrets, bookingArgs, signedPost, toolCall } from "./requests";
+import { AVAILABILITY_DATE, asRequest, benchSecrets, bookingArgs, signedPost, toolCall } from "./requests";
 
 const dir = mkdtempSync(join(tmpdir(), "prof-"));
 const cfg = loadConfig({
@@ -39,7 +39,7 @@ const N = Number(process.argv[3] ?? 3000);
 const call = (id: string, name: string, args: Record<string, unknown>) =>
   asRequest("http://localhost", signedPost("/api/vapi/webhook", toolCall(id, name, args, account.id)));
 const req = (i: number) =>
-  kind === "avail" ? call(`t${i}`, "check_availability", { date: "2027-03-02", limit: 3 }) : call(`t${i}`, "book_appointment", bookingArgs(i));
+  kind === "avail" ? call(`t${i}`, "check_availability", { date: AVAILABILITY_DATE, limit: 3 }) : call(`t${i}`, "book_appointment", bookingArgs(i));
 // verify caller for bookings
 {
   const r = await app.handle(call("v", "search_patients", { firstName: "Jane", lastName: "Doe", dateOfBirth: "1985-04-12" }));

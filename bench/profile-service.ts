@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "../src/http/auth/jwt";
 import { runLoad } from "./load";
-import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
+import { AVAILABILITY_DATE, benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { cpuSeconds, rssMb, startProcess } from "./service";
 import { BENCH_VENDOR, benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
@@ -51,7 +51,7 @@ const requests =
     : kind === "health"
       ? [{ method: "GET", path: "/health", headers: {} }]
       : kind === "avail"
-        ? [signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic))]
+        ? [signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: AVAILABILITY_DATE, limit: 3 }, clinic))]
         : bookingRequests(60_000, clinic);
 const cpuBefore = cpuSeconds(svc.proc.pid);
 const rssSamples: number[] = [];

@@ -36,10 +36,22 @@ export const toolCall = (id: string, name: string, args: Record<string, unknown>
   },
 });
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The first day the bench books on: 60 days after today (UTC midnight). The service runs on the real
+ * clock and refuses a time in the past, so a fixed day would stop the bench on the day after it. A run
+ * books 190 slots a day from here.
+ */
+export const FIRST_BOOKING_DAY = Math.floor(Date.now() / DAY_MS) * DAY_MS + 60 * DAY_MS;
+
+/** The day the availability calls ask about: a month into the booking days (the bench clinic is open every day). */
+export const AVAILABILITY_DATE = new Date(FIRST_BOOKING_DAY + 30 * DAY_MS).toISOString().slice(0, 10);
+
 /** The arguments of the i-th booking of a run: a new 15-minute slot each time, alternating two providers. */
-export const bookingArgs = (i: number, firstDay = Date.UTC(2027, 0, 31)) => ({
+export const bookingArgs = (i: number, firstDay = FIRST_BOOKING_DAY) => ({
   patientId: "1",
-  start: new Date(firstDay + Math.floor(i / 190) * 86_400_000 + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
+  start: new Date(firstDay + Math.floor(i / 190) * DAY_MS + Math.floor((i % 190) / 2) * 15 * 60_000).toISOString().slice(0, 19),
   durationMinutes: 15,
   providerId: String((i % 2) + 1),
   appointmentType: "exam",

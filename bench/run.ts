@@ -11,7 +11,7 @@ import { logOffset, serviceShare } from "./access-log";
 import { hasWrk, type LoadRequest, type LoadResult, runLoad } from "./load";
 import { availabilityBench, metricsBench } from "./micro";
 import { mirrorLatencyBench } from "./mirror";
-import { benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
+import { AVAILABILITY_DATE, benchSecrets, bookingRequests, signedPost, toolCall } from "./requests";
 import { benchServiceEnv, memoryBreakdown, peakRss, productionRuntimeEnv, startProcess } from "./service";
 import { benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
@@ -144,7 +144,7 @@ async function main() {
   if (!verified.includes("Verified: Jane Doe")) throw new Error(`bench caller could not be verified: ${verified.slice(0, 300)}`);
 
   // 2a. A signed Vapi tool call: check_availability.
-  const availabilityReq = signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: "2027-03-02", limit: 3 }, clinic));
+  const availabilityReq = signedPost("/api/vapi/webhook", toolCall("avail", "check_availability", { date: AVAILABILITY_DATE, limit: 3 }, clinic));
   const availabilityRounds = await abba(ref.url, svc, [availabilityReq], [availabilityReq], [availabilityReq]);
   record("1. reference, the same bytes as 2a (bare Elysia route + TypeBox)", line("ref", availabilityRounds.reference), "");
   record("2a. signed Vapi tool call: check_availability", line("avail", availabilityRounds.service), "");
