@@ -15,6 +15,9 @@ export type Instance = {
 /** Environment for instances sharing one SQLite file: production rules, loopback only. */
 export const instanceEnv = (dbFile: string, extra: Record<string, string> = {}): Record<string, string> => ({
   PATH: process.env.PATH ?? "",
+  // Under `faketime` (checking the suite on another day), the instances keep the suite's clock: their
+  // signatures' timestamps and "today" must agree with the test's.
+  ...(process.env.FAKETIME && process.env.LD_PRELOAD ? { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME } : {}),
   NODE_ENV: "production",
   DATABASE_URL: `file:${dbFile}`,
   VAPI_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
