@@ -7,6 +7,8 @@ import { openDatabase } from "./db/client";
 import { applyMigrations } from "./db/migrate";
 import { missingAuditGuards } from "./db/readiness";
 import { createDeps } from "./deps";
+import { clinicDayOf, dayText } from "./domain/time";
+import { zoneOf } from "./domain/zone";
 import { sign } from "./http/auth/hmac";
 import { mintToken } from "./http/auth/jwt";
 import { SERVER_BODY_CEILING } from "./http/body";
@@ -101,6 +103,9 @@ async function start(): Promise<void> {
     const body = JSON.stringify({ call: { id: "demo-call", metadata: { accountId: demo.id } }, data: { query: "Jane Doe" } });
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = sign(config.vapiWebhookSecrets[0] ?? "", new TextEncoder().encode(`${timestamp}.${body}`));
+    // The coming week in the clinic's zone: today alone has no openings left after its office hours.
+    const today = clinicDayOf(Date.now(), zoneOf(demo.timezone));
+    const week = `startDate=${dayText(today)}&endDate=${dayText(today + 6)}`;
     console.log(`
 pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.database.url})
 
@@ -119,7 +124,7 @@ pms-gateway is running on ${config.publicUrl} (sandbox PMS, database ${config.da
     -d '${body}'
 
   The same with the admin token:
-  curl -s '${config.publicUrl}/api/pms/appointments/availability?limit=3' \\
+  curl -s '${config.publicUrl}/api/pms/appointments/availability?${week}&limit=3' \\
     -H 'authorization: Bearer ${adminToken}' -H 'x-account-id: ${demo.id}'
 `);
   }
