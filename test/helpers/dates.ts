@@ -12,7 +12,11 @@ export function upcomingWeekday(daysAhead = 7, now = DateTime.utc()): string {
   return day.toISODate() as string;
 }
 
-/** The UTC instant of a clinic's local wall time, as the sandbox stores it (`2026-12-08T16:00:00.000Z`). */
+/**
+ * The UTC instant of a clinic's local wall time, as the sandbox stores it (`2026-12-08T16:00:00.000Z`).
+ * Worked out with luxon, not with the service's own `parseInstant`: an expectation must not come from the
+ * code it checks.
+ */
 export function utcOfLocal(localDateTime: string, zone: string): string {
   return DateTime.fromISO(localDateTime, { zone }).toUTC().toISO() as string;
 }
