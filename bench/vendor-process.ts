@@ -34,17 +34,25 @@ export async function startVendorProcess(): Promise<VendorProcess> {
 /**
  * A clinic of the service connected to the bench's practice on the fake Sikka (through the admin API, as
  * `authorization`), and the Sikka-path request for it: get_patient of a seeded patient, answered once.
+ * `send` reaches the service (by default over HTTP; the in-process bench passes the app's own handler).
  */
-export async function benchSikkaClinic(serviceUrl: string, authorization: string, name: string): Promise<LoadRequest> {
+export async function benchSikkaClinic(
+  serviceUrl: string,
+  authorization: string,
+  name: string,
+  send: (request: Request) => Promise<Response> = (request) => fetch(request),
+): Promise<LoadRequest> {
   const call = async (method: string, path: string, body: unknown) => {
-    const res = await fetch(`${serviceUrl}${path}`, { method, headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const res = await send(
+      new Request(`${serviceUrl}${path}`, { method, headers: { authorization, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    );
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ account: { id: string } }>;
   };
   const clinic = (await call("POST", "/api/admin/accounts", { name, timezone: "America/New_York" })).account.id;
   await call("PUT", `/api/admin/accounts/${clinic}/pms`, { provider: "sikka", credentials: BENCH_VENDOR.practice });
   const request = { method: "GET", path: "/api/pms/patients/7001", headers: { authorization, "x-account-id": clinic } };
-  const first = await fetch(`${serviceUrl}${request.path}`, { headers: request.headers });
+  const first = await send(new Request(`${serviceUrl}${request.path}`, { headers: request.headers }));
   if (!first.ok) throw new Error(`${name}: the Sikka path answered ${first.status}`);
   return request;
 }
