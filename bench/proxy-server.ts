@@ -8,7 +8,7 @@ import { BENCH_VENDOR } from "./vendor-process";
 // left is receiving the request, one exchange with the vendor in another process, and the answer. On a
 // machine whose cores the load generator, the vendor and the service share, that exchange has a tail of
 // its own under load; the service's overhead is what it adds to this, measured in the same run.
-// `npm run bench:profile -- sikka` drives the same route in one process (`floorApp`).
+// `npm run bench:sikka` drives the same route in one process (`floorApp`).
 
 /** One request key for the run, as the service keeps one per practice. */
 async function grantRequestKey(vendorUrl: string): Promise<string> {

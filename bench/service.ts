@@ -45,11 +45,17 @@ export async function startProcess(cmd: string[], port: number, env: Record<stri
   };
 }
 
-/** CPU seconds a process has used so far, all its threads (Linux). */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+/** CPU seconds (user + system) in a `/proc` stat file, counted in ticks of 1/100 s (Linux). */
+function statCpuSeconds(statFile: string): number {
+  const fields = readFileSync(statFile, "utf8").split(") ")[1]?.split(" ") ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/** CPU seconds a process has used so far, all its threads (Linux). */
+export const cpuSeconds = (pid: number): number => statCpuSeconds(`/proc/${pid}/stat`);
+
+/** CPU seconds one thread of a process has used so far (Linux); a process's main thread has its pid as id. */
+export const threadCpuSeconds = (pid: number, threadId: number): number => statCpuSeconds(`/proc/${pid}/task/${threadId}/stat`);
 
 /** Resident memory of a process, in MB (Linux). */
 export function rssMb(pid: number): number {

@@ -6,9 +6,11 @@
 //
 // For deciding whether a change to the Sikka path helps: under `npm run bench` the load generator, the
 // vendor and the service share the machine's cores, and one run's rate moves by a quarter from minute to
-// minute; here a round's CPU per call moves by a few microseconds. Not a benchmark figure (`npm run bench`
-// is): it leaves out receiving the request and sending the answer, which both sides pay alike.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// minute. Here the work per call is read directly, both sides in the same minutes; the rounds of one run
+// still spread by 10-25 %, so judge a change against the other side in the same run, over several runs.
+// Not a benchmark figure (`npm run bench` is): it leaves out receiving the request and sending the answer,
+// which both sides pay alike.
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app";
@@ -19,9 +21,10 @@ import { applyMigrations } from "../src/db/migrate";
 import { createDeps } from "../src/deps";
 import { mintToken } from "../src/http/auth/jwt";
 import { createLogger } from "../src/lib/logger";
+import { percentile } from "./percentile";
 import { floorApp } from "./proxy-server";
 import { asRequest, benchSecrets } from "./requests";
-import { benchServiceEnv, productionRuntimeEnv } from "./service";
+import { benchServiceEnv, productionRuntimeEnv, threadCpuSeconds } from "./service";
 import { benchSikkaClinic, startVendorProcess } from "./vendor-process";
 
 const CALLS = Number(process.argv[2] ?? 20_000);
@@ -35,11 +38,8 @@ if (Object.entries(runtime).some(([name, value]) => process.env[name] !== value)
   process.exit(await child.exited);
 }
 
-/** CPU seconds this process's main thread has used (Linux: its task's utime + stime). */
-function mainThreadSeconds(): number {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+/** CPU seconds this process's main thread has used. */
+const mainThreadSeconds = () => threadCpuSeconds(process.pid, process.pid);
 
 type Round = { callsPerSecond: number; microsPerCall: number };
 
@@ -102,9 +102,14 @@ try {
     }
   }
   const added = (await auditRows()) - rowsBefore;
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-  const serviceMicros = median(results.service.map((r) => r.microsPerCall));
-  const floorMicros = median(results.floor.map((r) => r.microsPerCall));
+  const serviceMicros = percentile(
+    results.service.map((r) => r.microsPerCall),
+    50,
+  );
+  const floorMicros = percentile(
+    results.floor.map((r) => r.microsPerCall),
+    50,
+  );
   console.log(
     `median main thread per call: service ${serviceMicros.toFixed(1)} µs, floor ${floorMicros.toFixed(1)} µs (service − floor ${(serviceMicros - floorMicros).toFixed(1)} µs, ÷ ${(serviceMicros / floorMicros).toFixed(2)})`,
   );
